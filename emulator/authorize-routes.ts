@@ -1,0 +1,129 @@
+import { htmlReply, isFormContentType, type Incoming, type Params, type Reply } from './http-io';
+import { renderErrorPage, renderLoginPage } from './login-page';
+import type { EmulatorState } from './state';
+import type { Tenant } from './tenant';
+
+/** The parameters of RFC 6749 §4.1.1 and RFC 7636 §4.3; anything else is ignored (§3.1). */
+const OAUTH_PARAMS = ['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
+
+type AuthorizeRequest = {
+  tenant: Tenant;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  scope: string;
+  state?: string;
+  codeChallenge?: string;
+  /** The OAuth parameters exactly as received, carried through the login form. */
+  carried: Record<string, string>;
+};
+
+type Checked = { ok: true; request: AuthorizeRequest } | { ok: false; reply: Reply };
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** GET /oauth/authorize: check the request, then show the sign-in page. */
+export function showAuthorizePage(incoming: Incoming, state: EmulatorState): Reply {
+  const checked = checkAuthorizeRequest(incoming.query, state);
+  if (!checked.ok) return checked.reply;
+  const { request } = checked;
+  return htmlReply(200, renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope }), NO_STORE);
+}
+
+/** POST /oauth/authorize: the sign-in form. Deny, a wrong password, or a code. */
+export function submitAuthorizePage(incoming: Incoming, state: EmulatorState): Reply {
+  if (!incoming.form || !isFormContentType(incoming.headers['content-type'])) {
+    return htmlReply(400, renderErrorPage('The sign-in form must be posted as application/x-www-form-urlencoded.'));
+  }
+  // The hidden fields come back from the browser and may have been edited: check them again.
+  const checked = checkAuthorizeRequest(incoming.form, state);
+  if (!checked.ok) return checked.reply;
+  const { request } = checked;
+  const form = incoming.form.values;
+  if (form.decision === 'deny') {
+    return redirect(request.redirectUri, { error: 'access_denied', error_description: 'The user denied access to the application', state: request.state });
+  }
+  const user = request.tenant.client.user;
+  const again = (error: string) =>
+    htmlReply(200, renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope, email: form.email, error }), NO_STORE);
+  if (form.decision !== 'allow') return again('Choose Allow or Deny.');
+  if (form.email?.trim().toLowerCase() !== user.email.toLowerCase() || form.password !== user.password) {
+    return again('The email or password is not correct.');
+  }
+  const code = state.issueCode(request.tenant, {
+    scope: request.scope,
+    redirectUri: request.redirectUri,
+    redirectUriSent: request.redirectUriSent,
+    ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
+  });
+  return redirect(request.redirectUri, { code, state: request.state });
+}
+
+function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
+  const p = params.values;
+  // RFC 6749 §4.1.2.1: until client and redirect URI are trusted, errors go to the user only.
+  if (p.client_id === undefined || p.client_id === '') return errorPage('The request has no client_id.');
+  if (params.repeated.includes('client_id')) return errorPage('client_id is repeated.');
+  const tenant = state.tenant(p.client_id);
+  if (!tenant) return errorPage('client not found: no OAuth client is registered with this client_id.');
+  if (params.repeated.includes('redirect_uri')) return errorPage('redirect_uri is repeated.');
+  const redirectUriSent = p.redirect_uri !== undefined;
+  // RFC 6749 §3.1.2.3: compared as a plain string with the registered ones.
+  if (redirectUriSent && !tenant.client.redirectUris.includes(p.redirect_uri ?? '')) {
+    return errorPage('redirect_uri is not one of the redirect URIs registered for this client.');
+  }
+  const redirectUri = p.redirect_uri ?? tenant.client.redirectUris[0] ?? '';
+  const stateParam = p.state;
+  const fail = (error: string, description: string): Checked => ({ ok: false, reply: redirect(redirectUri, { error, error_description: description, state: stateParam }) });
+
+  const repeated = OAUTH_PARAMS.find((name) => params.repeated.includes(name));
+  if (repeated) return fail('invalid_request', `parameter "${repeated}" is repeated (RFC 6749 §3.1)`);
+  if (p.response_type === undefined) return fail('invalid_request', 'response_type is missing');
+  if (p.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+
+  // An omitted scope means every scope of the client (reference §1, "scope").
+  const allowed = tenant.client.scope.split(/\s+/).filter(Boolean);
+  const asked = (p.scope ?? '').split(/\s+/).filter(Boolean);
+  const unknown = asked.find((scope) => !allowed.includes(scope));
+  if (unknown !== undefined) return fail('invalid_scope', `scope "${unknown}" is not enabled for this client`);
+  const scope = (asked.length > 0 ? asked : allowed).join(' ');
+
+  // RFC 7636 §4.3: an absent method means "plain", which GoTo does not offer (metadata: S256 only).
+  const challenge = p.code_challenge;
+  if (challenge !== undefined || p.code_challenge_method !== undefined) {
+    if (challenge === undefined) return fail('invalid_request', 'code_challenge_method was sent without code_challenge');
+    if (p.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the unreserved set.
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge (RFC 7636 §4.2)');
+  }
+
+  const carried: Record<string, string> = {};
+  for (const name of OAUTH_PARAMS) {
+    const value = p[name];
+    if (value !== undefined) carried[name] = value;
+  }
+  return {
+    ok: true,
+    request: {
+      tenant,
+      redirectUri,
+      redirectUriSent,
+      scope,
+      carried,
+      ...(stateParam === undefined ? {} : { state: stateParam }),
+      ...(challenge === undefined ? {} : { codeChallenge: challenge }),
+    },
+  };
+}
+
+function errorPage(message: string): Checked {
+  return { ok: false, reply: htmlReply(400, renderErrorPage(message), NO_STORE) };
+}
+
+/** RFC 6749 §4.1.2: parameters are added to the redirect URI's query, keeping its own. */
+function redirect(redirectUri: string, params: Record<string, string | undefined>): Reply {
+  const location = new URL(redirectUri);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) location.searchParams.set(name, value);
+  }
+  return { status: 302, headers: { location: location.toString(), ...NO_STORE } };
+}

@@ -1,0 +1,128 @@
+import type { ClientSettings, CreateClientOptions, EmulatorClient, Fault, ReceivedRequest, RefreshTokenInfo } from './control-types';
+import { EmulatorControlError } from './emulator-control-error';
+
+export type {
+  ClientSettings,
+  CreateClientOptions,
+  EmulatorClient,
+  EmulatorUser,
+  Fault,
+  FaultRoute,
+  ReceivedRequest,
+  ReceivedRoute,
+  RefreshTokenInfo,
+  RotationPolicy,
+} from './control-types';
+export { EmulatorControlError } from './emulator-control-error';
+
+export type IssueCodeOptions = { redirectUri?: string; scope?: string; state?: string; codeChallenge?: string };
+
+/**
+ * A typed client for the emulator's control API (`/__emulator/...`), over plain fetch.
+ * Every method concerns one registered client, so parallel tests never share state.
+ */
+export class EmulatorControl {
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Registers a new OAuth client (and its GoTo user) with the given or default settings. */
+  createClient(options: CreateClientOptions = {}): Promise<EmulatorClient> {
+    return this.call<EmulatorClient>('POST', '/__emulator/clients', options);
+  }
+
+  /** The client as registered, secret and user credentials included. */
+  client(clientId: string): Promise<EmulatorClient> {
+    return this.call<EmulatorClient>('GET', clientPath(clientId));
+  }
+
+  /** What the emulator received for that client, oldest first. */
+  requests(clientId: string): Promise<ReceivedRequest[]> {
+    return this.call<ReceivedRequest[]>('GET', `${clientPath(clientId)}/requests`);
+  }
+
+  /** Moves that client's clock forward, so its codes and tokens age without waiting. */
+  async advanceClock(clientId: string, seconds: number): Promise<void> {
+    await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
+  }
+
+  async updateClient(clientId: string, patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds'>>): Promise<void> {
+    await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
+  }
+
+  /** Queues a canned answer for that client's next request(s) on `fault.route`. */
+  async addFault(clientId: string, fault: Fault): Promise<void> {
+    await this.call('POST', `${clientPath(clientId)}/faults`, fault);
+  }
+
+  /** Every refresh token issued to that client, oldest first, and whether it still works. */
+  refreshTokens(clientId: string): Promise<RefreshTokenInfo[]> {
+    return this.call<RefreshTokenInfo[]>('GET', `${clientPath(clientId)}/refresh-tokens`);
+  }
+
+  /**
+   * Logs in as that client's user the way a browser would: GET /oauth/authorize, then POST
+   * the form with the user's email and password and "Allow". Follows no redirect; reads
+   * `code` and `state` from the 302 Location.
+   */
+  async issueCode(clientId: string, options: IssueCodeOptions = {}): Promise<{ code: string; state?: string }> {
+    if (clientId === '') throw new EmulatorControlError('issueCode needs the client id of a registered client');
+    const client = await this.client(clientId);
+    const params = new URLSearchParams({ client_id: clientId, response_type: 'code' });
+    if (options.redirectUri !== undefined) params.set('redirect_uri', options.redirectUri);
+    if (options.scope !== undefined) params.set('scope', options.scope);
+    if (options.state !== undefined) params.set('state', options.state);
+    if (options.codeChallenge !== undefined) {
+      params.set('code_challenge', options.codeChallenge);
+      params.set('code_challenge_method', 'S256');
+    }
+    const page = await fetch(`${this.baseUrl}/oauth/authorize?${params}`, { redirect: 'manual' });
+    await page.text();
+    if (page.status !== 200) throw new EmulatorControlError(`GET /oauth/authorize answered ${page.status}, not the sign-in page`, page.status);
+
+    const form = new URLSearchParams(params);
+    form.set('email', client.user.email);
+    form.set('password', client.user.password);
+    form.set('decision', 'allow');
+    const submitted = await fetch(`${this.baseUrl}/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    await submitted.text();
+    const location = submitted.headers.get('location');
+    if (submitted.status !== 302 || location === null) {
+      throw new EmulatorControlError(`POST /oauth/authorize answered ${submitted.status} without a redirect`, submitted.status);
+    }
+    const query = new URL(location).searchParams;
+    const code = query.get('code');
+    if (code === null) throw new EmulatorControlError(`POST /oauth/authorize redirected with error "${query.get('error') ?? 'unknown'}"`, submitted.status);
+    const state = query.get('state');
+    return state === null ? { code } : { code, state };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const routeForHumans = path.replace(/^\/__emulator\/clients\/[^/]+/, '/__emulator/clients/:id');
+    if (!response.ok) {
+      throw new EmulatorControlError(`${method} ${routeForHumans} answered ${response.status}: ${errorText(text)}`, response.status);
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+}
+
+function clientPath(clientId: string): string {
+  return `/__emulator/clients/${encodeURIComponent(clientId)}`;
+}
+
+function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error : 'no error text';
+  } catch {
+    return 'no error text';
+  }
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { CreateClientOptions, EmulatorClient, Fault } from './control-types';
+import { jsonReply, type Incoming, type Reply } from './http-io';
+import { DuplicateClientError, type EmulatorState } from './state';
+import type { Tenant } from './tenant';
+
+/**
+ * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
+ * read what a client's requests looked like, move its clock, change its rotation policy,
+ * queue faults, list its refresh tokens. Not part of GoTo; never recorded in request logs.
+ */
+export const CONTROL_PREFIX = '/__emulator/';
+
+const redirectUri = z.string().refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
+const rotation = z.enum(['never', 'near-expiry', 'always']);
+const rotationWindowSeconds = z.number().int().min(0);
+
+const createClientBody = z.strictObject({
+  clientId: z.string().min(1).max(256).optional(),
+  clientSecret: z.string().min(1).max(256).optional(),
+  redirectUris: z.array(redirectUri).min(1).optional(),
+  rotation: rotation.optional(),
+  rotationWindowSeconds: rotationWindowSeconds.optional(),
+  scope: z.string().trim().min(1).optional(),
+});
+const updateClientBody = z.strictObject({ rotation: rotation.optional(), rotationWindowSeconds: rotationWindowSeconds.optional() });
+const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
+const faultBody = z.strictObject({
+  route: z.enum(['token', 'users-me', 'webinars']),
+  status: z.number().int().min(200).max(599).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  times: z.number().int().min(1).optional(),
+});
+
+export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
+  const segments = incoming.url.pathname.slice(CONTROL_PREFIX.length).split('/').map(decodeSegment);
+  const [resource, clientId, action, extra] = segments;
+  const method = incoming.method;
+  if (resource === 'health' && segments.length === 1 && method === 'GET') return jsonReply(200, { ok: true });
+  if (resource !== 'clients' || extra !== undefined || clientId === null || action === null) return notFound();
+  if (clientId === undefined || clientId === '') {
+    return method === 'POST' ? createClient(incoming, state) : methodNotAllowed('POST');
+  }
+  const tenant = state.tenant(clientId);
+  if (!tenant) return jsonReply(404, { error: 'no client is registered with this client id' });
+  switch (action ?? '') {
+    case '':
+      if (method === 'GET') return jsonReply(200, describe(tenant));
+      if (method === 'PATCH') return withBody(incoming, updateClientBody, (patch) => {
+        tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
+        return jsonReply(200, tenant.settings);
+      });
+      return methodNotAllowed('GET, PATCH');
+    case 'requests':
+      return method === 'GET' ? jsonReply(200, tenant.requests()) : methodNotAllowed('GET');
+    case 'refresh-tokens':
+      return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
+    case 'clock':
+      if (method !== 'POST') return methodNotAllowed('POST');
+      return withBody(incoming, clockBody, ({ advanceSeconds }) => {
+        tenant.advanceClock(advanceSeconds);
+        return jsonReply(200, { now: new Date(tenant.now()).toISOString() });
+      });
+    case 'faults':
+      if (method !== 'POST') return methodNotAllowed('POST');
+      return withBody(incoming, faultBody, (fault) => {
+        tenant.addFault(definedOnly(fault) as Fault);
+        return jsonReply(201, { queued: true });
+      });
+    default:
+      return notFound();
+  }
+}
+
+function createClient(incoming: Incoming, state: EmulatorState): Reply {
+  return withBody(incoming, createClientBody, (options) => {
+    try {
+      return jsonReply(201, describe(state.createTenant(definedOnly(options) as CreateClientOptions)));
+    } catch (error) {
+      if (error instanceof DuplicateClientError) return jsonReply(409, { error: error.message });
+      throw error;
+    }
+  });
+}
+
+function describe(tenant: Tenant): EmulatorClient {
+  const { client } = tenant;
+  return { ...client, redirectUris: [...client.redirectUris], user: { ...client.user } };
+}
+
+/** Parses a JSON body (an empty one counts as `{}`) and validates it. */
+function withBody<T>(incoming: Incoming, schema: z.ZodType<T>, use: (value: T) => Reply): Reply {
+  let json: unknown = {};
+  if (incoming.rawBody.trim() !== '') {
+    try {
+      json = JSON.parse(incoming.rawBody);
+    } catch {
+      return jsonReply(400, { error: 'the body is not valid JSON' });
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return jsonReply(400, { error: z.prettifyError(parsed.error) });
+  return use(parsed.data);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function isRedirectUri(value: string): boolean {
+  try {
+    return new URL(value).hash === '' && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
+
+/** Null when the segment is not valid percent-encoding. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function notFound(): Reply {
+  return jsonReply(404, { error: 'no such control route' });
+}
+
+function methodNotAllowed(allow: string): Reply {
+  return jsonReply(405, { error: `use ${allow}` }, { allow });
+}

@@ -1,0 +1,96 @@
+/**
+ * The shapes the emulator's control API (`/__emulator/...`) sends and accepts. Plain
+ * hand-written types with no zod, so `control-client.ts` can be imported anywhere
+ * without pulling in the server. The server validates these bodies itself
+ * (`control-routes.ts`).
+ */
+
+/**
+ * When a client's refresh token is replaced by a new one.
+ * - `never`: the same refresh token works for its 30 days, then it is dead.
+ * - `near-expiry` (the default, like GoTo's docs): the first refresh with less than
+ *   `rotationWindowSeconds` of the 30 days left returns a new token and retires the old one.
+ * - `always`: every refresh returns a new token and retires the old one.
+ */
+export type RotationPolicy = 'never' | 'near-expiry' | 'always';
+
+export type CreateClientOptions = {
+  /** Registered redirect URIs (RFC 6749 §3.1.2). Default `["https://app.example.com/callback"]`. */
+  redirectUris?: string[];
+  /** Default `near-expiry`. */
+  rotation?: RotationPolicy;
+  /** For `near-expiry`. Default 7 days (604800). */
+  rotationWindowSeconds?: number;
+  /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
+  scope?: string;
+  /** Default: 24 characters of base64 (16 random bytes), like GoTo's secrets. */
+  clientSecret?: string;
+  /** Default: a random UUID, like GoTo's client ids. */
+  clientId?: string;
+};
+
+/** The GoTo account that logs in at /oauth/authorize for this client. */
+export type EmulatorUser = {
+  email: string;
+  password: string;
+  /** 19 digits, above Number.MAX_SAFE_INTEGER: a string, never a number. */
+  organizerKey: string;
+  /** 19 digits, above Number.MAX_SAFE_INTEGER: a string, never a number. */
+  accountKey: string;
+};
+
+export type EmulatorClient = {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  scope: string;
+  user: EmulatorUser;
+};
+
+export type ReceivedRoute = 'authorize' | 'token' | 'users-me' | 'webinars' | 'other';
+
+/** One request as the emulator received it, attributed to the client it concerns. */
+export type ReceivedRequest = {
+  route: ReceivedRoute;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Header names lowercased. */
+  headers: Record<string, string>;
+  /** Parsed `application/x-www-form-urlencoded` body, when there was one. */
+  form?: Record<string, string>;
+  /** When it arrived, on that client's clock (ISO 8601). */
+  at: string;
+};
+
+export type FaultRoute = 'token' | 'users-me' | 'webinars';
+
+/**
+ * A canned answer for the next request(s) on `route` attributed to the client.
+ * Without `status` the fault only adds latency: after `delayMs` the request is handled
+ * as usual. With `status`, the emulator answers `status`, `headers` and `body` verbatim
+ * instead of handling it. Either way the request is still recorded.
+ */
+export type Fault = {
+  route: FaultRoute;
+  status?: number;
+  headers?: Record<string, string>;
+  /** Sent as is; set `content-type` in `headers` if it matters. */
+  body?: string;
+  delayMs?: number;
+  /** How many requests it applies to. Default 1. */
+  times?: number;
+};
+
+export type RefreshTokenInfo = {
+  token: string;
+  /** False once rotated out, revoked or expired on the client's clock. */
+  active: boolean;
+  issuedAt: string;
+  expiresAt: string;
+};
+
+export type ClientSettings = {
+  rotation: RotationPolicy;
+  rotationWindowSeconds: number;
+};

@@ -1,0 +1,44 @@
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+
+/**
+ * Compact JWS (RFC 7515 §7.1) signed RS512, the `alg` seen in the header of a real GoTo
+ * authorization code (reference §1, "Code format"). GoTo's access and refresh tokens
+ * begin `eyJraWQiOiJvYXV0aHYyLmxt...` = `{"kid":"oauthv2.lm...`, hence the kid below.
+ *
+ * The emulator only ever *issues* these: on the way in it looks every code and token up
+ * in its own records and never trusts the claims, as a real server must not either.
+ */
+export const SIGNING_KEY_ID = 'oauthv2.lmi.com.0219';
+
+export type JsonWebKey = { kty: string; kid: string; use: 'sig'; alg: 'RS512'; n: string; e: string };
+
+export type JwtSigner = {
+  sign(payload: Record<string, unknown>): string;
+  /** The public key as a JWK Set (RFC 7517 §5), served at /oauth/jwks.json. */
+  jwks(): { keys: JsonWebKey[] };
+};
+
+export function createJwtSigner(): JwtSigner {
+  // A fresh key per emulator process: nothing outside it can verify or forge its tokens.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const header = base64url(JSON.stringify({ kid: SIGNING_KEY_ID, alg: 'RS512' }));
+  return {
+    sign(payload) {
+      const signingInput = `${header}.${base64url(JSON.stringify(payload))}`;
+      return `${signingInput}.${signRs512(signingInput, privateKey)}`;
+    },
+    jwks() {
+      const jwk = publicKey.export({ format: 'jwk' });
+      return { keys: [{ kty: String(jwk.kty), kid: SIGNING_KEY_ID, use: 'sig', alg: 'RS512', n: String(jwk.n), e: String(jwk.e) }] };
+    },
+  };
+}
+
+function signRs512(input: string, key: KeyObject): string {
+  // RSASSA-PKCS1-v1_5 with SHA-512 is what RFC 7518 §3.3 calls RS512.
+  return sign('sha512', Buffer.from(input), key).toString('base64url');
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}

@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bearerToken, handleUsersMe, handleWebinars, USERS_ME_PATH, WEBINARS_PATH } from './api-routes';
+import { showAuthorizePage, submitAuthorizePage } from './authorize-routes';
+import { claimedClientId } from './client-auth';
+import type { FaultRoute, ReceivedRoute } from './control-types';
+import { CONTROL_PREFIX, handleControl } from './control-routes';
+import { jwks, serverMetadata } from './discovery-routes';
+import { jsonReply, PayloadTooLargeError, readIncoming, writeReply, type Incoming, type Reply } from './http-io';
+import { createJwtSigner } from './jwt';
+import { EmulatorState } from './state';
+import type { Tenant } from './tenant';
+import { handleIntrospect, handleRevoke } from './token-lifecycle-routes';
+import { handleToken } from './token-route';
+
+export type RunningEmulator = {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  url: string;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts the GoTo emulator: OAuth server (authorize, token, introspect, revoke, RFC 8414
+ * metadata, JWKS), the SCIM "me" endpoint, the G2W webinars list and the control API, on
+ * 127.0.0.1 only, so nothing off this machine can reach it. Port 0 picks a free port.
+ */
+export async function startEmulator(options: { port?: number } = {}): Promise<RunningEmulator> {
+  const signer = createJwtSigner();
+  let state: EmulatorState | undefined;
+  const server = createServer((req, res) => {
+    // The state needs the bound port (it is the issuer URL), so it exists only once listening.
+    if (state) void respond(req, res, state);
+    else writeReply(res, jsonReply(503, { error: 'the emulator is starting' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  state = new EmulatorState(signer, url);
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets (fetch keeps them) would hold close() open otherwise.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function respond(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+  try {
+    const incoming = await readIncoming(req, state.issuer);
+    if (incoming.url.pathname.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(incoming, state));
+    const route = routeOf(incoming.url.pathname);
+    const tenant = attribute(incoming, state);
+    tenant?.record({
+      route,
+      method: incoming.method,
+      path: incoming.url.pathname,
+      query: { ...incoming.query.values },
+      headers: { ...incoming.headers },
+      ...(incoming.form ? { form: { ...incoming.form.values } } : {}),
+    });
+    const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.status !== undefined) return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    writeReply(res, dispatch(incoming, state));
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));
+    // Say what failed, not what was sent: request bodies hold secrets.
+    process.stderr.write(`GoTo emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    writeReply(res, jsonReply(500, { error: 'server_error', error_description: 'the emulator failed; see its stderr' }));
+  }
+}
+
+function dispatch(incoming: Incoming, state: EmulatorState): Reply {
+  const path = incoming.url.pathname;
+  const method = incoming.method;
+  if (path === '/oauth/authorize') {
+    if (method === 'GET') return showAuthorizePage(incoming, state);
+    if (method === 'POST') return submitAuthorizePage(incoming, state);
+    return jsonReply(405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
+  }
+  if (path === '/oauth/token') return handleToken(incoming, state);
+  if (path === '/oauth/introspect') return handleIntrospect(incoming, state);
+  if (path === '/oauth/revoke') return handleRevoke(incoming, state);
+  if (path === '/oauth/jwks.json' && method === 'GET') return jwks(state);
+  if (path === '/.well-known/oauth-authorization-server' && method === 'GET') return serverMetadata(state);
+  if (USERS_ME_PATH.test(path)) return handleUsersMe(incoming, state);
+  const webinars = WEBINARS_PATH.exec(path);
+  if (webinars) return handleWebinars(incoming, state, safeDecode(webinars[1] ?? ''));
+  // The shape api.getgo.com gives unrouted paths (reference §5e).
+  return jsonReply(404, { errorCode: 'NOT_FOUND', message: `No route for ${method} ${path}` });
+}
+
+function routeOf(path: string): ReceivedRoute {
+  if (path === '/oauth/authorize') return 'authorize';
+  if (path === '/oauth/token') return 'token';
+  if (USERS_ME_PATH.test(path)) return 'users-me';
+  if (WEBINARS_PATH.test(path)) return 'webinars';
+  return 'other';
+}
+
+function isFaultRoute(route: ReceivedRoute): route is FaultRoute {
+  return route === 'token' || route === 'users-me' || route === 'webinars';
+}
+
+/**
+ * Which client a request concerns, so it lands in that client's log and faults: the owner
+ * of the bearer token (valid or not), else the client_id it claims (Basic, form, query).
+ */
+function attribute(incoming: Incoming, state: EmulatorState): Tenant | undefined {
+  const token = bearerToken(incoming.headers);
+  if (token !== undefined) {
+    const owner = state.ownerOf(token);
+    if (owner) return owner;
+  }
+  const clientId = claimedClientId(incoming) ?? incoming.query.values.client_id;
+  return clientId === undefined ? undefined : state.tenant(clientId);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,175 @@
+import type { CreateClientOptions, RefreshTokenInfo } from './control-types';
+import { randomClientSecret, randomId, randomKey19 } from './ids';
+import type { JwtSigner } from './jwt';
+import { Tenant } from './tenant';
+
+/** Codes last 10 minutes: a real GoTo code has `exp` = `iat` + 600 (reference §1). */
+export const CODE_TTL_SECONDS = 600;
+/** "Access tokens have a lifespan of 60 minutes" (reference §3a). */
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+/** "The refresh token is valid for 30 days" (reference §3c). */
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+export const DEFAULT_REDIRECT_URI = 'https://app.example.com/callback';
+export const DEFAULT_SCOPE = 'collab: identity:scim.me';
+export const DEFAULT_ROTATION_WINDOW_SECONDS = 7 * 86_400;
+export const USER_PASSWORD = 'emulator';
+
+export type CodeGrant = {
+  clientId: string;
+  userKey: string;
+  scope: string;
+  redirectUri: string;
+  /** RFC 6749 §4.1.3: only a redirect_uri sent to /authorize must be repeated at /token. */
+  redirectUriSent: boolean;
+  codeChallenge?: string;
+  expiresAtMs: number;
+  used: boolean;
+};
+
+export type AccessTokenGrant = { clientId: string; userKey: string; scope: string; issuedAtMs: number; expiresAtMs: number; revoked: boolean };
+
+export type RefreshTokenGrant = {
+  token: string;
+  clientId: string;
+  userKey: string;
+  scope: string;
+  issuedAtMs: number;
+  expiresAtMs: number;
+  retired?: 'rotated' | 'revoked';
+};
+
+export class DuplicateClientError extends Error {
+  readonly code = 'EMULATOR_DUPLICATE_CLIENT';
+}
+
+/**
+ * The emulator's memory: registered clients and every code and token it issued, keyed by
+ * the exact string handed out. A presented code or token counts only if it is found here;
+ * its JWT claims are never read back.
+ */
+export class EmulatorState {
+  readonly issuer: string;
+  private readonly signer: JwtSigner;
+  private readonly tenants = new Map<string, Tenant>();
+  private readonly codes = new Map<string, CodeGrant>();
+  private readonly accessTokens = new Map<string, AccessTokenGrant>();
+  private readonly refreshTokens = new Map<string, RefreshTokenGrant>();
+  private usersCreated = 0;
+
+  constructor(signer: JwtSigner, issuer: string) {
+    this.signer = signer;
+    this.issuer = issuer;
+  }
+
+  jwks() {
+    return this.signer.jwks();
+  }
+
+  createTenant(options: CreateClientOptions): Tenant {
+    const clientId = options.clientId ?? randomId();
+    if (this.tenants.has(clientId)) throw new DuplicateClientError('a client with this client id is already registered');
+    const n = ++this.usersCreated;
+    const tenant = new Tenant(
+      {
+        clientId,
+        clientSecret: options.clientSecret ?? randomClientSecret(),
+        redirectUris: options.redirectUris ?? [DEFAULT_REDIRECT_URI],
+        scope: options.scope ?? DEFAULT_SCOPE,
+        user: { email: `organizer+${n}@example.com`, password: USER_PASSWORD, organizerKey: randomKey19(), accountKey: randomKey19() },
+      },
+      {
+        rotation: options.rotation ?? 'near-expiry',
+        rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
+      },
+    );
+    this.tenants.set(clientId, tenant);
+    return tenant;
+  }
+
+  tenant(clientId: string): Tenant | undefined {
+    return this.tenants.get(clientId);
+  }
+
+  /** The client a code or token was issued to, valid or not: for attributing requests. */
+  ownerOf(token: string): Tenant | undefined {
+    const grant = this.accessTokens.get(token) ?? this.refreshTokens.get(token) ?? this.codes.get(token);
+    return grant ? this.tenants.get(grant.clientId) : undefined;
+  }
+
+  issueCode(tenant: Tenant, grant: Pick<CodeGrant, 'scope' | 'redirectUri' | 'redirectUriSent' | 'codeChallenge'>): string {
+    const iat = Math.floor(tenant.now() / 1000);
+    const exp = iat + CODE_TTL_SECONDS;
+    // The claims of a real GoTo code (reference §1). `ogn` (origin of the login), `ls`
+    // (login session) and `levelOfAssurance` values are guesses: GoTo documents none.
+    const code = this.signer.sign({
+      sc: grant.scope,
+      sub: tenant.client.user.organizerKey,
+      aud: tenant.client.clientId,
+      ogn: 'pwd',
+      ls: randomId(),
+      typ: 'c',
+      levelOfAssurance: 1,
+      iat,
+      exp,
+      uri: grant.redirectUri,
+      jti: randomId(),
+    });
+    this.codes.set(code, { ...grant, clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, expiresAtMs: exp * 1000, used: false });
+    return code;
+  }
+
+  code(code: string): CodeGrant | undefined {
+    return this.codes.get(code);
+  }
+
+  issueAccessToken(tenant: Tenant, scope: string): string {
+    const { token, iat, exp } = this.mint(tenant, scope, 'a', ACCESS_TOKEN_TTL_SECONDS);
+    this.accessTokens.set(token, { clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000, revoked: false });
+    return token;
+  }
+
+  accessToken(token: string): AccessTokenGrant | undefined {
+    return this.accessTokens.get(token);
+  }
+
+  issueRefreshToken(tenant: Tenant, scope: string): string {
+    const { token, iat, exp } = this.mint(tenant, scope, 'r', REFRESH_TOKEN_TTL_SECONDS);
+    this.refreshTokens.set(token, { token, clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 });
+    return token;
+  }
+
+  refreshToken(token: string): RefreshTokenGrant | undefined {
+    return this.refreshTokens.get(token);
+  }
+
+  /** The refresh tokens issued to a client, oldest first, as the control API shows them. */
+  refreshTokensOf(tenant: Tenant): RefreshTokenInfo[] {
+    const now = tenant.now();
+    return [...this.refreshTokens.values()]
+      .filter((grant) => grant.clientId === tenant.client.clientId)
+      .map((grant) => ({
+        token: grant.token,
+        active: grant.retired === undefined && now < grant.expiresAtMs,
+        issuedAt: new Date(grant.issuedAtMs).toISOString(),
+        expiresAt: new Date(grant.expiresAtMs).toISOString(),
+      }));
+  }
+
+  private mint(tenant: Tenant, scope: string, typ: 'a' | 'r', ttlSeconds: number) {
+    const iat = Math.floor(tenant.now() / 1000);
+    const exp = iat + ttlSeconds;
+    const token = this.signer.sign({
+      iss: this.issuer,
+      sub: tenant.client.user.organizerKey,
+      aud: tenant.client.clientId,
+      sc: scope,
+      principal: tenant.client.user.email,
+      typ,
+      iat,
+      exp,
+      jti: randomId(),
+    });
+    return { token, iat, exp };
+  }
+}

@@ -1,0 +1,57 @@
+import type { ClientSettings, EmulatorClient, Fault, FaultRoute, ReceivedRequest } from './control-types';
+import { buildWebinarCatalog, type Webinar } from './webinar-data';
+
+/**
+ * Everything the emulator keeps about one registered OAuth client: its user, its own
+ * clock, rotation policy, request log and pending faults. Tests each register their own
+ * client, so tests running in parallel against one emulator never see each other.
+ */
+export class Tenant {
+  readonly client: EmulatorClient;
+  settings: ClientSettings;
+  /** The client's creation on its own clock; the webinar catalog is spread around it. */
+  readonly createdAtMs: number;
+  readonly webinars: Webinar[];
+  private clockOffsetMs = 0;
+  private readonly log: ReceivedRequest[] = [];
+  private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
+
+  constructor(client: EmulatorClient, settings: ClientSettings) {
+    this.client = client;
+    this.settings = settings;
+    this.createdAtMs = Date.now();
+    this.webinars = buildWebinarCatalog(client.user, this.createdAtMs);
+  }
+
+  /** Milliseconds since the epoch on this client's clock. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Moves only this client's clock: codes and tokens expire without anyone waiting. */
+  advanceClock(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
+
+  record(entry: Omit<ReceivedRequest, 'at'>): void {
+    this.log.push({ ...entry, at: new Date(this.now()).toISOString() });
+  }
+
+  requests(): ReceivedRequest[] {
+    return this.log.map((entry) => ({ ...entry }));
+  }
+
+  addFault(fault: Fault): void {
+    this.faults.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  /** The oldest pending fault for `route`, used up one request at a time. */
+  takeFault(route: FaultRoute): Fault | undefined {
+    const index = this.faults.findIndex((pending) => pending.fault.route === route);
+    const pending = this.faults[index];
+    if (!pending) return undefined;
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) this.faults.splice(index, 1);
+    return pending.fault;
+  }
+}

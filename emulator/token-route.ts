@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { authenticateClient } from './client-auth';
+import { isFormContentType, jsonReply, type Incoming, type Reply } from './http-io';
+import { NO_STORE, repeatedParameter, tokenError } from './oauth-errors';
+import { ACCESS_TOKEN_TTL_SECONDS, type EmulatorState } from './state';
+import type { Tenant } from './tenant';
+
+/** POST /oauth/token (RFC 6749 §3.2): the authorization_code and refresh_token grants. */
+export function handleToken(incoming: Incoming, state: EmulatorState): Reply {
+  if (incoming.method !== 'POST') return tokenError(405, 'invalid_request', 'the token endpoint accepts POST only (RFC 6749 §3.2)', { allow: 'POST' });
+  if (!incoming.form || !isFormContentType(incoming.headers['content-type'])) {
+    return tokenError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded (RFC 6749 §4.1.3)');
+  }
+  const repeated = repeatedParameter(incoming.form.repeated);
+  if (repeated) return repeated;
+  const auth = authenticateClient(incoming, state);
+  if (!auth.ok) return auth.reply;
+  const form = incoming.form.values;
+  switch (form.grant_type) {
+    case undefined:
+    case '':
+      return tokenError(400, 'invalid_request', 'grant_type is missing');
+    case 'authorization_code':
+      return exchangeCode(form, auth.tenant, state);
+    case 'refresh_token':
+      return refresh(form, auth.tenant, state);
+    default:
+      // GoTo's metadata lists only these two grants; client_credentials does not exist there (reference §2).
+      return tokenError(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
+  }
+}
+
+/** RFC 6749 §4.1.3, with PKCE per RFC 7636 §4.5-4.6. Descriptions never echo the code. */
+function exchangeCode(form: Record<string, string>, tenant: Tenant, state: EmulatorState): Reply {
+  const code = form.code;
+  if (code === undefined || code === '') return tokenError(400, 'invalid_request', 'code is missing');
+  const grant = state.code(code);
+  if (!grant) return invalidGrant('authorization code is not valid: this server did not issue it');
+  if (grant.clientId !== tenant.client.clientId) return invalidGrant('authorization code was issued to another client');
+  if (grant.used) return invalidGrant('authorization code has already been used: a code works once, start again at /oauth/authorize');
+  if (tenant.now() >= grant.expiresAtMs) return invalidGrant('authorization code has expired: codes last 10 minutes, start again at /oauth/authorize');
+  if (form.redirect_uri === undefined) {
+    if (grant.redirectUriSent) return tokenError(400, 'invalid_request', 'redirect_uri is missing: it was sent to /oauth/authorize, so it is required here (RFC 6749 §4.1.3)');
+  } else if (form.redirect_uri !== grant.redirectUri) {
+    return invalidGrant('redirect_uri does not match the one used at /oauth/authorize (RFC 6749 §4.1.3)');
+  }
+  if (grant.codeChallenge !== undefined) {
+    const verifier = form.code_verifier;
+    if (verifier === undefined) return invalidGrant('code_verifier is missing: a code_challenge was sent to /oauth/authorize (RFC 7636 §4.5)');
+    if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.codeChallenge) {
+      return invalidGrant('code_verifier does not match the code_challenge (RFC 7636 §4.6)');
+    }
+  }
+  grant.used = true;
+  return tokenResponse({
+    access_token: state.issueAccessToken(tenant, grant.scope),
+    token_type: 'Bearer',
+    refresh_token: state.issueRefreshToken(tenant, grant.scope),
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    scope: grant.scope,
+    principal: tenant.client.user.email,
+  });
+}
+
+/**
+ * RFC 6749 §6. The refresh token stays valid for its 30 days (GoTo today, reference §3c)
+ * unless the client's rotation policy replaces it; a replaced token is dead at once.
+ * Earlier access tokens are left alone: they simply run out after their hour.
+ */
+function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorState): Reply {
+  const token = form.refresh_token;
+  if (token === undefined || token === '') return tokenError(400, 'invalid_request', 'refresh_token is missing');
+  const grant = state.refreshToken(token);
+  if (!grant) return invalidGrant('refresh token is not valid: this server did not issue it');
+  if (grant.clientId !== tenant.client.clientId) return invalidGrant('refresh token was issued to another client');
+  if (grant.retired === 'rotated') return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
+  if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');
+  const now = tenant.now();
+  if (now >= grant.expiresAtMs) return invalidGrant('refresh token has expired: refresh tokens last 30 days, start again at /oauth/authorize');
+
+  // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
+  let scope = grant.scope;
+  if (form.scope !== undefined) {
+    const granted = grant.scope.split(/\s+/).filter(Boolean);
+    const asked = form.scope.split(/\s+/).filter(Boolean);
+    const extra = asked.find((s) => !granted.includes(s));
+    if (extra !== undefined) return tokenError(400, 'invalid_scope', `scope "${extra}" was not granted to this refresh token (RFC 6749 §6)`);
+    if (asked.length > 0) scope = asked.join(' ');
+  }
+
+  const { rotation, rotationWindowSeconds } = tenant.settings;
+  const rotate = rotation === 'always' || (rotation === 'near-expiry' && grant.expiresAtMs - now < rotationWindowSeconds * 1000);
+  const accessToken = state.issueAccessToken(tenant, scope);
+  const principal = tenant.client.user.email;
+  if (!rotate) {
+    // GoTo's documented non-rotating answer: no refresh_token and no token_type (reference §3a).
+    return tokenResponse({ access_token: accessToken, expires_in: ACCESS_TOKEN_TTL_SECONDS, scope, principal });
+  }
+  grant.retired = 'rotated';
+  return tokenResponse({
+    access_token: accessToken,
+    token_type: 'Bearer',
+    refresh_token: state.issueRefreshToken(tenant, grant.scope),
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    scope,
+    principal,
+  });
+}
+
+function invalidGrant(description: string): Reply {
+  return tokenError(400, 'invalid_grant', description);
+}
+
+/** RFC 6749 §5.1: 200, JSON, `Cache-Control: no-store` and `Pragma: no-cache`. */
+function tokenResponse(body: Record<string, string | number>): Reply {
+  return jsonReply(200, body, NO_STORE);
+}

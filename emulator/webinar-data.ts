@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+
+/** GoTo's OpenAPI `DateTimeRange`. */
+export type DateTimeRange = { startTime: string; endTime: string };
+
+/**
+ * GoTo's OpenAPI `Webinar` schema (the item of `ReportingWebinarsResponse`), every key a
+ * string. The spec lists `status` as required but neither defines nor enumerates it;
+ * the values used here are a guess (reference §5b).
+ */
+export type Webinar = {
+  webinarKey: string;
+  webinarID: string;
+  organizerKey: string;
+  accountKey: string;
+  subject: string;
+  description: string;
+  times: DateTimeRange[];
+  timeZone: string;
+  locale: 'en_US' | 'de_DE' | 'es_ES' | 'fr_FR' | 'it_IT' | 'zh_CN';
+  status: string;
+  approvalType: 'AUTOMATIC' | 'MANUAL';
+  registrationUrl: string;
+  impromptu: boolean;
+  isPasswordProtected: boolean;
+  recurrenceType: 'single_session' | 'series' | 'sequence';
+  experienceType: 'classic' | 'broadcast' | 'simulive';
+};
+
+export const WEBINAR_COUNT = 45;
+const SPAN_DAYS = 60;
+const DAY_MS = 86_400_000;
+
+const TOPICS = [
+  'Quarterly product update',
+  'Onboarding for new customers',
+  'Security and compliance Q&A',
+  'API office hours',
+  'Customer success stories',
+  'Release notes walkthrough',
+  'Best practices for hybrid events',
+  'Analytics deep dive',
+  'Partner enablement',
+];
+const TIME_ZONES = ['America/New_York', 'Europe/Berlin', 'Europe/London', 'America/Los_Angeles', 'Asia/Kolkata'];
+const LOCALES: Webinar['locale'][] = ['en_US', 'de_DE', 'es_ES', 'fr_FR', 'it_IT', 'zh_CN'];
+const EXPERIENCES: Webinar['experienceType'][] = ['classic', 'broadcast', 'simulive'];
+const DURATIONS_MIN = [30, 45, 60, 90];
+
+/**
+ * The webinars of one organizer: `WEBINAR_COUNT` of them from 60 days before to 60 days
+ * after `anchorMs` (the client's creation), sorted by first start. The same organizer key
+ * and anchor day always give the same list, so a test can page through it and compare.
+ */
+export function buildWebinarCatalog(user: { organizerKey: string; accountKey: string }, anchorMs: number): Webinar[] {
+  const anchorDay = Math.floor(anchorMs / DAY_MS) * DAY_MS;
+  const webinars: Webinar[] = [];
+  for (let i = 0; i < WEBINAR_COUNT; i++) {
+    const pick = seeded(`${user.organizerKey}/${i}`);
+    const dayOffset = -SPAN_DAYS + Math.round((i * 2 * SPAN_DAYS) / (WEBINAR_COUNT - 1));
+    const start = anchorDay + dayOffset * DAY_MS + (8 + pick.int(10)) * 3_600_000;
+    const durationMs = (DURATIONS_MIN[pick.int(DURATIONS_MIN.length)] ?? 60) * 60_000;
+    const recurrenceType: Webinar['recurrenceType'] = i % 9 === 4 ? 'series' : i % 11 === 7 ? 'sequence' : 'single_session';
+    // A series repeats weekly, a sequence runs on consecutive days (OpenAPI `recurrenceType`).
+    const sessions = recurrenceType === 'single_session' ? 1 : 3;
+    const stepMs = recurrenceType === 'series' ? 7 * DAY_MS : DAY_MS;
+    const times = Array.from({ length: sessions }, (_, n) => ({
+      startTime: isoSeconds(start + n * stepMs),
+      endTime: isoSeconds(start + n * stepMs + durationMs),
+    }));
+    const webinarKey = pick.key19();
+    const topic = TOPICS[i % TOPICS.length] ?? 'Webinar';
+    webinars.push({
+      webinarKey,
+      webinarID: String(100_000_000 + pick.int(900_000_000)),
+      organizerKey: user.organizerKey,
+      accountKey: user.accountKey,
+      subject: `${topic} #${i + 1}`,
+      description: `${topic}: emulated webinar ${i + 1} of ${WEBINAR_COUNT}.`,
+      times,
+      timeZone: TIME_ZONES[pick.int(TIME_ZONES.length)] ?? 'America/New_York',
+      locale: LOCALES[pick.int(LOCALES.length)] ?? 'en_US',
+      status: pick.int(4) === 0 ? 'UPDATED' : 'NEW',
+      approvalType: pick.int(5) === 0 ? 'MANUAL' : 'AUTOMATIC',
+      registrationUrl: `https://attendee.gotowebinar.com/register/${webinarKey}`,
+      impromptu: false,
+      isPasswordProtected: pick.int(6) === 0,
+      recurrenceType,
+      experienceType: EXPERIENCES[pick.int(EXPERIENCES.length)] ?? 'classic',
+    });
+  }
+  return webinars.sort((a, b) => firstStart(a) - firstStart(b));
+}
+
+/** A webinar is in range when any of its sessions overlaps [fromMs, toMs]. */
+export function overlaps(webinar: Webinar, fromMs: number, toMs: number): boolean {
+  return webinar.times.some((t) => Date.parse(t.startTime) <= toMs && Date.parse(t.endTime) >= fromMs);
+}
+
+function firstStart(webinar: Webinar): number {
+  return Math.min(...webinar.times.map((t) => Date.parse(t.startTime)));
+}
+
+function isoSeconds(ms: number): string {
+  // GoTo writes times without milliseconds, e.g. 2020-03-13T10:00:00Z (OpenAPI DateTimeRange).
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Deterministic draws from SHA-256 of a seed: stable across runs, unlike Math.random. */
+function seeded(seed: string) {
+  let counter = 0;
+  const next = (): bigint => BigInt(`0x${createHash('sha256').update(`${seed}#${counter++}`).digest('hex')}`);
+  return {
+    int: (below: number): number => Number(next() % BigInt(below)),
+    key19: (): string => `${1n + (next() % 9n)}${(next() % 10n ** 18n).toString().padStart(18, '0')}`,
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { findFreePortSync } from './fixtures/free-port';
+import { envFilePath, readEnvValues, resolveTarget } from './fixtures/settings';
+
+/**
+ * Two targets (README, "Targets"):
+ * - `emulator`: the whole chain against the built-in GoTo emulator, started here with
+ *   `webServer` on a free port, writing to a scratch env file unless GOTO_ENV_FILE is set;
+ *   the self-tests run too.
+ * - `goto`: the daily chain against the configured hosts, reading and writing GOTO_ENV_FILE.
+ * The user's env file is read here only to choose the target when GOTO_TARGET is unset.
+ */
+const outputDir = path.resolve('test-results');
+
+// `npm test` tests this project: always on the emulator, never reading or writing the
+// user's env file, whatever GOTO_* the shell holds.
+if (process.env.npm_lifecycle_event === 'test' && !process.env.GOTO_RUNNER_EMULATOR_URL) {
+  process.env.GOTO_TARGET = 'emulator';
+  process.env.GOTO_ENV_FILE = '';
+}
+const target = resolveTarget(process.env, process.env.GOTO_TARGET ? {} : readEnvValues(envFilePath(process.env)));
+const onEmulator = target === 'emulator';
+
+// This file is evaluated again in every worker; the values chosen in the runner process
+// reach the workers (and the emulator) through the environment they inherit.
+if (onEmulator && !process.env.GOTO_RUNNER_EMULATOR_URL) {
+  const url = `http://127.0.0.1:${findFreePortSync()}`;
+  Object.assign(process.env, {
+    GOTO_RUNNER_EMULATOR_URL: url,
+    GOTO_EMULATOR_URL: url,
+    GOTO_TARGET: 'emulator',
+    GOTO_ENV_FILE: process.env.GOTO_ENV_FILE || path.join(outputDir, 'emulator.env'),
+    GOTO_AUTH_BASE_URL: url,
+    GOTO_API_BASE_URL: url,
+    // A client made up for this run; the emulator registers it at start (emulator/main.ts).
+    GOTO_CLIENT_ID: randomUUID(),
+    GOTO_CLIENT_SECRET: randomBytes(16).toString('base64'),
+    GOTO_REDIRECT_URI: 'https://app.example.com/callback',
+  });
+}
+const emulatorUrl = process.env.GOTO_RUNNER_EMULATOR_URL ?? '';
+
+const chain: PlaywrightTestConfig['projects'] = [
+  ...(onEmulator ? [{ name: 'emulator-login', testMatch: 'collection/emulator-login.setup.ts' }] : []),
+  {
+    name: 'exchange',
+    testMatch: 'collection/exchange.spec.ts',
+    dependencies: onEmulator ? ['emulator-login'] : [],
+  },
+  { name: 'refresh', testMatch: 'collection/refresh.spec.ts', dependencies: ['exchange'] },
+  { name: 'api', testMatch: 'collection/api-checks.spec.ts', dependencies: ['refresh'] },
+];
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir,
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  workers: 4,
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['./reporters/summary-reporter.ts'],
+  ],
+  use: {
+    // Safe to keep: requests go through Node's fetch, so traces hold only step titles and
+    // the redacted attachments (fixtures/send-request.ts).
+    trace: 'retain-on-failure',
+  },
+  globalSetup: onEmulator ? undefined : './fixtures/global-setup.ts',
+  projects: [...chain, ...(onEmulator ? [{ name: 'self-test', testMatch: 'self-test/**/*.spec.ts' }] : [])],
+  webServer: onEmulator
+    ? {
+        command: `node -r ts-node/register/transpile-only emulator/main.ts --port ${new URL(emulatorUrl).port}`,
+        url: `${emulatorUrl}/__emulator/health`,
+        reuseExistingServer: false,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        timeout: 30_000,
+      }
+    : undefined,
+});

@@ -1,0 +1,31 @@
+import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
+
+/**
+ * Ends the run's output with one plain line, `N passed, N failed, N skipped`, that CI
+ * systems (and people skimming a log) can read without knowing Playwright's reporters.
+ * A flaky test (failed, then passed on retry) counts as passed.
+ */
+export default class SummaryReporter implements Reporter {
+  private root: Suite | undefined;
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  onBegin(_config: unknown, suite: Suite): void {
+    this.root = suite;
+  }
+
+  onEnd(result: FullResult): void {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    for (const test of this.root?.allTests() ?? []) {
+      const outcome = test.outcome();
+      if (outcome === 'skipped') counts.skipped++;
+      else if (outcome === 'unexpected') counts.failed++;
+      else counts.passed++;
+    }
+    // A run that failed outside any test (global setup, a crashed worker) must not read as green.
+    if (result.status !== 'passed' && counts.failed === 0) counts.failed = 1;
+    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  }
+}

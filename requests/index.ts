@@ -1,0 +1,11 @@
+export * from './authorize-url';
+export * from './exchange-code';
+export * from './refresh-token';
+export * from './users-me';
+export * from './list-webinars';
+export * from './token-response';
+export * from './api-endpoint';
+export * from './client-authentication';
+export * from './goto-key';
+export type { PreparedRequest, FailureFacts } from './request-definition';
+export { secretFieldNames } from './request-definition';

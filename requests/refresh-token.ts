@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { PreparedRequest } from './request-definition';
+import { tokenEndpointRequest } from './token-endpoint';
+import type { oauthErrorSchema, tokenResponseSchema } from './token-response';
+
+export const refreshTokenInput = z.object({
+  authBaseUrl: z.url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
+export type RefreshTokenInput = z.input<typeof refreshTokenInput>;
+
+/**
+ * Get a new access token with the refresh token (RFC 6749 §6; GoTo "How to refresh an
+ * access token"). GoTo answers with a new `refresh_token` only when it rotates the old one.
+ */
+export function refreshTokenRequest(
+  input: RefreshTokenInput,
+): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
+  const { authBaseUrl, clientId, clientSecret, refreshToken } = refreshTokenInput.parse(input);
+  return tokenEndpointRequest({
+    step: 'refresh the access token',
+    authBaseUrl,
+    clientId,
+    clientSecret,
+    form: { grant_type: 'refresh_token', refresh_token: refreshToken },
+    secrets: [refreshToken],
+    invalidGrantAdvice:
+      'the refresh token was rotated, revoked or has expired (they last 30 days): authorize again to get a new code, put it in GOTO_AUTH_CODE and run again.',
+  });
+}

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+
+/** Which configured host a request goes to: the OAuth server or the product API. */
+export type Host = 'auth' | 'api';
+
+/** What the caller learns about a failed response, to turn into advice for a person. */
+export type FailureFacts = {
+  status: number;
+  /** OAuth `error` (RFC 6749 §5.2), Webinar API `int_err_code`/`errorCode`, or `WWW-Authenticate` `error` (RFC 6750 §3). */
+  error?: string;
+  description?: string;
+};
+
+/**
+ * One HTTP call, fully built from typed inputs and ready to send. It carries the zod
+ * schemas of its success and error bodies, so the sender can check them, and the list of
+ * secret values it contains, so nothing that shows the call (step titles, attachments,
+ * errors) can show them.
+ */
+export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure extends z.ZodType = z.ZodType> = {
+  /** What the step does, in words; used as the `test.step` title. Never holds a value. */
+  step: string;
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  /** An `application/x-www-form-urlencoded` body (RFC 6749 Appendix B). */
+  form?: Record<string, string>;
+  /** The one status that means success. */
+  successStatus: number;
+  success: Success;
+  failure: Failure;
+  /** Every secret value in this request (client secret, Basic value, code, tokens). */
+  secrets: string[];
+  /** Reads GoTo's error code and description out of a failed response. */
+  failureFacts: (status: number, body: z.output<Failure> | undefined, headers: Headers) => FailureFacts;
+  /** What a person should do next, given the facts of a failure. */
+  advice: (facts: FailureFacts) => string;
+};
+
+/** Fields whose values are secret wherever they appear in a form or JSON body. */
+export const secretFieldNames: ReadonlySet<string> = new Set([
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+]);

@@ -1,0 +1,24 @@
+import { expect, test } from '../../fixtures';
+
+test('Users/me answers with the signed-in user, whose id is stored as the organizer key', async ({ chain }) => {
+  const me = await chain.usersMe();
+
+  expect(me.id, 'the organizer key is a string of digits, never a number').toMatch(/^\d+$/);
+  expect(chain.settings().organizerKey, 'the env file holds the organizer key').toBe(me.id);
+});
+
+test('lists the organizer’s webinars of the coming 30 days with the new access token', async ({ chain }) => {
+  const organizerKey = chain.settings().organizerKey ?? (await chain.usersMe()).id;
+  const fromTime = new Date();
+  const toTime = new Date(fromTime.getTime() + 30 * 24 * 3600 * 1000);
+
+  const list = await chain.listWebinars({ fromTime, toTime, size: 50 });
+
+  const webinars = list._embedded?.webinars ?? [];
+  expect(list.page.number, 'the first page is page 0').toBe(0);
+  expect(webinars.length, 'a page holds at most `size` webinars').toBeLessThanOrEqual(50);
+  for (const webinar of webinars) {
+    expect(typeof webinar.webinarKey, 'webinar keys stay strings').toBe('string');
+    if (webinar.organizerKey) expect(webinar.organizerKey, 'every webinar belongs to the organizer').toBe(organizerKey);
+  }
+});

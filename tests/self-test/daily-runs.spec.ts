@@ -1,0 +1,65 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { envSnapshot, expect, readEnvValues, runCollection, test, type Sandbox } from '../../fixtures';
+
+// These run `npx playwright test` itself, against the emulator as if it were GoTo
+// (GOTO_TARGET=goto, loopback base URLs), the way a user's laptop or CI job does.
+test.describe.configure({ timeout: 120_000 });
+
+function targetGoto(sandbox: Sandbox, testOutput: string) {
+  return (run: string) =>
+    runCollection(sandbox.env, ['--reporter=line', `--output=${testOutput}/${run}`]);
+}
+
+test('exchanges a pasted code once, then keeps refreshing daily against a rotating server, ending with the refresh token it still accepts', async ({ sandbox, emulator }, testInfo) => {
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
+  const { code } = await emulator.issueCode(sandbox.client.clientId);
+  await writeFile(sandbox.envFile, `${await readFile(sandbox.envFile, 'utf8')}# pasted from the address bar\nGOTO_AUTH_CODE="https://app.example.com/callback?code=${code}&state=x"\n`);
+  const run = targetGoto(sandbox, testInfo.outputPath());
+  const outputs: string[] = [];
+
+  await test.step('first run: exchange, refresh, API checks', async () => {
+    const first = await run('run-1');
+    outputs.push(first.output);
+    expect(first.exitCode, first.output).toBe(0);
+    expect(readEnvValues(sandbox.envFile), 'the used code is removed from the file').not.toHaveProperty('GOTO_AUTH_CODE');
+  });
+
+  for (const day of [2, 3]) {
+    await test.step(`daily run ${day}: refresh and API checks`, async () => {
+      const daily = await run(`run-${day}`);
+      outputs.push(daily.output);
+      expect(daily.exitCode, daily.output).toBe(0);
+    });
+  }
+
+  const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+  expect(tokenRequests.map((request) => request.form?.grant_type), 'one exchange, then one refresh per run').toEqual([
+    'authorization_code',
+    'refresh_token',
+    'refresh_token',
+    'refresh_token',
+  ]);
+  const issued = await emulator.refreshTokens(sandbox.client.clientId);
+  const stillAccepted = issued.filter((token) => token.active).map((token) => token.token);
+  expect(stillAccepted, 'exactly one refresh token is still accepted').toHaveLength(1);
+  expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN === stillAccepted[0], 'the file ends with it').toBe(true);
+  const secrets = [sandbox.client.clientSecret, code, ...issued.map((token) => token.token)];
+  for (const output of outputs) {
+    expect(secrets.filter((secret) => output.includes(secret)), 'the runs print no secret').toEqual([]);
+  }
+});
+
+test('fails before any request when settings are missing, listing each missing variable and leaving the file as it was', async ({ sandbox, emulator }, testInfo) => {
+  await writeFile(sandbox.envFile, '# only a comment\nGOTO_CLIENT_ID=\n');
+  const before = envSnapshot(sandbox.envFile);
+
+  const result = await targetGoto(sandbox, testInfo.outputPath())('run');
+
+  expect(result.exitCode, 'the run fails').not.toBe(0);
+  for (const name of ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_REFRESH_TOKEN']) {
+    expect(result.output, `the message names ${name}`).toContain(`${name} is not set`);
+  }
+  expect(result.output).toContain('https://developer.logmeininc.com/clients');
+  expect(envSnapshot(sandbox.envFile)).toEqual(before);
+  expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toEqual([]);
+});

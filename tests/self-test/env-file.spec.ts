@@ -1,0 +1,559 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+import { test, expect } from '../../fixtures';
+import {
+  applyEnvUpdates,
+  EnvFileError,
+  readEnvFile,
+  serializeEnvValue,
+  updateEnvFile,
+  type EnvUpdates,
+} from '../../fixtures/env-file';
+
+const projectRoot = join(__dirname, '..', '..');
+const fixtureFolder = join(projectRoot, 'tests', 'env-files');
+const moduleUnderTest = join(projectRoot, 'fixtures', 'env-file.ts');
+
+/** Looks like a GoTo token (a JWT) without being one; `seed` keeps tokens distinct. */
+function fakeJwt(seed: string, length = 180): string {
+  const body = Buffer.from(JSON.stringify({ typ: 'a', seed })).toString('base64url');
+  return `eyJhbGciOiJSUzUxMiJ9.${body}.${'x'.repeat(Math.max(0, length - body.length - 22))}`;
+}
+
+/** A fixture copied to this test's output folder, with the mode it should start with. */
+async function copyFixture(name: string, mode = 0o600): Promise<{ path: string; folder: string; before: Buffer }> {
+  const folder = test.info().outputPath('env');
+  await fs.mkdir(folder, { recursive: true });
+  const path = join(folder, name);
+  await fs.copyFile(join(fixtureFolder, name), path);
+  await fs.chmod(path, mode);
+  return { path, folder, before: await fs.readFile(path) };
+}
+
+const readText = (path: string) => fs.readFile(path, 'utf8');
+const modeOf = async (path: string) => (await fs.stat(path)).mode & 0o777;
+const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Runs a script in a separate Node process that can load the TypeScript module under test. */
+function runNode(
+  script: string,
+  arg: unknown,
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...(arg as object) })],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], ...options },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The child's side: apply the updates one by one, report the error code if one fails. */
+const updateInChild = `
+  const job = JSON.parse(process.argv[1]);
+  const { updateEnvFile } = require(job.module);
+  (async () => { for (const [key, value] of job.updates) await updateEnvFile(job.path, { [key]: value }); })()
+    .then(() => process.stdout.write('ok'), (error) => process.stdout.write(JSON.stringify({ code: error.code, message: error.message })));
+`;
+
+test.describe('editing in place', () => {
+  test('replaces a token in place and keeps every other line byte for byte', async () => {
+    const { path, before } = await copyFixture('comments-and-blanks.env');
+    const token = fakeJwt('new');
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: token });
+    const expected = before
+      .toString('utf8')
+      .replace(/^GOTO_ACCESS_TOKEN=.*$/m, `GOTO_ACCESS_TOKEN=${token}`);
+    expect(await readText(path), 'only the value of GOTO_ACCESS_TOKEN differs').toBe(expected);
+  });
+
+  test('fills in a key defined with an empty value where it stands', async () => {
+    const { path, before } = await copyFixture('comments-and-blanks.env');
+    await updateEnvFile(path, { GOTO_REFRESH_TOKEN: 'example-refresh-2' });
+    const expected = before.toString('utf8').replace('GOTO_REFRESH_TOKEN=\n', 'GOTO_REFRESH_TOKEN=example-refresh-2\n');
+    expect(await readText(path), 'the value goes right after "=", not to the end of the file').toBe(expected);
+  });
+
+  for (const { name, lineBreak, addsBreakFirst } of [
+    { name: 'comments-and-blanks.env', lineBreak: '\n', addsBreakFirst: false },
+    { name: 'no-trailing-newline.env', lineBreak: '\n', addsBreakFirst: true },
+    { name: 'crlf.env', lineBreak: '\r\n', addsBreakFirst: false },
+  ]) {
+    test(`appends a new key after the last line of ${name}, in its line-ending style`, async () => {
+      const { path, before } = await copyFixture(name);
+      await updateEnvFile(path, { GOTO_PRINCIPAL: 'someone@example.com' });
+      const added = `${addsBreakFirst ? lineBreak : ''}GOTO_PRINCIPAL=someone@example.com${lineBreak}`;
+      expect(await readText(path), 'the old text is a prefix, the new line follows it').toBe(before.toString('utf8') + added);
+    });
+  }
+
+  test('removes every line that defines a key when its update is null', async () => {
+    const { path } = await copyFixture('duplicates.env');
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: null });
+    expect(await readText(path), 'all three definitions are gone; comments stay').toBe(
+      [
+        'GOTO_CLIENT_ID=example-client-id',
+        '# dotenv keeps the last definition of a key',
+        'GOTO_REFRESH_TOKEN=example-refresh',
+        '',
+      ].join('\n'),
+    );
+    expect((await readEnvFile(path)).values, 'dotenv no longer sees the key').not.toHaveProperty('GOTO_ACCESS_TOKEN');
+  });
+
+  test('updates the definition dotenv reads (the last) and leaves earlier duplicates alone', async () => {
+    const { path, before } = await copyFixture('duplicates.env');
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'fourth' });
+    const expected = before
+      .toString('utf8')
+      .replace('GOTO_ACCESS_TOKEN=third-and-used # the one dotenv reads', 'GOTO_ACCESS_TOKEN=fourth # the one dotenv reads');
+    expect(await readText(path), 'only the last definition changed, its comment kept').toBe(expected);
+    expect(parse(await readText(path)).GOTO_ACCESS_TOKEN, 'dotenv reads the new value').toBe('fourth');
+  });
+
+  test('keeps CRLF line endings, also inside a value that spans lines', async () => {
+    const { path, before } = await copyFixture('crlf.env');
+    // A literal backslash-n rules out double quotes, so the line break is written raw.
+    const multiLine = 'C:\\new\nsecond line';
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token', GOTO_NOTES: multiLine });
+    const after = await readText(path);
+    expect(after, 'no line ends with a bare LF').not.toMatch(/(?<!\r)\n/);
+    expect(after, 'the other lines are untouched').toBe(
+      before
+        .toString('utf8')
+        .replace(/GOTO_ACCESS_TOKEN=[^\r]*/, 'GOTO_ACCESS_TOKEN=eyJ.new.token')
+        .concat("GOTO_NOTES='C:\\new\r\nsecond line'\r\n"),
+    );
+    expect(parse(after).GOTO_NOTES, 'dotenv reads LF inside the value, as written').toBe(multiLine);
+  });
+
+  test('keeps the byte order mark at the start of the file', async () => {
+    const { path, before } = await copyFixture('bom.env');
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token', GOTO_SCOPE: 'collab:' });
+    const after = await fs.readFile(path);
+    expect([...after.subarray(0, 3)], 'the UTF-8 BOM is still the first three bytes').toEqual([0xef, 0xbb, 0xbf]);
+    expect(after.toString('utf8'), 'the first line keeps its bytes').toBe(
+      before.toString('utf8').replace(/GOTO_ACCESS_TOKEN=.*/, 'GOTO_ACCESS_TOKEN=eyJ.new.token') + 'GOTO_SCOPE=collab:\n',
+    );
+    expect(parse(after).GOTO_CLIENT_ID, 'dotenv still reads the key after the BOM').toBe('example-client-id');
+  });
+
+  test('keeps the export prefix, the spacing around "=", a colon separator and trailing comments', async () => {
+    const { path, before } = await copyFixture('export-and-quotes.env');
+    await updateEnvFile(path, {
+      GOTO_CLIENT_SECRET: 'another secret',
+      GOTO_TOKEN_EXPIRES_AT: '2024-05-01T11:00:00.000Z',
+      GOTO_PRINCIPAL: 'other@example.com',
+    });
+    expect(await readText(path)).toBe(
+      before
+        .toString('utf8')
+        .replace('export   GOTO_CLIENT_SECRET = "example secret with spaces"', 'export   GOTO_CLIENT_SECRET = "another secret"')
+        .replace('"2024-05-01T10:00:00.000Z" # ISO time, UTC', '"2024-05-01T11:00:00.000Z" # ISO time, UTC')
+        .replace('GOTO_PRINCIPAL: someone@example.com', 'GOTO_PRINCIPAL: other@example.com'),
+    );
+  });
+
+  for (const { quote, key, line } of [
+    { quote: 'no quotes', key: 'GOTO_CLIENT_ID', line: 'export GOTO_CLIENT_ID=eyJ.new-value_1' },
+    { quote: 'double quotes', key: 'GOTO_SCOPE', line: 'GOTO_SCOPE="eyJ.new-value_1"' },
+    { quote: 'single quotes', key: 'GOTO_ACCESS_TOKEN', line: "GOTO_ACCESS_TOKEN='eyJ.new-value_1'" },
+    { quote: 'backticks', key: 'GOTO_REFRESH_TOKEN', line: 'GOTO_REFRESH_TOKEN=`eyJ.new-value_1`' },
+  ]) {
+    test(`keeps ${quote} around a value when the new value fits them`, () => {
+      const text = readFileSync(join(fixtureFolder, 'export-and-quotes.env'), 'utf8');
+      const after = applyEnvUpdates(text, { [key]: 'eyJ.new-value_1' });
+      expect(after.split('\n'), `the ${key} line keeps its quote style`).toContain(line);
+    });
+  }
+
+  test('changes the quote style only when the old one cannot hold the new value', () => {
+    const after = applyEnvUpdates("A='old'\nB='old'\n", { A: "it's # here", B: 'fits' });
+    expect(after, "a single quote and '#' force double quotes; B keeps its single quotes").toBe(
+      'A="it\'s # here"\nB=\'fits\'\n',
+    );
+  });
+
+  test('replaces a multi-line value without touching the lines around it', async () => {
+    const { path, before } = await copyFixture('multiline.env');
+    const pem = '-----BEGIN EXAMPLE-----\nbmV3\n-----END EXAMPLE-----';
+    await updateEnvFile(path, { GOTO_NOTES: 'now one line', GOTO_PEM: pem });
+    const after = await readText(path);
+    expect(after, 'the three-line GOTO_NOTES became one line; GOTO_PEM keeps single quotes and raw line breaks').toBe(
+      before
+        .toString('utf8')
+        .replace(/GOTO_NOTES="[^"]*"/, 'GOTO_NOTES="now one line"')
+        .replace(/GOTO_PEM='[^']*'/, `GOTO_PEM='${pem}'`),
+    );
+    expect(parse(after), 'dotenv reads both, and the rest as before').toEqual({
+      ...parse(before),
+      GOTO_NOTES: 'now one line',
+      GOTO_PEM: pem,
+    });
+  });
+
+  test('removes a definition that spans lines entirely', async () => {
+    const { path, before } = await copyFixture('multiline.env');
+    await updateEnvFile(path, { GOTO_PEM: null, GOTO_TICKS: null });
+    expect(await readText(path), 'all lines of both values are gone, nothing else').toBe(
+      before
+        .toString('utf8')
+        .replace(/GOTO_PEM='[^']*'\n/, '')
+        .replace(/GOTO_TICKS=`[^`]*`\n/, ''),
+    );
+  });
+});
+
+test.describe('values', () => {
+  const base = readFileSync(join(fixtureFolder, 'comments-and-blanks.env'), 'utf8');
+  for (const [what, value] of [
+    ['a 2,000-character JWT', fakeJwt('long', 2000)],
+    ['an ISO time', '2024-05-01T10:00:00.000Z'],
+    ['an email', 'someone+goto@example.com'],
+    ['a 19-digit organizer key', '9223372036854775807'],
+    ['a space-separated scope', 'collab: identity:scim.me'],
+    ['a value with "#"', 'abc#def'],
+    ['a value with "="', 'a=b=c'],
+    ['a value with blanks around it', '  padded  '],
+    ['a value with each quote character', `it's "quoted" \`too\``],
+    ['a value that looks quoted', "'wrapped'"],
+    ['a value with a line break', 'first\nsecond'],
+    ['a value with a CRLF', 'first\r\nsecond'],
+    ['a value with a literal backslash-n', 'C:\\new'],
+    ['a value ending in a backslash', 'trailing\\'],
+    ['a unicode value', 'Grüße 🙂 \u2028 done'],
+    ['an empty value', ''],
+  ] as const) {
+    test(`writes ${what} so that dotenv reads it back unchanged`, () => {
+      for (const key of ['GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN', 'GOTO_NEW_KEY']) {
+        const after = applyEnvUpdates(base, { [key]: value });
+        expect(parse(after), `${key} (existing, empty or new) reads back; every other key is unchanged`).toEqual({
+          ...parse(base),
+          [key]: value,
+        });
+      }
+      expect(parse(`K=${serializeEnvValue(value)}`).K, 'serializeEnvValue alone round-trips too').toBe(value);
+    });
+  }
+
+  for (const [what, value] of [
+    ['all three quote characters and "#"', `'"\`#`],
+    ['a line break, a literal backslash-n, a single quote and a backtick', "'`\n\\n"],
+    ['a carriage return, a double quote and "#"', 'a\r"#'],
+    ['a carriage return and a literal backslash-n', 'a\r\\n'],
+    ['an unpaired surrogate', 'a\ud800b'],
+  ] as const) {
+    test(`refuses a value with ${what}, which no dotenv syntax reads back`, () => {
+      const error = thrown(() => serializeEnvValue(value));
+      expect(error, 'an EnvFileError').toBeInstanceOf(EnvFileError);
+      expect((error as EnvFileError).code).toBe('ENV_FILE_UNREPRESENTABLE_VALUE');
+    });
+  }
+
+  test('refuses an unrepresentable value naming the file and key but never the value, leaving the file identical', async () => {
+    const { path, folder, before } = await copyFixture('comments-and-blanks.env');
+    const secret = `'"\`#not-for-logs`;
+    const error = await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'fine', GOTO_CLIENT_SECRET: secret }));
+    expect(error).toBeInstanceOf(EnvFileError);
+    expect((error as EnvFileError).code).toBe('ENV_FILE_UNREPRESENTABLE_VALUE');
+    expect((error as EnvFileError).message, 'names the key and the file').toContain('"GOTO_CLIENT_SECRET"');
+    expect((error as EnvFileError).message).toContain(path);
+    expect((error as EnvFileError).message, 'never the value').not.toContain('not-for-logs');
+    expect(await fs.readFile(path), 'no update was written, not even the representable one').toEqual(before);
+    expect(await fs.readdir(folder), 'no temp or lock file left').toEqual(['comments-and-blanks.env']);
+  });
+
+  for (const key of ['HAS SPACE', 'ÜBER', '', 'A=B', '__proto__']) {
+    test(`rejects the key name ${JSON.stringify(key)}, which dotenv cannot read back`, async () => {
+      const { path, folder, before } = await copyFixture('duplicates.env');
+      const error = await caught(updateEnvFile(path, { [key]: 'value' }));
+      expect((error as EnvFileError).code).toBe('ENV_FILE_INVALID_KEY');
+      expect(await fs.readFile(path), 'the file is untouched').toEqual(before);
+      expect(await fs.readdir(folder), 'not even a lock was taken').toEqual(['duplicates.env']);
+    });
+  }
+});
+
+test.describe('the file', () => {
+  test('reads a missing file as an empty one', async () => {
+    const result = await readEnvFile(test.info().outputPath('missing.env'));
+    expect(result).toEqual({ exists: false, text: '', values: {} });
+  });
+
+  for (const name of ['bom.env', 'crlf.env', 'duplicates.env', 'export-and-quotes.env', 'multiline.env']) {
+    test(`reads ${name} exactly as dotenv.parse does`, async () => {
+      const result = await readEnvFile(join(fixtureFolder, name));
+      const bytes = await fs.readFile(join(fixtureFolder, name));
+      expect(result.text, 'the text keeps every byte, BOM included').toBe(bytes.toString('utf8'));
+      expect(result.values).toEqual(parse(bytes));
+    });
+  }
+
+  for (const { state, mode } of [
+    { state: 'a missing file', mode: undefined },
+    { state: 'a 0600 file', mode: 0o600 },
+    { state: 'a 0644 file', mode: 0o644 },
+  ]) {
+    test(`leaves ${state} at mode 0600 after a write`, async () => {
+      const path =
+        mode === undefined
+          ? join(test.info().outputPath('env'), 'created.env')
+          : (await copyFixture('comments-and-blanks.env', mode)).path;
+      await fs.mkdir(test.info().outputPath('env'), { recursive: true });
+      await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token' });
+      expect(await modeOf(path), 'only the owner can read the tokens').toBe(0o600);
+      expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('eyJ.new.token');
+    });
+  }
+
+  test('leaves no temporary or lock file next to the env file after a write', async () => {
+    const { path, folder } = await copyFixture('comments-and-blanks.env');
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'one', GOTO_NEW: 'two' });
+    await updateEnvFile(path, { GOTO_NEW: null });
+    expect(await fs.readdir(folder)).toEqual(['comments-and-blanks.env']);
+  });
+
+  test('writes through a symlink to its target and keeps the link', async () => {
+    const { path, folder } = await copyFixture('comments-and-blanks.env');
+    const link = join(folder, '.env');
+    await fs.symlink(path, link);
+    await updateEnvFile(link, { GOTO_ACCESS_TOKEN: 'through-the-link' });
+    expect((await fs.lstat(link)).isSymbolicLink(), '.env is still a link').toBe(true);
+    expect(parse(await readText(path)).GOTO_ACCESS_TOKEN, 'the target got the value').toBe('through-the-link');
+  });
+
+  test('refuses to rewrite a file that is not valid UTF-8, leaving it identical', async () => {
+    const path = join(test.info().outputPath('env'), 'latin1.env');
+    await fs.mkdir(test.info().outputPath('env'), { recursive: true });
+    const before = Buffer.from('GOTO_NOTE=caf\xe9\nGOTO_ACCESS_TOKEN=old\n', 'latin1');
+    await fs.writeFile(path, before, { mode: 0o600 });
+    const error = await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }));
+    expect((error as EnvFileError).code, 'decoding would have replaced the é byte').toBe('ENV_FILE_NOT_UTF8');
+    expect(await fs.readFile(path)).toEqual(before);
+  });
+
+  test('leaves the file byte-identical and no temporary file when the folder refuses the write', async () => {
+    const folder = test.info().outputPath('guarded');
+    await fs.mkdir(folder);
+    const path = join(folder, '.env');
+    await fs.copyFile(join(fixtureFolder, 'comments-and-blanks.env'), path);
+    const before = await fs.readFile(path);
+    let code: string | undefined;
+    if (process.getuid?.() === 0) {
+      // Root ignores folder permissions, so run the writer as `nobody` in a sticky folder (as
+      // /tmp is): it may create the lock and temp files, but not rename over root's file.
+      await fs.chmod(path, 0o644);
+      await fs.chmod(folder, 0o1777);
+      const child = await runNode(updateInChild, { path, updates: [['GOTO_ACCESS_TOKEN', 'new']] }, { uid: 65534, gid: 65534 });
+      expect(child.stderr, 'the child ran').toBe('');
+      code = (JSON.parse(child.stdout) as { code: string }).code;
+    } else {
+      await fs.chmod(folder, 0o555);
+      code = ((await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }))) as EnvFileError).code;
+      await fs.chmod(folder, 0o755);
+    }
+    expect(code).toBe('ENV_FILE_WRITE_FAILED');
+    expect(await fs.readFile(path), 'the original is byte-identical').toEqual(before);
+    expect(await fs.readdir(folder), 'the temp file and the lock were cleaned up').toEqual(['.env']);
+  });
+});
+
+test.describe('the lock', () => {
+  const lockOf = (path: string, owner: object) => fs.writeFile(`${path}.lock`, JSON.stringify(owner));
+
+  test('gives up with ENV_FILE_LOCKED after a bounded wait while a live writer holds the lock', async () => {
+    const { path, folder, before } = await copyFixture('comments-and-blanks.env');
+    await lockOf(path, { pid: process.pid, host: hostname(), created: Date.now(), token: 'someone-else' });
+    const startedAt = Date.now();
+    const error = await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }, { lockTimeoutMs: 200 }));
+    const waited = Date.now() - startedAt;
+    expect((error as EnvFileError).code).toBe('ENV_FILE_LOCKED');
+    expect(waited, 'it waited about lockTimeoutMs, then stopped').toBeGreaterThanOrEqual(200);
+    expect(waited).toBeLessThan(2_000);
+    expect(await fs.readFile(path), 'the file is byte-identical').toEqual(before);
+    expect((await fs.readdir(folder)).sort(), "the other writer's lock stays; no temp file").toEqual([
+      'comments-and-blanks.env',
+      'comments-and-blanks.env.lock',
+    ]);
+  });
+
+  for (const { left, owner } of [
+    { left: 'a process that has exited', owner: async () => ({ pid: await exitedPid(), host: hostname(), created: Date.now() }) },
+    { left: 'a live process long ago', owner: async () => ({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }) },
+  ]) {
+    test(`breaks a stale lock left by ${left}`, async () => {
+      const { path, folder } = await copyFixture('comments-and-blanks.env');
+      await lockOf(path, { ...(await owner()), token: 'stale' });
+      await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'after-stale' }, { lockTimeoutMs: 1_000 });
+      expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('after-stale');
+      expect(await fs.readdir(folder), 'the stale lock is gone').toEqual(['comments-and-blanks.env']);
+    });
+  }
+
+  test('breaks a stale lock that never got its owner written, judging its age by mtime', async () => {
+    const { path } = await copyFixture('comments-and-blanks.env');
+    await fs.writeFile(`${path}.lock`, '');
+    const longAgo = new Date(Date.now() - 60_000);
+    await fs.utimes(`${path}.lock`, longAgo, longAgo);
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'after-empty-lock' }, { lockTimeoutMs: 1_000 });
+    expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('after-empty-lock');
+  });
+
+  test('serialises 8 concurrent writers in one process so that no update is lost', async () => {
+    const { path, before } = await copyFixture('comments-and-blanks.env');
+    const updates = Array.from({ length: 8 }, (_, i) => [`GOTO_WRITER_${i}`, fakeJwt(`writer-${i}`)] as const);
+    await Promise.all(updates.map(([key, value]) => updateEnvFile(path, { [key]: value })));
+    expect(parse(await readText(path)), 'every writer read the file after the previous one wrote it').toEqual({
+      ...parse(before),
+      ...Object.fromEntries(updates),
+    });
+  });
+
+  test('serialises writers in 4 separate processes so that no update is lost', async () => {
+    const { path, folder, before } = await copyFixture('crlf.env');
+    const jobs = Array.from({ length: 4 }, (_, p) =>
+      Array.from({ length: 3 }, (_, i) => [`GOTO_P${p}_${i}`, fakeJwt(`p${p}-${i}`)] as [string, string]),
+    );
+    const results = await Promise.all(jobs.map((updates) => runNode(updateInChild, { path, updates })));
+    expect(results.map((r) => r.stdout), 'every process finished its updates').toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(parse(await readText(path))).toEqual({ ...parse(before), ...Object.fromEntries(jobs.flat()) });
+    expect(await readText(path), 'still CRLF throughout').not.toMatch(/(?<!\r)\n/);
+    expect(await fs.readdir(folder)).toEqual(['crlf.env']);
+  });
+});
+
+/** The pid of a process that has certainly exited (ours just did). */
+async function exitedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('close', resolve));
+  return child.pid!;
+}
+
+test.describe('randomised', () => {
+  /** mulberry32: a tiny seeded PRNG, so a failure names a case that replays. */
+  function prng(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  const keys = ['A', 'GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN', 'x.y-z'];
+  const newKeys = ['GOTO_NEW', 'GOTO_EXPIRES_AT'];
+  // Lines as people write them: strings define nothing, functions define a key. A `\n`
+  // inside becomes the file's line break.
+  const lines: (string | ((key: string) => string))[] = [
+    '# a comment',
+    '   # indented comment with "quotes" and \'more\'',
+    '#GOTO_ACCESS_TOKEN=commented-out',
+    '',
+    '   ',
+    (k) => `${k}=plain-value`,
+    (k) => `export ${k}=exported`,
+    (k) => `${k} = spaced out`,
+    (k) => `${k}="double # not a comment"`,
+    (k) => `${k}='single'   # comment`,
+    (k) => `${k}=\`backtick\``,
+    (k) => `${k}=`,
+    (k) => `${k}=value # comment`,
+    (k) => `${k}: colon`,
+    (k) => `${k}="multi\nline"`,
+    (k) => `${k}='two\nlines # inside'`,
+    (k) => `${k}="escaped\\nbreak"`,
+    (k) => `${k}=${fakeJwt(k, 60)}`,
+  ];
+  const alphabet = [...'abcXYZ019._-', ' ', '#', '=', "'", '"', '`', '\\', 'n', '\n', '\r', '\t', 'é', '🙂'];
+
+  // ENV_FILE_SEED and ENV_FILE_CASES replay a failure or explore further.
+  const seed = Number(process.env.ENV_FILE_SEED ?? 20240501);
+  const cases = Number(process.env.ENV_FILE_CASES ?? 300);
+
+  test(`keeps untouched lines byte for byte and reads back old values plus updates, for ${cases} random files`, () => {
+    const random = prng(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    let written = 0;
+    for (let run = 0; run < cases; run += 1) {
+      const lineBreak = random() < 0.5 ? '\n' : '\r\n';
+      const entries: { text: string; key?: string }[] = random() < 0.2 ? [{ text: '\uFEFF' }] : [];
+      for (let i = Math.floor(random() * 8); i > 0; i -= 1) {
+        const line = pick(lines);
+        const key = typeof line === 'string' ? undefined : pick(keys);
+        const written = typeof line === 'string' ? line : line(key!);
+        entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
+      }
+      if (entries.length > 0 && random() < 0.3) entries.at(-1)!.text = entries.at(-1)!.text.replace(/\r?\n$/, '');
+      const text = entries.map((e) => e.text).join('');
+
+      const updates: EnvUpdates = {};
+      for (let i = 1 + Math.floor(random() * 3); i > 0; i -= 1) {
+        updates[pick([...keys, ...newKeys])] =
+          random() < 0.2 ? null : Array.from({ length: Math.floor(random() * 12) }, () => pick(alphabet)).join('');
+      }
+      const where = `case ${run} of seed ${seed} ${JSON.stringify({ text, updates })}`;
+
+      let after: string;
+      try {
+        after = applyEnvUpdates(text, updates);
+      } catch (error) {
+        const values = Object.values(updates).filter((v): v is string => v !== null);
+        const code = (error as EnvFileError).code;
+        if (code === 'ENV_FILE_UNSAFE_EDIT') {
+          // Allowed only next to a value whose every spelling leaves a quote open, which a
+          // later line ending in that quote closes (e.g. a line break plus a final backslash).
+          const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
+          expect(values.some((v) => thrown(() => serializeEnvValue(v)) === undefined && leavesQuoteOpen(v)), where).toBe(true);
+        } else {
+          // Refusing is right only for a value that no dotenv syntax can hold.
+          expect(code, where).toBe('ENV_FILE_UNREPRESENTABLE_VALUE');
+          const refused = values.filter((v) => thrown(() => serializeEnvValue(v)) !== undefined);
+          expect(refused.length, `${where}: a value was refused that serializeEnvValue can write`).toBeGreaterThan(0);
+        }
+        continue;
+      }
+      written += 1;
+
+      const expected: Record<string, string> = { ...parse(text) };
+      for (const [key, value] of Object.entries(updates)) {
+        if (value === null) delete expected[key];
+        else expected[key] = value;
+      }
+      expect(parse(after), `${where}: dotenv reads the old values plus the updates`).toEqual(expected);
+
+      // The result must be the untouched entries, in order and verbatim, with other text only
+      // where a touched entry stood or after the end (a new key).
+      const lastDefinition = new Map(entries.flatMap((e, i) => (e.key ? [[e.key, i] as const] : [])));
+      const touched = (e: { key?: string }, i: number) =>
+        e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
+      const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      let pattern = '';
+      entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith('[\\s\\S]*?') ? '' : '[\\s\\S]*?') : escape(e.text)));
+      pattern += Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null) ? '[\\s\\S]*' : '';
+      expect(new RegExp(`^${pattern}$`).test(after), `${where}: untouched lines are byte for byte in place`).toBe(true);
+      if (!/[\r\n]/.test(text)) continue; // a file without a line break has no style to keep
+      if (lineBreak === '\r\n') expect(after, `${where}: no bare LF in a CRLF file`).not.toMatch(/(?<!\r)\n/);
+      else expect(after, `${where}: no CR in an LF file`).not.toContain('\r');
+    }
+    expect(written, 'most random cases were representable and written').toBeGreaterThan(cases * 0.8);
+  });
+});
