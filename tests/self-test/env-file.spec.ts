@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'dotenv';
+import ts from 'typescript';
 import { test, expect } from '../../fixtures';
 import {
   applyEnvUpdates,
@@ -46,18 +48,34 @@ function thrown(action: () => unknown): unknown {
   return undefined;
 }
 
-/** Runs a script in a separate Node process that can load the TypeScript module under test. */
-function runNode(
+let compiled: string | undefined;
+
+/**
+ * The module under test as CommonJS in this test's output folder (where `require('dotenv')`
+ * still resolves), for child processes: plain Node cannot load TypeScript, and ts-node would
+ * compile it again in every child. Compiled once per worker.
+ */
+async function compiledModule(): Promise<string> {
+  compiled ??= ts.transpileModule(await fs.readFile(moduleUnderTest, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const path = test.info().outputPath('env-file.cjs');
+  await fs.writeFile(path, compiled);
+  return path;
+}
+
+/** Runs a script in a separate Node process that loads the module under test. */
+async function runNode(
   script: string,
-  arg: unknown,
+  job: object,
   options: { uid?: number; gid?: number } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const module = await compiledModule();
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...(arg as object) })],
-      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], ...options },
-    );
+    const child = spawn(process.execPath, ['-e', script, JSON.stringify({ module, ...job })], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -240,6 +258,7 @@ test.describe('values', () => {
     ['a value with a CRLF', 'first\r\nsecond'],
     ['a value with a literal backslash-n', 'C:\\new'],
     ['a value ending in a backslash', 'trailing\\'],
+    ['a value with a line break and a final backslash', 'one\ntwo\\'],
     ['a unicode value', 'Grüße 🙂 \u2028 done'],
     ['an empty value', ''],
   ] as const) {
@@ -254,6 +273,26 @@ test.describe('values', () => {
       expect(parse(`K=${serializeEnvValue(value)}`).K, 'serializeEnvValue alone round-trips too').toBe(value);
     });
   }
+
+  test('writes a value that leaves a quote open last, so no line of the same update can close it', () => {
+    // 'one\ntwo\' needs quotes and ends in a backslash: every spelling ends in an escaped
+    // quote, which a later line ending in that quote would close; "closes" is such a line.
+    const after = applyEnvUpdates('A=1\n', { GOTO_OPEN: 'one\ntwo\\', GOTO_CLOSES: 'closes"' });
+    expect(parse(after), 'both read back although GOTO_OPEN was listed first').toEqual({
+      A: '1',
+      GOTO_OPEN: 'one\ntwo\\',
+      GOTO_CLOSES: 'closes"',
+    });
+    expect(after.endsWith('GOTO_OPEN="one\\ntwo\\"\n'), 'GOTO_OPEN went to the end').toBe(true);
+  });
+
+  test('picks a spelling that cannot close a quote left open elsewhere in the file', () => {
+    // dotenv reads A as `"open` only because no later line ends in a double quote.
+    const text = 'A="open\nB=1\n';
+    const after = applyEnvUpdates(text, { C: 'ends with "' });
+    expect(parse(after), 'A and B read as before').toEqual({ A: '"open', B: '1', C: 'ends with "' });
+    expect(after, 'the plain spelling would have ended the line in a quote').toBe(`${text}C="ends with ""\n`);
+  });
 
   for (const [what, value] of [
     ['all three quote characters and "#"', `'"\`#`],
@@ -316,9 +355,8 @@ test.describe('the file', () => {
     test(`leaves ${state} at mode 0600 after a write`, async () => {
       const path =
         mode === undefined
-          ? join(test.info().outputPath('env'), 'created.env')
+          ? test.info().outputPath('created.env')
           : (await copyFixture('comments-and-blanks.env', mode)).path;
-      await fs.mkdir(test.info().outputPath('env'), { recursive: true });
       await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token' });
       expect(await modeOf(path), 'only the owner can read the tokens').toBe(0o600);
       expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('eyJ.new.token');
@@ -483,7 +521,7 @@ test.describe('randomised', () => {
     (k) => `${k}="escaped\\nbreak"`,
     (k) => `${k}=${fakeJwt(k, 60)}`,
   ];
-  const alphabet = [...'abcXYZ019._-', ' ', '#', '=', "'", '"', '`', '\\', 'n', '\n', '\r', '\t', 'é', '🙂'];
+  const alphabet = [...'abcXYZ019._-', ' ', '\t', '#', '=', "'", '"', '`', '\\', 'n', '\n', '\r', 'é', '🙂', '\u2028'];
 
   // ENV_FILE_SEED and ENV_FILE_CASES replay a failure or explore further.
   const seed = Number(process.env.ENV_FILE_SEED ?? 20240501);
@@ -493,6 +531,7 @@ test.describe('randomised', () => {
     const random = prng(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     let written = 0;
+    const failures: string[] = [];
     for (let run = 0; run < cases; run += 1) {
       const lineBreak = random() < 0.5 ? '\n' : '\r\n';
       const entries: { text: string; key?: string }[] = random() < 0.2 ? [{ text: '\uFEFF' }] : [];
@@ -510,24 +549,23 @@ test.describe('randomised', () => {
         updates[pick([...keys, ...newKeys])] =
           random() < 0.2 ? null : Array.from({ length: Math.floor(random() * 12) }, () => pick(alphabet)).join('');
       }
-      const where = `case ${run} of seed ${seed} ${JSON.stringify({ text, updates })}`;
+      // Failures are collected, not asserted one by one: hundreds of expect() calls would each
+      // become a reported step, and one list shows every failing case with what to replay.
+      const fail = (what: string) => failures.push(`case ${run}: ${what} ${JSON.stringify({ text, updates })}`);
 
       let after: string;
       try {
         after = applyEnvUpdates(text, updates);
       } catch (error) {
         const values = Object.values(updates).filter((v): v is string => v !== null);
+        const writable = (v: string) => thrown(() => serializeEnvValue(v)) === undefined;
         const code = (error as EnvFileError).code;
-        if (code === 'ENV_FILE_UNSAFE_EDIT') {
-          // Allowed only next to a value whose every spelling leaves a quote open, which a
-          // later line ending in that quote closes (e.g. a line break plus a final backslash).
-          const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
-          expect(values.some((v) => thrown(() => serializeEnvValue(v)) === undefined && leavesQuoteOpen(v)), where).toBe(true);
-        } else {
-          // Refusing is right only for a value that no dotenv syntax can hold.
-          expect(code, where).toBe('ENV_FILE_UNREPRESENTABLE_VALUE');
-          const refused = values.filter((v) => thrown(() => serializeEnvValue(v)) !== undefined);
-          expect(refused.length, `${where}: a value was refused that serializeEnvValue can write`).toBeGreaterThan(0);
+        // A refusal is right only for a value no dotenv syntax holds, or next to one whose
+        // every spelling leaves a quote open (a line break plus a final backslash, say),
+        // which a later line ending in that quote would close.
+        const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
+        if (code === 'ENV_FILE_UNREPRESENTABLE_VALUE' ? values.every(writable) : code !== 'ENV_FILE_UNSAFE_EDIT' || !values.some((v) => writable(v) && leavesQuoteOpen(v))) {
+          fail(`refused with ${code} though every value has a spelling`);
         }
         continue;
       }
@@ -538,7 +576,7 @@ test.describe('randomised', () => {
         if (value === null) delete expected[key];
         else expected[key] = value;
       }
-      expect(parse(after), `${where}: dotenv reads the old values plus the updates`).toEqual(expected);
+      if (!isDeepStrictEqual(parse(after), expected)) fail('dotenv does not read the old values plus the updates');
 
       // The result must be the untouched entries, in order and verbatim, with other text only
       // where a touched entry stood or after the end (a new key).
@@ -546,14 +584,18 @@ test.describe('randomised', () => {
       const touched = (e: { key?: string }, i: number) =>
         e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const anything = '[\\s\\S]*?';
       let pattern = '';
-      entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith('[\\s\\S]*?') ? '' : '[\\s\\S]*?') : escape(e.text)));
-      pattern += Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null) ? '[\\s\\S]*' : '';
-      expect(new RegExp(`^${pattern}$`).test(after), `${where}: untouched lines are byte for byte in place`).toBe(true);
-      if (!/[\r\n]/.test(text)) continue; // a file without a line break has no style to keep
-      if (lineBreak === '\r\n') expect(after, `${where}: no bare LF in a CRLF file`).not.toMatch(/(?<!\r)\n/);
-      else expect(after, `${where}: no CR in an LF file`).not.toContain('\r');
+      entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith(anything) ? '' : anything) : escape(e.text)));
+      if (Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null)) pattern += anything;
+      if (!new RegExp(`^${pattern}$`).test(after)) fail('an untouched line moved or changed');
+
+      if (/[\r\n]/.test(text)) {
+        // (a file without a line break has no style to keep)
+        if (lineBreak === '\r\n' ? /(?<!\r)\n/.test(after) : after.includes('\r')) fail(`a line break is not ${JSON.stringify(lineBreak)}`);
+      }
     }
+    expect(failures, `seed ${seed}: every case keeps the file and reads back as intended`).toEqual([]);
     expect(written, 'most random cases were representable and written').toBeGreaterThan(cases * 0.8);
   });
 });
