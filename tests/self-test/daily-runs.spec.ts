@@ -63,3 +63,22 @@ test('fails before any request when settings are missing, listing each missing v
   expect(envSnapshot(sandbox.envFile)).toEqual(before);
   expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toEqual([]);
 });
+
+test('under `npm test` the collection runs on the emulator and leaves the env file the shell names untouched', async ({}, testInfo) => {
+  const userFile = testInfo.outputPath('user.env');
+  await writeFile(
+    userFile,
+    '# a real user file\nGOTO_CLIENT_ID=a2094c4f-868a-4339-934f-4da2d788d0aa\nGOTO_CLIENT_SECRET=real-secret-value\nGOTO_REFRESH_TOKEN=real-refresh-token\n',
+    { mode: 0o600 },
+  );
+  const before = await readFile(userFile);
+
+  const result = await runCollection(
+    { npm_lifecycle_event: 'test', GOTO_TARGET: 'goto', GOTO_ENV_FILE: userFile },
+    ['tests/collection', '--reporter=line', `--output=${testInfo.outputPath('run')}`],
+  );
+
+  expect(result.exitCode, result.output).toBe(0);
+  expect(result.output, 'the chain ran on the emulator, login included').toContain('[emulator-login]');
+  expect((await readFile(userFile)).equals(before), 'the user file is byte-identical').toBe(true);
+});

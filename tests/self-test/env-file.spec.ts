@@ -5,7 +5,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'dotenv';
-import ts from 'typescript';
 import { test, expect } from '../../fixtures';
 import {
   applyEnvUpdates,
@@ -48,31 +47,15 @@ function thrown(action: () => unknown): unknown {
   return undefined;
 }
 
-let compiled: string | undefined;
-
-/**
- * The module under test as CommonJS in this test's output folder (where `require('dotenv')`
- * still resolves), for child processes: plain Node cannot load TypeScript, and ts-node would
- * compile it again in every child. Compiled once per worker.
- */
-async function compiledModule(): Promise<string> {
-  compiled ??= ts.transpileModule(await fs.readFile(moduleUnderTest, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  }).outputText;
-  const path = test.info().outputPath('env-file.cjs');
-  await fs.writeFile(path, compiled);
-  return path;
-}
-
 /** Runs a script in a separate Node process that loads the module under test. */
 async function runNode(
   script: string,
   job: object,
   options: { uid?: number; gid?: number } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const module = await compiledModule();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify({ module, ...job })], {
+    // ts-node loads the module under test with its imports, as the collection does.
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...job })], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...options,
     });
