@@ -31,7 +31,8 @@ if (onEmulator && !process.env.GOTO_RUNNER_EMULATOR_URL) {
     GOTO_RUNNER_EMULATOR_URL: url,
     GOTO_EMULATOR_URL: url,
     GOTO_TARGET: 'emulator',
-    GOTO_ENV_FILE: process.env.GOTO_ENV_FILE || path.join(outputDir, 'emulator.env'),
+    // Empty: the chain writes to a scratch file in the output folder (fixtures/index.ts).
+    GOTO_ENV_FILE: process.env.GOTO_ENV_FILE || '',
     GOTO_AUTH_BASE_URL: url,
     GOTO_API_BASE_URL: url,
     // A client made up for this run; the emulator registers it at start (emulator/main.ts).
