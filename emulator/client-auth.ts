@@ -6,35 +6,49 @@ import type { Tenant } from './tenant';
 
 export type ClientCredentials = { clientId: string; clientSecret: string };
 
+/** The two halves of a Basic value, as sent and after form-urldecoding. */
+export type BasicCredentials = { raw: ClientCredentials; decoded: ClientCredentials | undefined };
+
 /**
  * RFC 6749 §2.3.1: the Basic value is base64 of `form-urlencode(id) ":" form-urlencode(secret)`.
  * Decoding exactly reverses that: base64 → UTF-8 → split at the FIRST ':' (an encoded id
  * holds no raw ':', a secret may) → form-urldecode each half, where '+' means a space.
- * So a client that skips the form-encoding step fails here as it would at GoTo whenever
- * its secret contains '+' or '%'. Undefined when the value is not well-formed.
+ * The raw halves are kept too, for clients set up like servers that skip the last step
+ * (`basicDecoding: 'none'`, GoTo's docs' plain `base64(id:secret)`). Undefined when the
+ * value is not well-formed.
  */
-export function decodeBasicCredentials(authorization: string): ClientCredentials | undefined {
+export function decodeBasicCredentials(authorization: string): BasicCredentials | undefined {
   const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(authorization);
   const encoded = match?.[1];
   if (encoded === undefined || encoded.length % 4 !== 0) return undefined;
-  let decoded: string;
+  let text: string;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encoded, 'base64'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encoded, 'base64'));
   } catch {
     return undefined;
   }
-  const colon = decoded.indexOf(':');
+  const colon = text.indexOf(':');
   if (colon < 0) return undefined;
-  const clientId = formUrlDecode(decoded.slice(0, colon));
-  const clientSecret = formUrlDecode(decoded.slice(colon + 1));
-  return clientId === undefined || clientSecret === undefined ? undefined : { clientId, clientSecret };
+  const raw = { clientId: text.slice(0, colon), clientSecret: text.slice(colon + 1) };
+  const clientId = formUrlDecode(raw.clientId);
+  const clientSecret = formUrlDecode(raw.clientSecret);
+  return { raw, decoded: clientId === undefined || clientSecret === undefined ? undefined : { clientId, clientSecret } };
 }
 
 /** The client a token-endpoint request claims to be, before any secret is checked. */
-export function claimedClientId(incoming: Incoming): string | undefined {
+export function claimedClientId(incoming: Incoming, state: EmulatorState): string | undefined {
   const authorization = incoming.headers.authorization;
-  const fromBasic = authorization ? decodeBasicCredentials(authorization)?.clientId : undefined;
-  return fromBasic ?? incoming.form?.values.client_id;
+  const basic = authorization ? decodeBasicCredentials(authorization) : undefined;
+  if (basic) return basicTenant(basic, state)?.client.clientId ?? basic.decoded?.clientId ?? basic.raw.clientId;
+  return incoming.form?.values.client_id;
+}
+
+/** The registered client a Basic value names, read the way that client's server decodes it. */
+function basicTenant(basic: BasicCredentials, state: EmulatorState): Tenant | undefined {
+  const byDecoded = basic.decoded ? state.tenant(basic.decoded.clientId) : undefined;
+  if (byDecoded?.settings.basicDecoding === 'form-urlencoded') return byDecoded;
+  const byRaw = state.tenant(basic.raw.clientId);
+  return byRaw?.settings.basicDecoding === 'none' ? byRaw : byDecoded;
 }
 
 export type ClientAuthResult = { ok: true; tenant: Tenant } | { ok: false; reply: Reply };
@@ -55,11 +69,12 @@ export function authenticateClient(incoming: Incoming, state: EmulatorState): Cl
       return fail(tokenError(400, 'invalid_request', 'client authenticated with both HTTP Basic and client_secret in the body: use one (RFC 6749 §2.3)'));
     }
     const basic = decodeBasicCredentials(authorization);
-    if (!basic) return fail(invalidClient('malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)'));
-    if (form.client_id !== undefined && form.client_id !== basic.clientId) {
+    const read = basic && (basicTenant(basic, state)?.settings.basicDecoding === 'none' ? basic.raw : basic.decoded);
+    if (!read) return fail(invalidClient('malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)'));
+    if (form.client_id !== undefined && form.client_id !== read.clientId) {
       return fail(tokenError(400, 'invalid_request', 'client_id in the body differs from the one in the Basic credentials'));
     }
-    credentials = basic;
+    credentials = read;
   } else if (form.client_id !== undefined) {
     if (form.client_secret === undefined) return fail(invalidClient('client_secret is missing: this client must authenticate (RFC 6749 §2.3.1)'));
     credentials = { clientId: form.client_id, clientSecret: form.client_secret };

@@ -22,6 +22,7 @@ const createClientBody = z.strictObject({
   rotation: rotation.optional(),
   rotationWindowSeconds: rotationWindowSeconds.optional(),
   scope: z.string().trim().min(1).optional(),
+  basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
 });
 const updateClientBody = z.strictObject({ rotation: rotation.optional(), rotationWindowSeconds: rotationWindowSeconds.optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });

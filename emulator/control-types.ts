@@ -27,7 +27,16 @@ export type CreateClientOptions = {
   clientSecret?: string;
   /** Default: a random UUID, like GoTo's client ids. */
   clientId?: string;
+  /** How the token endpoint reads this client's Basic value. Default `form-urlencoded`. */
+  basicDecoding?: BasicDecoding;
 };
+
+/**
+ * - `form-urlencoded`: RFC 6749 §2.3.1, id and secret form-urldecoded after base64.
+ * - `none`: the halves taken as they are, like servers that follow GoTo's docs'
+ *   `base64(client_id:client_secret)` literally; a `+` or `=` sent encoded then fails.
+ */
+export type BasicDecoding = 'form-urlencoded' | 'none';
 
 /** The GoTo account that logs in at /oauth/authorize for this client. */
 export type EmulatorUser = {
@@ -93,4 +102,5 @@ export type RefreshTokenInfo = {
 export type ClientSettings = {
   rotation: RotationPolicy;
   rotationWindowSeconds: number;
+  basicDecoding: BasicDecoding;
 };

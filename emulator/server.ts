@@ -122,7 +122,7 @@ function attribute(incoming: Incoming, state: EmulatorState): Tenant | undefined
     const owner = state.ownerOf(token);
     if (owner) return owner;
   }
-  const clientId = claimedClientId(incoming) ?? incoming.query.values.client_id;
+  const clientId = claimedClientId(incoming, state) ?? incoming.query.values.client_id;
   return clientId === undefined ? undefined : state.tenant(clientId);
 }
 

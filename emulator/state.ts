@@ -81,6 +81,7 @@ export class EmulatorState {
       {
         rotation: options.rotation ?? 'near-expiry',
         rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
+        basicDecoding: options.basicDecoding ?? 'form-urlencoded',
       },
     );
     this.tenants.set(clientId, tenant);

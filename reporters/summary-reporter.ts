@@ -17,8 +17,11 @@ export default class SummaryReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
+    const tests = this.root?.allTests() ?? [];
+    // `--list` runs nothing and passes: there is nothing to count.
+    if (result.status === 'passed' && tests.every((test) => test.results.length === 0)) return;
     const counts = { passed: 0, failed: 0, skipped: 0 };
-    for (const test of this.root?.allTests() ?? []) {
+    for (const test of tests) {
       const outcome = test.outcome();
       if (outcome === 'skipped') counts.skipped++;
       else if (outcome === 'unexpected') counts.failed++;

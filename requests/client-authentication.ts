@@ -1,3 +1,6 @@
+/** How id and secret are written inside the Basic value before base64. */
+export type BasicEncoding = 'form-urlencoded' | 'none';
+
 /**
  * `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 Appendix B
  * requires for client credentials (a space becomes `+`; `:`, `%` and `+` are escaped).
@@ -12,9 +15,10 @@ export function formUrlEncode(value: string): string {
  * (RFC 7617). GoTo's docs show plain base64 of `id:secret`; the two differ only when
  * the id or secret holds a character that form encoding escapes (GoTo's base64 secrets
  * can hold `+`, `/` and `=`), and a server that decodes per the RFC reads a raw `+` as a
- * space. We follow the RFC.
+ * space. We follow the RFC; `none` gives the docs' form, for servers that do not decode.
  */
-export function basicAuthorization(clientId: string, clientSecret: string): string {
-  const credentials = `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}`;
+export function basicAuthorization(clientId: string, clientSecret: string, encoding: BasicEncoding = 'form-urlencoded'): string {
+  const credentials =
+    encoding === 'form-urlencoded' ? `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}` : `${clientId}:${clientSecret}`;
   return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
 }

@@ -7,6 +7,8 @@ export const exchangeCodeInput = z.object({
   authBaseUrl: z.url(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
+  /** RFC 6749 §2.3.1 by default; see `basicAuthorization`. */
+  basicEncoding: z.enum(['form-urlencoded', 'none']).default('form-urlencoded'),
   code: z.string().min(1),
   redirectUri: z.url(),
   /** RFC 7636 §4.5: sent only when the authorize URL carried a `code_challenge`. */
@@ -21,7 +23,7 @@ export type ExchangeCodeInput = z.input<typeof exchangeCodeInput>;
 export function exchangeCodeRequest(
   input: ExchangeCodeInput,
 ): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
-  const { authBaseUrl, clientId, clientSecret, code, redirectUri, codeVerifier } = exchangeCodeInput.parse(input);
+  const { authBaseUrl, clientId, clientSecret, basicEncoding, code, redirectUri, codeVerifier } = exchangeCodeInput.parse(input);
   const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
   if (codeVerifier) form.code_verifier = codeVerifier;
   return tokenEndpointRequest({
@@ -29,6 +31,7 @@ export function exchangeCodeRequest(
     authBaseUrl,
     clientId,
     clientSecret,
+    basicEncoding,
     form,
     secrets: codeVerifier ? [code, codeVerifier] : [code],
     invalidGrantAdvice:

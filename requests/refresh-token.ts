@@ -7,6 +7,8 @@ export const refreshTokenInput = z.object({
   authBaseUrl: z.url(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
+  /** RFC 6749 §2.3.1 by default; see `basicAuthorization`. */
+  basicEncoding: z.enum(['form-urlencoded', 'none']).default('form-urlencoded'),
   refreshToken: z.string().min(1),
 });
 export type RefreshTokenInput = z.input<typeof refreshTokenInput>;
@@ -18,12 +20,13 @@ export type RefreshTokenInput = z.input<typeof refreshTokenInput>;
 export function refreshTokenRequest(
   input: RefreshTokenInput,
 ): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
-  const { authBaseUrl, clientId, clientSecret, refreshToken } = refreshTokenInput.parse(input);
+  const { authBaseUrl, clientId, clientSecret, basicEncoding, refreshToken } = refreshTokenInput.parse(input);
   return tokenEndpointRequest({
     step: 'refresh the access token',
     authBaseUrl,
     clientId,
     clientSecret,
+    basicEncoding,
     form: { grant_type: 'refresh_token', refresh_token: refreshToken },
     secrets: [refreshToken],
     invalidGrantAdvice:

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { basicAuthorization } from './client-authentication';
+import { basicAuthorization, type BasicEncoding } from './client-authentication';
 import { genericAdvice } from './generic-advice';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { oauthErrorSchema, tokenResponseSchema } from './token-response';
@@ -9,6 +9,7 @@ type TokenRequestParts = {
   authBaseUrl: string;
   clientId: string;
   clientSecret: string;
+  basicEncoding: BasicEncoding;
   form: Record<string, string>;
   secrets: string[];
   /** Advice for `invalid_grant`, which means something different for each grant. */
@@ -23,9 +24,9 @@ type TokenRequestParts = {
 export function tokenEndpointRequest(
   parts: TokenRequestParts,
 ): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
-  const authorization = basicAuthorization(parts.clientId, parts.clientSecret);
+  const authorization = basicAuthorization(parts.clientId, parts.clientSecret, parts.basicEncoding);
   return {
-    step: parts.step,
+    step: parts.basicEncoding === 'none' ? `${parts.step} (plain Basic, as GoTo's docs show)` : parts.step,
     method: 'POST',
     url: new URL('/oauth/token', parts.authBaseUrl),
     headers: {

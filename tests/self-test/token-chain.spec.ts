@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basicAuthorization } from '../../requests';
 import { envSnapshot, expect, fingerprint, GotoHttpError, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
@@ -118,6 +119,8 @@ for (const failure of failures) {
     expect(message).toMatch(failure.expected.advice);
     for (const secret of secrets) expect(message.includes(secret), 'no secret in the message').toBe(false);
     expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
+    const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+    expect(tokenRequests, 'sent once: nothing to retry').toHaveLength(1);
   });
 }
 
@@ -145,7 +148,7 @@ test('a refused access token on the webinar API is reported as GoTo’s InvalidT
 });
 
 test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749 §2.3.1)', async ({ emulator, sandbox }) => {
-  const client = await emulator.createClient({ clientId: 'acme:client%1', clientSecret: 'se:cr%et+with space' });
+  const client = await emulator.createClient({ clientId: `acme:client%${randomUUID()}+`, clientSecret: 'se:cr%et+with space' });
   await writeFile(
     sandbox.envFile,
     `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET="${client.clientSecret}"\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
@@ -156,4 +159,24 @@ test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749
   const token = await sandbox.chain.exchangeCode();
 
   expect(token.access_token.length).toBeGreaterThan(0);
+  const [sent, ...more] = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
+  expect(more, 'the RFC form was accepted at once').toEqual([]);
+  expect(sent?.headers.authorization === basicAuthorization(client.clientId, client.clientSecret), 'id and secret form-encoded, then base64').toBe(true);
+});
+
+test('retries once with GoTo’s documented plain Basic form when a server that does not form-decode refuses the RFC form', async ({ emulator, sandbox }) => {
+  // A secret shaped like GoTo's (base64 with "+" and "="), on a server that reads Basic literally.
+  const client = await emulator.createClient({ clientSecret: '3naO10IA2agcvG+9I9TGEQ==', basicDecoding: 'none' });
+  await writeFile(sandbox.envFile, `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`);
+  const { code } = await emulator.issueCode(client.clientId);
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
+
+  await sandbox.chain.exchangeCode();
+
+  const sent = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
+  expect(sent.map((request) => request.headers.authorization)).toEqual([
+    basicAuthorization(client.clientId, client.clientSecret),
+    basicAuthorization(client.clientId, client.clientSecret, 'none'),
+  ]);
+  expect(sent.map((request) => request.form?.code === code), 'the same code both times: the refusal did not use it up').toEqual([true, true]);
 });
