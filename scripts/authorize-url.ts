@@ -1,0 +1,30 @@
+/**
+ * Prints the GoTo authorize URL for the configured client, for people who log in with their
+ * own browser (what the old form page did). The URL holds no secret; the Basic value is
+ * never printed: it is the client secret in base64.
+ *
+ *   npm run authorize-url
+ */
+import { authorizeUrl, randomState } from '../requests';
+import { GotoRunnerError } from '../fixtures/errors';
+import { loadSettings, requireSettings } from '../fixtures/settings';
+
+try {
+  const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);
+  const url = authorizeUrl({ authBaseUrl: settings.authBaseUrl, clientId: settings.clientId, redirectUri: settings.redirectUri, state: randomState() });
+  process.stdout.write(
+    [
+      'Open this URL, log in to GoTo and allow access:',
+      '',
+      `  ${url.toString()}`,
+      '',
+      `You are sent to ${settings.redirectUri} with ?code=… in the address bar (the page itself may show an error).`,
+      `Copy the code, or the whole URL, into GOTO_AUTH_CODE in ${settings.envFile} within 10 minutes, then run: npx playwright test`,
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  if (!(error instanceof GotoRunnerError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

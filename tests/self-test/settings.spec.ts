@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import { ConfigError, expect, loadSettings, test } from '../../fixtures';
+import { normalizeAuthCode, requireSettings, resolveTarget } from '../../fixtures/settings';
+
+const thrown = (action: () => unknown): unknown => {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+test('chooses the goto target when a client id is configured and the emulator otherwise', () => {
+  expect(resolveTarget({}, {})).toBe('emulator');
+  expect(resolveTarget({}, { GOTO_CLIENT_ID: 'id' })).toBe('goto');
+  expect(resolveTarget({ GOTO_CLIENT_ID: 'id' }, {})).toBe('goto');
+  expect(resolveTarget({ GOTO_TARGET: 'emulator' }, { GOTO_CLIENT_ID: 'id' })).toBe('emulator');
+});
+
+test('lists every invalid variable in one message, with what it is for, and never its value', async ({}, testInfo) => {
+  const envFile = testInfo.outputPath('bad.env');
+  await writeFile(envFile, 'GOTO_REDIRECT_URI=not a url\nGOTO_ACCESS_TOKEN_EXPIRES_AT=tomorrow-ish\n');
+
+  const error = thrown(() =>
+    loadSettings({ GOTO_ENV_FILE: envFile, GOTO_TARGET: 'goto', GOTO_AUTH_BASE_URL: 'http://auth.example.com', GOTO_API_BASE_URL: 'ftp://x' }),
+  );
+
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems.map((problem) => problem.split(' ')[0]).sort()).toEqual([
+    'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+    'GOTO_API_BASE_URL',
+    'GOTO_AUTH_BASE_URL',
+    'GOTO_REDIRECT_URI',
+  ]);
+  const message = (error as ConfigError).message;
+  expect(message).toContain('GOTO_AUTH_BASE_URL must use https (plain http is allowed only for 127.0.0.1 and localhost)');
+  for (const value of ['not a url', 'tomorrow-ish', 'auth.example.com', 'ftp://x']) expect(message).not.toContain(value);
+});
+
+test('allows plain http for loopback hosts, so a local GoTo-compatible server can stand in', () => {
+  const settings = loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env', GOTO_AUTH_BASE_URL: 'http://127.0.0.1:4010', GOTO_API_BASE_URL: 'http://localhost:4010' });
+
+  expect([settings.authBaseUrl, settings.apiBaseUrl]).toEqual(['http://127.0.0.1:4010', 'http://localhost:4010']);
+});
+
+test('takes client settings from the environment first and tokens from the env file first', async ({}, testInfo) => {
+  const envFile = testInfo.outputPath('precedence.env');
+  await writeFile(envFile, 'GOTO_CLIENT_ID=from-file\nGOTO_REFRESH_TOKEN=from-file\n');
+
+  const settings = loadSettings({ GOTO_ENV_FILE: envFile, GOTO_CLIENT_ID: 'from-env', GOTO_REFRESH_TOKEN: 'from-env' });
+
+  expect(settings.clientId, 'the environment wins for configuration (dotenv’s rule)').toBe('from-env');
+  expect(settings.refreshToken, 'the file wins for what the collection writes there').toBe('from-file');
+});
+
+test('names each missing variable and where to get it', () => {
+  const settings = loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env' });
+
+  const error = thrown(() => requireSettings(settings, ['clientId', 'clientSecret']));
+
+  expect((error as ConfigError).problems).toEqual([
+    expect.stringMatching(/^GOTO_CLIENT_ID is not set \(.*developer\.logmeininc\.com\/clients/),
+    expect.stringMatching(/^GOTO_CLIENT_SECRET is not set \(/),
+  ]);
+});
+
+for (const [pasted, expected] of [
+  ['abc.def.ghi', 'abc.def.ghi'],
+  ['  "abc.def.ghi"  ', 'abc.def.ghi'],
+  ["'abc.def.ghi'", 'abc.def.ghi'],
+  ['https://example.com/?code=abc.def.ghi&state=xyz', 'abc.def.ghi'],
+  ['https://example.com/callback?state=xyz&code=abc.def.ghi', 'abc.def.ghi'],
+] as const) {
+  test(`reads the code out of a pasted ${JSON.stringify(pasted)}`, () => {
+    expect(normalizeAuthCode(pasted)).toBe(expected);
+  });
+}
