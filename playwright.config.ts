@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { findFreePortSync } from './fixtures/free-port';
-import { envFilePath, readEnvValues, resolveTarget } from './fixtures/settings';
+import { chooseChromium } from './fixtures/chromium';
+import { envFilePath, loadSettings, readEnvValues, resolveTarget } from './fixtures/settings';
 
 /**
  * Two targets (README, "Targets"):
@@ -43,6 +44,36 @@ if (onEmulator && !process.env.GOTO_RUNNER_EMULATOR_URL) {
 }
 const emulatorUrl = process.env.GOTO_RUNNER_EMULATOR_URL ?? '';
 
+// Browser steps use Playwright's Chromium where installed, else the system's (CHROMIUM_PATH
+// or a usual path); with none, they fail with advice (fixtures/chromium.ts).
+const chromiumChoice = chooseChromium();
+const browser = {
+  browserName: 'chromium' as const,
+  ...(chromiumChoice.kind === 'system' ? { launchOptions: { executablePath: chromiumChoice.executablePath } } : {}),
+};
+
+// The authorize project needs a person at GoTo, so against GoTo it runs only when asked
+// for (`--project=authorize`, or picked in UI mode). Decided in the runner process and
+// handed to the workers, which must see the same projects.
+process.env.GOTO_RUNNER_AUTHORIZE ??= String(
+  onEmulator || process.argv.includes('--ui') || process.argv.some((arg, i, args) => arg === '--project=authorize' || (arg === '--project' && args[i + 1] === 'authorize')),
+);
+const loginTimeoutMs = onEmulator ? 0 : safeLoginTimeout();
+
+const authorize: NonNullable<PlaywrightTestConfig['projects']> = process.env.GOTO_RUNNER_AUTHORIZE === 'true'
+  ? [
+      {
+        name: 'authorize',
+        testMatch: 'authorize/*.spec.ts',
+        // On the emulator it runs after the chain, so both may share one env file.
+        dependencies: onEmulator ? ['api'] : [],
+        // Against GoTo a person logs in, for up to GOTO_LOGIN_TIMEOUT.
+        timeout: onEmulator ? 30_000 : loginTimeoutMs + 60_000,
+        use: { ...browser, headless: onEmulator },
+      },
+    ]
+  : [];
+
 const chain: PlaywrightTestConfig['projects'] = [
   ...(onEmulator ? [{ name: 'emulator-login', testMatch: 'collection/emulator-login.setup.ts' }] : []),
   {
@@ -71,7 +102,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   globalSetup: onEmulator ? undefined : './fixtures/global-setup.ts',
-  projects: [...chain, ...(onEmulator ? [{ name: 'self-test', testMatch: 'self-test/**/*.spec.ts' }] : [])],
+  projects: [
+    ...(chain ?? []),
+    ...authorize,
+    ...(onEmulator ? [{ name: 'self-test', testMatch: 'self-test/**/*.spec.ts', use: browser }] : []),
+  ],
   webServer: onEmulator
     ? {
         command: `node -r ts-node/register/transpile-only emulator/main.ts --port ${new URL(emulatorUrl).port}`,
@@ -83,3 +118,12 @@ export default defineConfig({
       }
     : undefined,
 });
+
+/** GOTO_LOGIN_TIMEOUT for the project timeout; an invalid one is reported by the test itself. */
+function safeLoginTimeout(): number {
+  try {
+    return loadSettings().loginTimeoutMs;
+  } catch {
+    return 5 * 60_000;
+  }
+}

@@ -1,0 +1,35 @@
+import { authorizeUrl, createPkcePair, randomState } from '../../requests';
+import { authorizeInBrowser, ensureBrowserCanRun, envSnapshot, expect, fingerprint, requireSettings, test } from '../../fixtures';
+
+// First-time authorization, what the form page, the address bar and the Bruno request did
+// by hand. Against GoTo a person logs in (headed); on the emulator the form is filled in.
+test.beforeAll(() => ensureBrowserCanRun({ headed: test.info().project.use.headless === false }));
+
+test('logs in, exchanges the code at once, stores the tokens, then proves them with a refresh and Users/me', async ({ page, chain, login }) => {
+  const settings = requireSettings(chain.settings(), ['clientId', 'clientSecret', 'redirectUri']);
+  const state = randomState();
+  const pkce = settings.pkce ? createPkcePair() : undefined;
+  const url = authorizeUrl({
+    authBaseUrl: settings.authBaseUrl,
+    clientId: settings.clientId,
+    redirectUri: settings.redirectUri,
+    state,
+    codeChallenge: pkce?.codeChallenge,
+  });
+
+  const code = await test.step('log in at GoTo and allow access', () =>
+    authorizeInBrowser(page, { url, redirectUri: settings.redirectUri, state, timeoutMs: settings.loginTimeoutMs, login }),
+  );
+  const token = await chain.exchangeCode({ code, codeVerifier: pkce?.codeVerifier });
+
+  expect(envSnapshot(settings.envFile), 'the new tokens are in the env file').toMatchObject({
+    GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
+    GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
+  });
+  const refreshed = await chain.refresh();
+  const me = await chain.usersMe();
+  expect(envSnapshot(settings.envFile), 'the refreshed access token and the organizer key are stored').toMatchObject({
+    GOTO_ACCESS_TOKEN: fingerprint(refreshed.access_token),
+    GOTO_ORGANIZER_KEY: me.id,
+  });
+});

@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { authorizeUrl, createPkcePair, randomState } from '../../requests';
+import { AuthorizeError, authorizeInBrowser, emulatorLogin, ensureBrowserCanRun, expect, test, type Sandbox } from '../../fixtures';
+
+// The browser half of first-time authorization, in a real (headless) Chromium against the
+// emulator, with a sandbox client and env file per test.
+test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
+
+function loginUrl(sandbox: Sandbox, options: { state: string; redirectUri?: string; codeChallenge?: string }) {
+  return authorizeUrl({
+    authBaseUrl: sandbox.env.GOTO_AUTH_BASE_URL ?? '',
+    clientId: sandbox.client.clientId,
+    redirectUri: options.redirectUri ?? sandbox.client.redirectUris[0] ?? '',
+    state: options.state,
+    codeChallenge: options.codeChallenge,
+  });
+}
+
+test('reads the code from the redirect without loading the redirect site, and exchanges it with the PKCE verifier', async ({ page, sandbox, emulator }) => {
+  const state = randomState();
+  const pkce = createPkcePair();
+  const siteRequests: string[] = [];
+  page.on('requestfinished', (request) => {
+    if (new URL(request.url()).hostname === 'app.example.com') siteRequests.push(request.url());
+  });
+
+  const code = await authorizeInBrowser(page, {
+    url: loginUrl(sandbox, { state, codeChallenge: pkce.codeChallenge }),
+    redirectUri: sandbox.client.redirectUris[0] ?? '',
+    state,
+    timeoutMs: 10_000,
+    login: emulatorLogin(sandbox.client.user),
+  });
+  await sandbox.chain.exchangeCode({ code, codeVerifier: pkce.codeVerifier });
+
+  const received = await emulator.requests(sandbox.client.clientId);
+  const authorize = received.find((request) => request.route === 'authorize' && request.method === 'GET');
+  const token = received.find((request) => request.route === 'token');
+  expect(authorize?.query).toMatchObject({ code_challenge: pkce.codeChallenge, code_challenge_method: 'S256', state });
+  expect(token?.form?.code_verifier === pkce.codeVerifier, 'the verifier went with the code (RFC 7636 §4.5)').toBe(true);
+  expect(page.url().includes(code), 'the page never shows the code').toBe(false);
+  expect(siteRequests, 'the redirect site was never loaded').toEqual([]);
+});
+
+const failures: { title: string; code: string; run: (page: import('@playwright/test').Page, sandbox: Sandbox) => Promise<unknown>; says: RegExp }[] = [
+  {
+    title: 'turns an access_denied redirect into advice to choose Allow',
+    code: 'GOTO_AUTHORIZE_DENIED',
+    run: (page, sandbox) => {
+      const state = randomState();
+      return authorizeInBrowser(page, {
+        url: loginUrl(sandbox, { state }),
+        redirectUri: sandbox.client.redirectUris[0] ?? '',
+        state,
+        timeoutMs: 10_000,
+        login: emulatorLogin(sandbox.client.user, 'Deny'),
+      });
+    },
+    says: /access_denied .*choose Allow/s,
+  },
+  {
+    title: 'refuses a redirect whose state differs from the one sent',
+    code: 'GOTO_AUTHORIZE_STATE_MISMATCH',
+    run: (page, sandbox) =>
+      authorizeInBrowser(page, {
+        url: loginUrl(sandbox, { state: 'sent-by-another-login' }),
+        redirectUri: sandbox.client.redirectUris[0] ?? '',
+        state: randomState(),
+        timeoutMs: 10_000,
+        login: emulatorLogin(sandbox.client.user),
+      }),
+    says: /state differs .*RFC 6749 §10\.12/s,
+  },
+  {
+    title: 'gives up after GOTO_LOGIN_TIMEOUT when nobody logs in, saying how to get more time',
+    code: 'GOTO_LOGIN_TIMEOUT',
+    run: (page, sandbox) => {
+      const state = randomState();
+      return authorizeInBrowser(page, {
+        url: loginUrl(sandbox, { state }),
+        redirectUri: sandbox.client.redirectUris[0] ?? '',
+        state,
+        timeoutMs: 500,
+        login: async () => {},
+      });
+    },
+    says: /No redirect to GOTO_REDIRECT_URI within 1 seconds.*GOTO_LOGIN_TIMEOUT/s,
+  },
+  {
+    title: 'explains a redirect URI that is not registered on the client',
+    code: 'GOTO_AUTHORIZE_REFUSED',
+    run: (page, sandbox) => {
+      const state = randomState();
+      return authorizeInBrowser(page, {
+        url: loginUrl(sandbox, { state, redirectUri: 'https://not-registered.example.com/' }),
+        redirectUri: 'https://not-registered.example.com/',
+        state,
+        timeoutMs: 10_000,
+        login: emulatorLogin(sandbox.client.user),
+      });
+    },
+    says: /HTTP 400 .*GOTO_REDIRECT_URI is registered/s,
+  },
+];
+
+for (const failure of failures) {
+  test(`${failure.title}, and leaves the env file as it was`, async ({ page, sandbox, emulator }) => {
+    const before = await readFile(sandbox.envFile);
+
+    const error = await failure.run(page, sandbox).then(() => undefined, (caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(AuthorizeError);
+    expect((error as AuthorizeError).code).toBe(failure.code);
+    expect((error as AuthorizeError).message).toMatch(failure.says);
+    expect((await readFile(sandbox.envFile)).equals(before)).toBe(true);
+    const exchanges = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+    expect(exchanges, 'no code was exchanged').toEqual([]);
+  });
+}
