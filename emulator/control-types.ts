@@ -78,11 +78,15 @@ export type FaultRoute = 'token' | 'users-me' | 'webinars';
  * A canned answer for the next request(s) on `route` attributed to the client.
  * Without `status` the fault only adds latency: after `delayMs` the request is handled
  * as usual. With `status`, the emulator answers `status`, `headers` and `body` verbatim
- * instead of handling it. Either way the request is still recorded.
+ * instead of handling it. With `drop`, it closes the connection (after `delayMs`) without
+ * answering, as a server that crashed or a proxy that cut the line would. Either way the
+ * request is still recorded.
  */
 export type Fault = {
   route: FaultRoute;
   status?: number;
+  /** Close the connection without any answer; not with `status`, `headers` or `body`. */
+  drop?: boolean;
   headers?: Record<string, string>;
   /** Sent as is; set `content-type` in `headers` if it matters. */
   body?: string;

@@ -70,6 +70,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, state: Emulato
     });
     const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
     if (fault?.delayMs) await sleep(fault.delayMs);
+    // No status line at all: the client sees the connection close before any answer.
+    if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
     writeReply(res, dispatch(incoming, state));
   } catch (error) {
