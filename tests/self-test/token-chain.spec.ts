@@ -180,3 +180,16 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
   ]);
   expect(sent.map((request) => request.form?.code === code), 'the same code both times: the refusal did not use it up').toEqual([true, true]);
 });
+
+test('keeps lines dotenv cannot read (no "=", an unclosed quote, stray text) byte for byte when tokens are written', async ({ sandbox, emulator }) => {
+  const malformed = 'this line is not an assignment\n=no-key\nBROKEN="never closed\n';
+  await writeFile(sandbox.envFile, `${malformed}${await readFile(sandbox.envFile, 'utf8')}`);
+  await pasteFreshCode(sandbox, emulator);
+
+  await sandbox.chain.exchangeCode();
+  await sandbox.chain.refresh();
+
+  const text = await readFile(sandbox.envFile, 'utf8');
+  expect(text.startsWith(malformed), 'the malformed lines are untouched').toBe(true);
+  expect(envSnapshot(sandbox.envFile).GOTO_REFRESH_TOKEN, 'and the tokens were still written').toMatch(/^sha256:/);
+});
