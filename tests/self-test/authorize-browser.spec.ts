@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
-import { AuthorizeError, authorizeInBrowser, emulatorLogin, ensureBrowserCanRun, expect, test, type Sandbox } from '../../fixtures';
+import { AuthorizeError, authorizeInBrowser, collectArtifacts, emulatorLogin, ensureBrowserCanRun, expect, findSecrets, test, type Sandbox } from '../../fixtures';
 
 // The browser half of first-time authorization, in a real (headless) Chromium against the
 // emulator, with a sandbox client and env file per test.
@@ -117,3 +118,24 @@ for (const failure of failures) {
     expect(exchanges, 'no code was exchanged').toEqual([]);
   });
 }
+
+test('keeps the code out of the browser trace, which the redirect would otherwise record', async ({ page, sandbox }, testInfo) => {
+  const state = randomState();
+  const code = await authorizeInBrowser(page, {
+    url: loginUrl(sandbox, { state }),
+    redirectUri: sandbox.client.redirectUris[0] ?? '',
+    state,
+    timeoutMs: 10_000,
+    login: emulatorLogin(sandbox.client.user),
+  });
+
+  // Save what the trace holds now (the project's `trace` setting records every test and
+  // keeps the trace on failure); the runner's recording goes on afterwards.
+  const saved = testInfo.outputPath('after-login.zip');
+  await page.context().tracing.stopChunk({ path: saved });
+  await page.context().tracing.startChunk();
+  const artifacts = await collectArtifacts(path.dirname(saved));
+  expect(artifacts.some((artifact) => artifact.name.includes('after-login.zip!')), 'the trace was read').toBe(true);
+  expect(findSecrets(artifacts, { code }), 'no code in the trace').toEqual([]);
+  expect(page.url().includes(code), 'the page never shows the code').toBe(false);
+});
