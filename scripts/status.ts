@@ -1,0 +1,29 @@
+/**
+ * Prints what the env file holds and how long its tokens last, without showing a secret:
+ * which variables are set, when the access token expires, the refresh token's age and days
+ * left, the account, the target and its hosts. Reads the settings as the collection does
+ * (GOTO_ENV_FILE or .env, and the environment).
+ *
+ *   npm run status              (add `-- --strict` in CI)
+ *
+ * Exit code: 0 while a token is usable (with a warning when the refresh token has fewer
+ * than GOTO_REFRESH_WARN_DAYS days left), 1 when none is (a person must authorize again),
+ * 2 when the settings are invalid or cannot be read. With --strict a warning exits 1 too,
+ * so a CI check fails while there is still time to act.
+ */
+import { ConfigError } from '../fixtures/errors';
+import { loadSettings, readEnvValues } from '../fixtures/settings';
+import { renderStatus, tokenStatus, useColor } from '../fixtures/token-status';
+
+try {
+  const settings = loadSettings();
+  const status = tokenStatus({ settings, env: process.env, fileValues: readEnvValues(settings.envFile), now: new Date() });
+  process.stdout.write(renderStatus(status, { color: useColor(process.env, process.stdout.isTTY === true) }));
+  const strict = process.argv.includes('--strict');
+  process.exitCode = strict && status.verdict.some((line) => line.tone === 'warn') ? 1 : status.exitCode;
+} catch (error) {
+  // Exit 2, not 1: "no usable token" must not be confused with "could not tell".
+  const message = error instanceof ConfigError ? error.message : `Cannot read the settings: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,369 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
+import type { Env } from '../../fixtures/settings';
+import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../fixtures/token-status';
+
+const repositoryRoot = path.resolve(__dirname, '../..');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A fixed clock, so every duration below is exact. */
+const now = new Date('2026-05-01T10:00:00Z');
+const at = (offsetMs: number, from = now) => new Date(from.getTime() + offsetMs);
+const epoch = (time: Date) => Math.floor(time.getTime() / 1000);
+
+/**
+ * A JWT-shaped token as GoTo and the emulator issue them (RFC 7519: base64url JSON header
+ * and payload, then a signature), with a random signature so every token is a distinct secret.
+ */
+function jwt(claims: Record<string, unknown>): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ kid: 'oauthv2.lmi.com.0219', alg: 'RS512' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** A refresh token issued `ageMs` before `from`, lasting GoTo's 30 days. */
+function refreshToken(ageMs: number, from = now): string {
+  const iat = epoch(at(-ageMs, from));
+  return jwt({ typ: 'r', iat, exp: iat + 30 * 24 * 3600 });
+}
+
+/** The status of settings given as environment variables, with no env file, at `now`. */
+function statusOf(values: Env, when = now): TokenStatus {
+  const env: Env = { GOTO_ENV_FILE: '/nonexistent/status.env', GOTO_TARGET: 'goto', ...values };
+  return tokenStatus({ settings: loadSettings(env), env, fileValues: {}, now: when });
+}
+
+const row = (status: TokenStatus, label: string) =>
+  status.sections.flatMap((section) => section.rows).find((candidate) => candidate.label === label)?.cells;
+const verdictText = (status: TokenStatus) => status.verdict.map((line) => line.text).join('\n');
+
+test.describe('the verdict and its exit code', () => {
+  test('reports a fresh pair as usable: the access token’s minutes and the refresh token’s days left of 30, exit 0', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: at(42 * MINUTE).toISOString(),
+      GOTO_REFRESH_TOKEN: refreshToken(12 * DAY),
+    });
+
+    expect(row(status, 'access token')).toEqual(['valid for 42 min', 'until 2026-05-01 10:42 UTC']);
+    expect(row(status, 'refresh token')).toEqual(['18 days left of 30 days', 'issued 12 days ago, expires 2026-05-19 10:00 UTC']);
+    expect(status.verdict).toEqual([{ tone: 'ok', text: 'OK: the refresh token has 18 days left.' }]);
+    expect(status.exitCode).toBe(0);
+  });
+
+  test('warns, and still exits 0, when the refresh token has fewer than 7 days left', () => {
+    const status = statusOf({ GOTO_REFRESH_TOKEN: refreshToken(25 * DAY) });
+
+    expect(status.refresh.state).toBe('expiring');
+    expect(row(status, 'refresh token')?.[0]).toBe('5 days left of 30 days');
+    expect(verdictText(status)).toMatch(/^Warning: the refresh token expires in 5 days, fewer than 7 days \(GOTO_REFRESH_WARN_DAYS\)\.\nWhat to do: run `npx playwright test --project=refresh`/);
+    expect(status.exitCode).toBe(0);
+  });
+
+  test('takes the warning threshold from GOTO_REFRESH_WARN_DAYS', () => {
+    const tenDaysLeft = refreshToken(20 * DAY);
+
+    expect(statusOf({ GOTO_REFRESH_TOKEN: tenDaysLeft }).refresh.state, 'the default is 7 days').toBe('valid');
+    expect(statusOf({ GOTO_REFRESH_TOKEN: tenDaysLeft, GOTO_REFRESH_WARN_DAYS: '14' }).refresh.state).toBe('expiring');
+  });
+
+  test('refuses a GOTO_REFRESH_WARN_DAYS that is not a number of days, naming the variable', () => {
+    const error = (() => {
+      try {
+        return statusOf({ GOTO_REFRESH_WARN_DAYS: 'soon' });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^GOTO_REFRESH_WARN_DAYS must be a number of days/)]);
+  });
+
+  test('exits 0 when the access token has expired but the refresh token is fine: the next run refreshes it', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: at(-3 * HOUR).toISOString(),
+      GOTO_REFRESH_TOKEN: refreshToken(2 * DAY),
+    });
+
+    expect(row(status, 'access token')?.[0]).toBe('expired 3 h ago');
+    expect(verdictText(status)).toBe('OK: the refresh token has 28 days left; the next run gets a new access token with it.');
+    expect(status.exitCode).toBe(0);
+  });
+
+  test('exits 1 when the refresh token has expired and so has the access token, saying to authorize again', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: at(-2 * DAY).toISOString(),
+      GOTO_REFRESH_TOKEN: refreshToken(32 * DAY),
+    });
+
+    expect(status.refresh.state).toBe('expired');
+    expect(row(status, 'refresh token')?.[0]).toBe('expired 2 days ago');
+    expect(verdictText(status)).toMatch(/^No usable token: the refresh token expired 2 days ago and the access token has expired\.\nWhat to do: authorize again: `npx playwright test --project=authorize`/);
+    expect(status.exitCode).toBe(1);
+  });
+
+  test('exits 1 when neither a refresh token nor an access token is set', () => {
+    const status = statusOf({});
+
+    expect(row(status, 'GOTO_REFRESH_TOKEN')).toEqual(['missing', '']);
+    expect(verdictText(status)).toMatch(/^No usable token: GOTO_REFRESH_TOKEN is not set and there is no access token\./);
+    expect(status.exitCode).toBe(1);
+  });
+
+  test('still exits 0 while the access token works after the refresh token has expired, and warns to authorize again', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: at(20 * MINUTE).toISOString(),
+      GOTO_REFRESH_TOKEN: refreshToken(31 * DAY),
+    });
+
+    expect(verdictText(status)).toMatch(/^Warning: only the access token is left, for 20 min: the refresh token expired 1 day ago\./);
+    expect(status.exitCode).toBe(0);
+  });
+
+  test('points to GOTO_AUTH_CODE when no token is left but a code waits to be exchanged', () => {
+    const code = jwt({ iat: epoch(at(-6 * MINUTE)), exp: epoch(at(4 * MINUTE)) });
+
+    const status = statusOf({ GOTO_AUTH_CODE: code });
+
+    expect(verdictText(status)).toContain('What to do: GOTO_AUTH_CODE is set: run `npx playwright test` within 4 min to exchange it');
+    expect(status.exitCode, 'a code is not a token yet').toBe(1);
+  });
+});
+
+test.describe('the refresh token’s age', () => {
+  for (const [kind, token] of [
+    ['an opaque token (not a JWT)', 'i37g20yB3hrDXUeTokenTr87EZ34kTvNK'],
+    ['a JWT without iat or exp', jwt({ typ: 'r' })],
+    ['a JWT cut short while copying', 'eyJraWQiOiI2MjAiLCJhbGciOiJSUzUxMiJ9.eyJzYyI6ImNvbGxhYjoi'],
+  ] as const) {
+    test(`reads ${kind} as of unknown age and exits 0: only GoTo can tell whether it still works`, () => {
+      const status = statusOf({ GOTO_REFRESH_TOKEN: token });
+
+      expect(status.refresh).toEqual({ state: 'unknown-age' });
+      expect(row(status, 'refresh token')?.[0]).toBe('unknown age');
+      expect(status.exitCode).toBe(0);
+    });
+  }
+
+  test('derives the issue time from exp alone, and the expiry from iat alone, with GoTo’s 30-day lifetime', () => {
+    const fromExp = statusOf({ GOTO_REFRESH_TOKEN: jwt({ exp: epoch(at(10 * DAY)) }) });
+    const fromIat = statusOf({ GOTO_REFRESH_TOKEN: jwt({ iat: epoch(at(-10 * DAY)) }) });
+
+    expect(fromExp.refresh).toEqual({ state: 'valid', issuedAt: at(-20 * DAY), expiresAt: at(10 * DAY) });
+    expect(fromIat.refresh).toEqual({ state: 'valid', issuedAt: at(-10 * DAY), expiresAt: at(20 * DAY) });
+  });
+});
+
+test('takes the access token’s expiry from its exp claim when GOTO_ACCESS_TOKEN_EXPIRES_AT is not set', () => {
+  const status = statusOf({ GOTO_ACCESS_TOKEN: jwt({ typ: 'a', exp: epoch(at(30 * MINUTE)) }), GOTO_REFRESH_TOKEN: refreshToken(DAY) });
+
+  expect(status.access).toEqual({ state: 'valid', expiresAt: at(30 * MINUTE), from: 'exp claim' });
+});
+
+test('shows the principal, the organizer key, the target and its hosts', () => {
+  const status = statusOf({
+    GOTO_PRINCIPAL: 'jane@example.com',
+    GOTO_ORGANIZER_KEY: '8439885694023999999',
+    GOTO_AUTH_BASE_URL: 'http://127.0.0.1:4010',
+  });
+
+  expect(row(status, 'principal')?.[0]).toBe('jane@example.com');
+  expect(row(status, 'organizer key')?.[0], 'kept as a string: it does not fit a double').toBe('8439885694023999999');
+  expect(row(status, 'target')).toEqual(['goto', 'GOTO_TARGET']);
+  expect(row(status, 'auth host')).toEqual(['http://127.0.0.1:4010', 'environment']);
+  expect(row(status, 'API host')).toEqual(['https://api.getgo.com', 'default']);
+});
+
+test('says where each value came from: the env file first for tokens, the environment first for client settings', async ({}, testInfo) => {
+  const envFile = testInfo.outputPath('sources.env');
+  await writeFile(envFile, 'GOTO_CLIENT_ID=from-file\nGOTO_REFRESH_TOKEN=from-file-token\n');
+  const env: Env = { GOTO_ENV_FILE: envFile, GOTO_CLIENT_ID: 'from-env', GOTO_REFRESH_TOKEN: 'from-env-token', GOTO_CLIENT_SECRET: 'from-env-secret' };
+
+  const status = tokenStatus({ settings: loadSettings(env), env, fileValues: readEnvValues(envFile), now });
+
+  expect(row(status, 'GOTO_CLIENT_ID')).toEqual(['set', 'environment']);
+  expect(row(status, 'GOTO_CLIENT_SECRET')).toEqual(['set', 'environment']);
+  expect(row(status, 'GOTO_REFRESH_TOKEN'), 'the fingerprint is of the token the collection will use').toEqual(['set', 'env file', fingerprint('from-file-token')]);
+});
+
+test.describe('the printed report', () => {
+  const secrets = {
+    GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=status-secret',
+    GOTO_AUTH_CODE: jwt({ exp: epoch(at(5 * MINUTE)) }),
+    GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+    GOTO_REFRESH_TOKEN: refreshToken(3 * DAY),
+  };
+  const status = () =>
+    statusOf({ ...secrets, GOTO_CLIENT_ID: 'a2094c4f-0000-4000-8000-000000000000', GOTO_ACCESS_TOKEN_EXPIRES_AT: at(42 * MINUTE).toISOString() });
+
+  test('shows the tokens and the code only as set with a fingerprint, and the client secret only as set', () => {
+    const text = renderStatus(status(), { color: false });
+
+    for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} is never shown`).toBe(false);
+    expect(text).toMatch(new RegExp(`GOTO_REFRESH_TOKEN +set +environment +${fingerprint(secrets.GOTO_REFRESH_TOKEN)}\n`));
+    expect(text).toMatch(/GOTO_CLIENT_SECRET +set +environment\n/);
+    expect(text).not.toContain(fingerprint(secrets.GOTO_CLIENT_SECRET));
+  });
+
+  test('aligns its columns in plain text, with no ANSI codes, when colour is off', () => {
+    const lines = renderStatus(status(), { color: false }).split('\n');
+    const variableLines = lines.filter((line) => /^ {2}GOTO_/.test(line));
+
+    expect(lines.join('\n')).not.toContain('\u001b[');
+    expect(variableLines).toHaveLength(9);
+    expect(new Set(variableLines.map((line) => line.search(/ (set|missing)\b/))).size, 'the set/missing column starts at one place').toBe(1);
+  });
+
+  test('colours the state and the verdict when colour is on, without moving a column', () => {
+    const colored = renderStatus(status(), { color: true });
+
+    expect(colored).toContain('\u001b[32mset\u001b[0m');
+    expect(colored).toMatch(/\u001b\[1;32mOK: /);
+    expect(colored.replace(/\u001b\[[\d;]*m/g, ''), 'the same text once the colours are taken out').toBe(renderStatus(status(), { color: false }));
+  });
+
+  for (const [env, isTTY, expected] of [
+    [{}, true, true],
+    [{}, false, false],
+    [{ NO_COLOR: '1' }, true, false],
+    [{ NO_COLOR: '' }, true, true],
+    [{ FORCE_COLOR: '1' }, false, true],
+    [{ FORCE_COLOR: '1', NO_COLOR: '1' }, false, true],
+    [{ FORCE_COLOR: '0' }, true, false],
+  ] as const) {
+    test(`uses colour ${expected ? 'with' : 'without'} ${JSON.stringify(env)} on ${isTTY ? 'a terminal' : 'a pipe'}`, () => {
+      expect(useColor(env, isTTY)).toBe(expected);
+    });
+  }
+});
+
+test.describe('npm run status', () => {
+  type Run = { exitCode: number | null; stdout: string; stderr: string };
+
+  /** Runs scripts/status.ts as `npm run status` does, with only PATH and the given variables. */
+  function runStatus(env: Env, args: string[] = []): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/status.ts', ...args], {
+        cwd: repositoryRoot,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+    });
+  }
+
+  /** Every secret, and each part of a JWT-shaped one, must be absent from what the script printed. */
+  function expectNoSecret(run: Run, secrets: Record<string, string>) {
+    for (const [name, secret] of Object.entries(secrets)) {
+      for (const piece of [secret, ...(secret.split('.').length === 3 ? secret.split('.').slice(1) : [])]) {
+        expect(run.stdout.includes(piece) || run.stderr.includes(piece), `${name} (or a part of it) is never printed`).toBe(false);
+      }
+    }
+  }
+
+  test('lists the variables and the tokens’ expiry, exits 0 while the refresh token is good, and prints no secret', async ({}, testInfo) => {
+    const started = new Date();
+    const secrets = {
+      GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=cli-secret',
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      // Half a day past 12 days, so the whole days shown do not depend on how long the child takes.
+      GOTO_REFRESH_TOKEN: refreshToken(12.5 * DAY, started),
+    };
+    const envFile = testInfo.outputPath('status.env');
+    await writeFile(
+      envFile,
+      [
+        'GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000',
+        'GOTO_REDIRECT_URI=https://app.example.com/callback',
+        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}`,
+        `GOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3.5 * HOUR, started).toISOString()}`,
+        `GOTO_REFRESH_TOKEN=${secrets.GOTO_REFRESH_TOKEN}`,
+        'GOTO_PRINCIPAL=jane@example.com',
+        'GOTO_ORGANIZER_KEY=8439885694023999999',
+        '',
+      ].join('\n'),
+    );
+
+    // The client secret comes from the environment, as in CI.
+    const run = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_CLIENT_SECRET: secrets.GOTO_CLIENT_SECRET });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const name of ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_REDIRECT_URI', 'GOTO_AUTH_CODE', 'GOTO_ACCESS_TOKEN', 'GOTO_ACCESS_TOKEN_EXPIRES_AT', 'GOTO_REFRESH_TOKEN', 'GOTO_PRINCIPAL', 'GOTO_ORGANIZER_KEY']) {
+      expect(run.stdout).toMatch(new RegExp(`^ {2}${name} +(set|missing)\\b`, 'm'));
+    }
+    expect(run.stdout).toMatch(/^ {2}GOTO_CLIENT_SECRET +set +environment$/m);
+    expect(run.stdout).toMatch(/^ {2}access token +expired 3 h ago /m);
+    expect(run.stdout).toMatch(/^ {2}refresh token +17 days left of 30 days +issued 12 days ago/m);
+    expect(run.stdout).toMatch(/^ {2}target +goto +GOTO_CLIENT_ID is set$/m);
+    expect(run.stdout).toContain('OK: the refresh token has 17 days left');
+    expect(run.stdout, 'no colour in a pipe').not.toContain('\u001b[');
+    expectNoSecret(run, secrets);
+  });
+
+  test('exits 1 when the refresh token has expired with the access token, and prints no secret', async ({}, testInfo) => {
+    const started = new Date();
+    const secrets = { GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=cli-secret-2', GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }), GOTO_REFRESH_TOKEN: refreshToken(33.5 * DAY, started) };
+    const envFile = testInfo.outputPath('expired.env');
+    await writeFile(
+      envFile,
+      `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_CLIENT_SECRET=${secrets.GOTO_CLIENT_SECRET}\n` +
+        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}\nGOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3 * DAY, started).toISOString()}\n` +
+        `GOTO_REFRESH_TOKEN=${secrets.GOTO_REFRESH_TOKEN}\n`,
+    );
+
+    const run = await runStatus({ GOTO_ENV_FILE: envFile });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}refresh token +expired 3 days ago/m);
+    expect(run.stdout).toContain('No usable token: the refresh token expired 3 days ago and the access token has expired.');
+    expectNoSecret(run, secrets);
+  });
+
+  test('with --strict, exits 1 when the refresh token has fewer than GOTO_REFRESH_WARN_DAYS days left, as the CI check does', async ({}, testInfo) => {
+    const started = new Date();
+    const envFile = testInfo.outputPath('strict.env');
+    await writeFile(envFile, `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_REFRESH_TOKEN=${refreshToken(26.5 * DAY, started)}\n`);
+
+    const relaxed = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_REFRESH_WARN_DAYS: '7' });
+    const strict = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_REFRESH_WARN_DAYS: '7' }, ['--strict']);
+
+    expect(relaxed.exitCode, 'a warning alone does not fail').toBe(0);
+    expect(strict.exitCode, '--strict fails on it').toBe(1);
+    expect(strict.stdout).toContain('Warning: the refresh token expires in 3 days, fewer than 7 days');
+  });
+
+  test('exits 2 with the settings error when a setting is invalid, never echoing its value', async ({}, testInfo) => {
+    const envFile = testInfo.outputPath('invalid.env');
+    await writeFile(envFile, 'GOTO_CLIENT_SECRET=cs+Zx9/K2q=cli-secret-3\nGOTO_ACCESS_TOKEN_EXPIRES_AT=tomorrow-ish\n');
+
+    const run = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_TARGET: 'goto' });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('GOTO_ACCESS_TOKEN_EXPIRES_AT must be an ISO 8601 time');
+    expect(run.stdout).toBe('');
+    expectNoSecret(run, { value: 'tomorrow-ish', GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=cli-secret-3' });
+  });
+
+  test('colours its report when FORCE_COLOR asks, even in a pipe', async ({}, testInfo) => {
+    const envFile = testInfo.outputPath('color.env');
+    await writeFile(envFile, `GOTO_REFRESH_TOKEN=${refreshToken(DAY, new Date())}\n`);
+
+    const run = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_TARGET: 'goto', FORCE_COLOR: '1' });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('\u001b[32mset\u001b[0m');
+  });
+});
