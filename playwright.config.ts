@@ -4,6 +4,7 @@ import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { findFreePortSync } from './fixtures/free-port';
 import { chooseChromium } from './fixtures/chromium';
 import { envFilePath, loadSettings, readEnvValues, resolveTarget } from './fixtures/settings';
+import { vercelSyncPlan } from './fixtures/vercel-sync';
 
 /**
  * Two targets (README, "Targets"):
@@ -66,7 +67,7 @@ const authorize: NonNullable<PlaywrightTestConfig['projects']> = process.env.GOT
         name: 'authorize',
         testMatch: 'authorize/*.spec.ts',
         // On the emulator it runs after the chain, so both may share one env file.
-        dependencies: onEmulator ? ['api'] : [],
+        dependencies: onEmulator ? ['vercel'] : [],
         // Against GoTo a person logs in, for up to GOTO_LOGIN_TIMEOUT.
         timeout: onEmulator ? 30_000 : loginTimeoutMs + 60_000,
         use: { ...browser, headless: onEmulator },
@@ -84,6 +85,10 @@ const chain: NonNullable<PlaywrightTestConfig['projects']> = [
     : []),
   { name: 'refresh', testMatch: 'collection/refresh.spec.ts', dependencies: withExchange ? ['exchange'] : [] },
   { name: 'api', testMatch: 'collection/api-checks.spec.ts', dependencies: ['refresh'] },
+  // The last step of the first-time workflow, when Vercel is configured (README, "Vercel").
+  ...(onEmulator || process.argv.includes('--ui') || vercelConfigured()
+    ? [{ name: 'vercel', testMatch: 'collection/vercel-sync.spec.ts', dependencies: ['api'] }]
+    : []),
 ];
 
 export default defineConfig({
@@ -126,6 +131,15 @@ function safeLoginTimeout(): number {
     return loadSettings().loginTimeoutMs;
   } catch {
     return 5 * 60_000;
+  }
+}
+
+/** Whether the Vercel sync is on; when its settings are invalid, its step says why. */
+function vercelConfigured(): boolean {
+  try {
+    return vercelSyncPlan().status === 'on';
+  } catch {
+    return true;
   }
 }
 

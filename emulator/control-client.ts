@@ -1,4 +1,16 @@
-import type { ClientSettings, CreateClientOptions, EmulatorClient, Fault, ReceivedRequest, RefreshTokenInfo } from './control-types';
+import type {
+  ClientSettings,
+  CreateClientOptions,
+  CreateVercelProjectOptions,
+  EmulatorClient,
+  EmulatorVercelProject,
+  Fault,
+  ReceivedRequest,
+  RefreshTokenInfo,
+  VercelFault,
+  VercelProjectState,
+  VercelReceivedRequest,
+} from './control-types';
 import { EmulatorControlError } from './emulator-control-error';
 
 export type {
@@ -12,6 +24,15 @@ export type {
   ReceivedRoute,
   RefreshTokenInfo,
   RotationPolicy,
+  CreateVercelProjectOptions,
+  EmulatorVercelProject,
+  VercelDeployment,
+  VercelEnvTarget,
+  VercelEnvVariable,
+  VercelFault,
+  VercelProjectState,
+  VercelReceivedRequest,
+  VercelRoute,
 } from './control-types';
 export { EmulatorControlError } from './emulator-control-error';
 
@@ -99,6 +120,26 @@ export class EmulatorControl {
     return state === null ? { code } : { code, state };
   }
 
+  /** Registers an emulated Vercel project, with its own token (and deploy hook unless told not to). */
+  createVercelProject(options: CreateVercelProjectOptions = {}): Promise<EmulatorVercelProject> {
+    return this.call<EmulatorVercelProject>('POST', '/__emulator/vercel/projects', options);
+  }
+
+  /** The project as it is now: its variables (values included) and deployments. */
+  vercelProject(projectId: string): Promise<VercelProjectState> {
+    return this.call<VercelProjectState>('GET', vercelProjectPath(projectId));
+  }
+
+  /** What the emulated Vercel received for that project, oldest first. */
+  vercelRequests(projectId: string): Promise<VercelReceivedRequest[]> {
+    return this.call<VercelReceivedRequest[]>('GET', `${vercelProjectPath(projectId)}/requests`);
+  }
+
+  /** Queues a canned answer for that project's next request(s) on `fault.route`. */
+  async addVercelFault(projectId: string, fault: VercelFault): Promise<void> {
+    await this.call('POST', `${vercelProjectPath(projectId)}/faults`, fault);
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -106,12 +147,18 @@ export class EmulatorControl {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    const routeForHumans = path.replace(/^\/__emulator\/clients\/[^/]+/, '/__emulator/clients/:id');
+    const routeForHumans = path
+      .replace(/^\/__emulator\/clients\/[^/]+/, '/__emulator/clients/:id')
+      .replace(/^\/__emulator\/vercel\/projects\/[^/]+/, '/__emulator/vercel/projects/:id');
     if (!response.ok) {
       throw new EmulatorControlError(`${method} ${routeForHumans} answered ${response.status}: ${errorText(text)}`, response.status);
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
+}
+
+function vercelProjectPath(projectId: string): string {
+  return `/__emulator/vercel/projects/${encodeURIComponent(projectId)}`;
 }
 
 function clientPath(clientId: string): string {

@@ -108,3 +108,87 @@ export type ClientSettings = {
   rotationWindowSeconds: number;
   basicDecoding: BasicDecoding;
 };
+
+/** The Vercel environments a project variable can target. */
+export type VercelEnvTarget = 'production' | 'preview' | 'development';
+
+/** A project variable as the emulated Vercel keeps it, value included (it is test data). */
+export type VercelEnvVariable = {
+  id: string;
+  key: string;
+  value: string;
+  type: 'sensitive' | 'encrypted' | 'plain' | 'secret' | 'system';
+  target: VercelEnvTarget[];
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A deployment of an emulated Vercel project; it builds at once. */
+export type VercelDeployment = {
+  uid: string;
+  name: string;
+  url: string;
+  created: number;
+  state: 'READY';
+  target: 'production' | null;
+  /** How it came to be: registered with the project, by the deploy hook, or a redeploy through the API. */
+  source: 'registered' | 'deploy-hook' | 'redeploy';
+  /** For a redeploy, the deployment it rebuilt. */
+  redeployOf?: string;
+  /** The project variables of its environment when it was built: what the app would see. */
+  env: Record<string, string>;
+};
+
+export type CreateVercelProjectOptions = {
+  /** Default: a made-up name like `emulated-app-3`. */
+  name?: string;
+  /** The team that owns it; requests must then send `teamId`. Default: a personal project. */
+  teamId?: string;
+  /** The only token it accepts. Default: 24 random characters, like Vercel's tokens. */
+  token?: string;
+  /** Give it a deploy hook (on its production branch). Default true. */
+  deployHook?: boolean;
+  /** Start with one READY production deployment, the one an API redeploy rebuilds. Default true. */
+  productionDeployment?: boolean;
+  /** Variables it already has, as if someone had added them by hand. */
+  env?: Array<Pick<VercelEnvVariable, 'key' | 'value' | 'type' | 'target'>>;
+};
+
+export type EmulatorVercelProject = {
+  projectId: string;
+  name: string;
+  teamId?: string;
+  token: string;
+  /** POST here to redeploy, like https://api.vercel.com/v1/integrations/deploy/{projectId}/{hookId}. */
+  deployHookUrl?: string;
+};
+
+/** The project as the emulator holds it now: its variables and deployments, newest last. */
+export type VercelProjectState = EmulatorVercelProject & { env: VercelEnvVariable[]; deployments: VercelDeployment[] };
+
+export type VercelRoute = 'env' | 'list-deployments' | 'create-deployment' | 'deploy-hook' | 'other';
+
+/** One request to the emulated Vercel API, attributed to the project it names. */
+export type VercelReceivedRequest = {
+  route: VercelRoute;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Header names lowercased. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, when there was one. */
+  json?: unknown;
+  at: string;
+};
+
+/** A canned answer for the project's next request(s) on `route`; as `Fault`, for Vercel. */
+export type VercelFault = {
+  route: Exclude<VercelRoute, 'other'>;
+  status?: number;
+  drop?: boolean;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+  /** Default 1. */
+  times?: number;
+};

@@ -13,6 +13,9 @@ import { EmulatorState } from './state';
 import type { Tenant } from './tenant';
 import { handleIntrospect, handleRevoke } from './token-lifecycle-routes';
 import { handleToken } from './token-route';
+import { handleVercelControl, VERCEL_CONTROL_PREFIX } from './vercel-control-routes';
+import { handleVercel, isVercelPath } from './vercel-routes';
+import { VercelState } from './vercel-state';
 
 export type RunningEmulator = {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
@@ -24,13 +27,17 @@ export type RunningEmulator = {
  * Starts the GoTo emulator: OAuth server (authorize, token, introspect, revoke, RFC 8414
  * metadata, JWKS), the SCIM "me" endpoint, the G2W webinars list and the control API, on
  * 127.0.0.1 only, so nothing off this machine can reach it. Port 0 picks a free port.
+ * It also emulates the Vercel endpoints the Vercel sync uses (emulator/vercel-routes.ts;
+ * their paths start with /v{n}/, which no GoTo path does) and their control API under
+ * /__emulator/vercel/.
  */
 export async function startEmulator(options: { port?: number } = {}): Promise<RunningEmulator> {
   const signer = createJwtSigner();
   let state: EmulatorState | undefined;
+  let vercel: VercelState | undefined;
   const server = createServer((req, res) => {
     // The state needs the bound port (it is the issuer URL), so it exists only once listening.
-    if (state) void respond(req, res, state);
+    if (state && vercel) void respond(req, res, state, vercel);
     else writeReply(res, jsonReply(503, { error: 'the emulator is starting' }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -43,6 +50,7 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   state = new EmulatorState(signer, url);
+  vercel = new VercelState(url);
   return {
     url,
     close: () =>
@@ -54,10 +62,17 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   };
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+async function respond(req: IncomingMessage, res: ServerResponse, state: EmulatorState, vercel: VercelState): Promise<void> {
   try {
     const incoming = await readIncoming(req, state.issuer);
+    if (incoming.url.pathname.startsWith(VERCEL_CONTROL_PREFIX)) return writeReply(res, handleVercelControl(incoming, vercel));
     if (incoming.url.pathname.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(incoming, state));
+    if (isVercelPath(incoming.url.pathname)) {
+      const outcome = handleVercel(incoming, vercel);
+      if (outcome.delayMs) await sleep(outcome.delayMs);
+      if ('drop' in outcome) return void res.destroy();
+      return writeReply(res, outcome.reply);
+    }
     const route = routeOf(incoming.url.pathname);
     const tenant = attribute(incoming, state);
     tenant?.record({

@@ -9,3 +9,8 @@ export * from './client-authentication';
 export * from './goto-key';
 export type { PreparedRequest, FailureFacts } from './request-definition';
 export { secretFieldNames } from './request-definition';
+export * from './vercel-api';
+export * from './vercel-upsert-env';
+export * from './vercel-list-deployments';
+export * from './vercel-redeploy';
+export * from './vercel-deploy-hook';

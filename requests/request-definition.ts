@@ -25,8 +25,18 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
   headers: Record<string, string>;
   /** An `application/x-www-form-urlencoded` body (RFC 6749 Appendix B). */
   form?: Record<string, string>;
+  /**
+   * A JSON body (RFC 8259), sent as `JSON.stringify(json)`; not with `form`. Wherever the
+   * request is shown, every string in it that holds one of `secrets` is redacted.
+   */
+  json?: unknown;
   /** The one status that means success. */
   successStatus: number;
+  /**
+   * Further statuses that also mean success, for an endpoint whose documentation shows a
+   * success body but not its status (Vercel's deploy hooks). Default: none.
+   */
+  otherSuccessStatuses?: readonly number[];
   success: Success;
   failure: Failure;
   /** Every secret value in this request (client secret, Basic value, code, tokens). */

@@ -1,0 +1,25 @@
+import { collectionEnv, expect, syncedKeys, test, vercelSyncPlan } from '../../fixtures';
+
+/*
+ * The last step of the first-time workflow (MISSION.md, step 6): put GOTO_CLIENT_ID,
+ * GOTO_CLIENT_SECRET, GOTO_ACCESS_TOKEN and GOTO_REFRESH_TOKEN into the Vercel project's
+ * environment variables and redeploy. Runs after the API checks, so the tokens it sends
+ * have just been refreshed and used. Off (skipped, with the reason) unless VERCEL_TOKEN and
+ * VERCEL_PROJECT_ID are set; invalid VERCEL_* settings fail it, listing each.
+ */
+test('syncs the tokens to Vercel and redeploys', async ({ vercelSync }, testInfo) => {
+  const env = collectionEnv(testInfo.project.outputDir);
+  const plan = vercelSyncPlan(env);
+  test.skip(plan.status === 'off', plan.status === 'off' ? plan.reason : '');
+
+  const result = await vercelSync(env);
+
+  expect(result.status, 'the sync ran').toBe('synced');
+  if (result.status !== 'synced') return;
+  for (const { target, keys } of result.targets) expect(keys, `${target} holds the four values`).toEqual([...syncedKeys]);
+  const redeployed = result.redeploy.via === 'deploy-hook' ? `deploy hook job ${result.redeploy.jobId}` : `deployment ${result.redeploy.deploymentId}`;
+  testInfo.annotations.push({
+    type: 'vercel',
+    description: `${result.projectId}: ${result.targets.map(({ target, type }) => `${target} (${type})`).join(', ')}; redeployed: ${redeployed}`,
+  });
+});

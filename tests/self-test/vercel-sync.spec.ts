@@ -1,0 +1,419 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import type { Env } from '../../fixtures/settings';
+import {
+  ConfigError,
+  expect,
+  findSecrets,
+  fingerprint,
+  syncedKeys,
+  syncToVercel,
+  test,
+  stepSender,
+  shownPath,
+  VercelSyncError,
+  type EmulatorControl,
+} from '../../fixtures';
+
+/*
+ * The Vercel sync (MISSION.md, first time, step 6) against the emulated Vercel in the
+ * emulator: what Vercel RECEIVED (method, path, teamId, Bearer token, each variable's key,
+ * type, target and value), what the project then holds, the redeploy, and every failure
+ * named with its step, status, Vercel's error and what to do, with no value shown anywhere
+ * and the env file left byte for byte as it was. Each test registers its own project.
+ */
+
+type CreateVercelProjectOptions = Parameters<EmulatorControl['createVercelProject']>[0];
+type EmulatorVercelProject = Awaited<ReturnType<EmulatorControl['createVercelProject']>>;
+type SyncedValues = Record<(typeof syncedKeys)[number], string>;
+type SentVariable = { key: string; value: string; type: string; target: string[] };
+
+type VercelSetup = { project: EmulatorVercelProject; envFile: string; env: Env; values: SyncedValues };
+
+/** A Vercel project in the emulator and an env file holding GoTo values shaped like real ones. */
+async function vercelSandbox(emulator: EmulatorControl, options: CreateVercelProjectOptions = {}, overrides: Env = {}): Promise<VercelSetup> {
+  const project = await emulator.createVercelProject(options);
+  const jwtLike = () => `eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+  const values: SyncedValues = {
+    GOTO_CLIENT_ID: randomUUID(),
+    // GoTo's secrets are base64, with "+", "/" and "=": they must reach Vercel unchanged.
+    GOTO_CLIENT_SECRET: `${randomBytes(15).toString('base64')}+/=`,
+    GOTO_ACCESS_TOKEN: jwtLike(),
+    GOTO_REFRESH_TOKEN: jwtLike(),
+  };
+  const envFile = test.info().outputPath('vercel.env');
+  await writeFile(
+    envFile,
+    [
+      '# GoTo values the chain wrote',
+      ...Object.entries(values).map(([key, value]) => `${key}=${value}`),
+      'GOTO_ACCESS_TOKEN_EXPIRES_AT=2030-01-01T10:00:00.000Z',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const env: Env = {
+    GOTO_TARGET: 'goto',
+    GOTO_ENV_FILE: envFile,
+    VERCEL_TOKEN: project.token,
+    VERCEL_PROJECT_ID: project.projectId,
+    VERCEL_API_BASE_URL: emulator.baseUrl,
+    ...(project.teamId ? { VERCEL_TEAM_ID: project.teamId } : {}),
+    ...(project.deployHookUrl ? { VERCEL_DEPLOY_HOOK_URL: project.deployHookUrl } : {}),
+    ...overrides,
+  };
+  return { project, envFile, env, values };
+}
+
+/** The secrets of a setup, by label, for `findSecrets` and message checks. */
+function secretsOf(setup: VercelSetup): Record<string, string> {
+  const hookId = setup.project.deployHookUrl?.split('/').at(-1);
+  return { ...setup.values, VERCEL_TOKEN: setup.project.token, ...(hookId ? { 'deploy hook id': hookId } : {}) };
+}
+
+const fast = { backoffBaseMs: 1 };
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+test('saves the four GoTo values as sensitive variables for production and preview: one upsert per environment, with the Bearer token', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+
+  const result = await vercelSync(setup.env, fast);
+
+  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  expect(upserts.map((request) => `${request.method} ${request.path}`)).toEqual([
+    `POST /v10/projects/${setup.project.projectId}/env`,
+    `POST /v10/projects/${setup.project.projectId}/env`,
+  ]);
+  for (const request of upserts) {
+    expect(request.query, 'upsert=true and no teamId for a personal project').toEqual({ upsert: 'true' });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(true);
+  }
+  const bodies = upserts.map((request) => request.json as SentVariable[]);
+  expect(bodies.map((body) => body.map(({ key, type, target }) => ({ key, type, target })))).toEqual(
+    ['production', 'preview'].map((target) => syncedKeys.map((key) => ({ key, type: 'sensitive', target: [target] }))),
+  );
+  for (const sent of bodies.flat()) {
+    expect(fingerprint(sent.value), `${sent.key} arrived exactly as the env file holds it`).toBe(fingerprint(setup.values[sent.key as keyof SyncedValues]));
+  }
+  expect(result).toEqual({
+    status: 'synced',
+    projectId: setup.project.projectId,
+    teamId: undefined,
+    targets: [
+      { target: 'production', type: 'sensitive', keys: [...syncedKeys] },
+      { target: 'preview', type: 'sensitive', keys: [...syncedKeys] },
+    ],
+    redeploy: { via: 'deploy-hook', jobId: expect.any(String), state: 'PENDING' },
+    accessTokenExpiresAt: '2030-01-01T10:00:00.000Z',
+  });
+});
+
+test('leaves the Vercel project holding exactly the env file’s values in each environment, and the env file untouched', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  const bytesBefore = await readFile(setup.envFile);
+
+  await vercelSync(setup.env, fast);
+
+  const { env } = await emulator.vercelProject(setup.project.projectId);
+  for (const target of ['production', 'preview'] as const) {
+    const held = env.filter((variable) => variable.target.includes(target));
+    expect(Object.fromEntries(held.map((variable) => [variable.key, fingerprint(variable.value)])), `${target} holds the four values`).toEqual(
+      Object.fromEntries(Object.entries(setup.values).map(([key, value]) => [key, fingerprint(value)])),
+    );
+  }
+  expect(env.every((variable) => variable.type === 'sensitive')).toBe(true);
+  expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
+});
+
+test('sends teamId with every Vercel API call when VERCEL_TEAM_ID is set', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, { teamId: `team_${randomBytes(8).toString('hex')}`, deployHook: false });
+
+  await vercelSync(setup.env, fast);
+
+  const received = await emulator.vercelRequests(setup.project.projectId);
+  expect(received.map((request) => request.route)).toEqual(['env', 'env', 'list-deployments', 'create-deployment']);
+  expect(received.map((request) => request.query.teamId), 'teamId on each call (https://vercel.com/docs/rest-api)').toEqual(received.map(() => setup.project.teamId));
+});
+
+test('a second sync updates the same variables instead of adding duplicates', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  await vercelSync(setup.env, fast);
+  const first = (await emulator.vercelProject(setup.project.projectId)).env;
+  const newAccessToken = `${setup.values.GOTO_ACCESS_TOKEN.slice(0, -8)}${randomBytes(6).toString('base64url')}`;
+  await writeFile(setup.envFile, (await readFile(setup.envFile, 'utf8')).replace(setup.values.GOTO_ACCESS_TOKEN, newAccessToken));
+
+  await vercelSync(setup.env, fast);
+
+  const second = (await emulator.vercelProject(setup.project.projectId)).env;
+  expect(second.map((variable) => variable.id), 'the same 8 variables (4 keys × 2 environments), none added').toEqual(first.map((variable) => variable.id));
+  const accessTokens = second.filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN');
+  expect(accessTokens.map((variable) => fingerprint(variable.value)), 'both environments hold the new access token').toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
+});
+
+test('updates a variable someone added by hand for production and preview together, without a conflict or a duplicate', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, { env: [{ key: 'GOTO_CLIENT_ID', value: 'the-old-client-id', type: 'encrypted', target: ['production', 'preview'] }] });
+
+  await vercelSync(setup.env, fast);
+
+  const clientIds = (await emulator.vercelProject(setup.project.projectId)).env.filter((variable) => variable.key === 'GOTO_CLIENT_ID');
+  expect(clientIds.map((variable) => ({ target: variable.target, value: fingerprint(variable.value) }))).toEqual([
+    { target: ['production', 'preview'], value: fingerprint(setup.values.GOTO_CLIENT_ID) },
+  ]);
+});
+
+test('stores development values as encrypted, because Vercel allows sensitive values only in production and preview', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, {}, { VERCEL_TARGETS: 'production, development' });
+
+  const result = await vercelSync(setup.env, fast);
+
+  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  expect(upserts.map((request) => (request.json as SentVariable[]).map((variable) => `${variable.type} ${variable.target.join(',')}`))).toEqual([
+    syncedKeys.map(() => 'sensitive production'),
+    syncedKeys.map(() => 'encrypted development'),
+  ]);
+  expect(result.status === 'synced' && result.targets.map(({ target, type }) => `${target}:${type}`)).toEqual(['production:sensitive', 'development:encrypted']);
+});
+
+test('redeploys with one POST to the deploy hook, without a token or a body, and the new deployment sees the new values', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+
+  await vercelSync(setup.env, fast);
+
+  const received = await emulator.vercelRequests(setup.project.projectId);
+  expect(received.map((request) => request.route), 'no deployments API call').toEqual(['env', 'env', 'deploy-hook']);
+  const hook = received.at(-1);
+  expect(hook?.method).toBe('POST');
+  expect(`${emulator.baseUrl}${hook?.path}` === setup.project.deployHookUrl, 'the configured hook URL').toBe(true);
+  expect(hook?.headers.authorization, 'a deploy hook needs no token (https://vercel.com/docs/deploy-hooks)').toBeUndefined();
+  expect(hook?.json, 'and no payload').toBeUndefined();
+  const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
+  expect(newest?.source).toBe('deploy-hook');
+  expect(fingerprint(newest?.env.GOTO_ACCESS_TOKEN ?? ''), 'built with the new access token').toBe(fingerprint(setup.values.GOTO_ACCESS_TOKEN));
+});
+
+test('without a deploy hook, redeploys the latest READY production deployment through the deployments API', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, { deployHook: false });
+  const [original] = (await emulator.vercelProject(setup.project.projectId)).deployments;
+
+  const result = await vercelSync(setup.env, fast);
+
+  const received = await emulator.vercelRequests(setup.project.projectId);
+  const [list, create] = received.filter((request) => request.route !== 'env');
+  expect(`${list?.method} ${list?.path}`).toBe('GET /v6/deployments');
+  expect(list?.query).toEqual({ projectId: setup.project.projectId, target: 'production', state: 'READY', limit: '1' });
+  expect(`${create?.method} ${create?.path}`).toBe('POST /v13/deployments');
+  expect(create?.json).toEqual({ name: setup.project.name, project: setup.project.projectId, deploymentId: original?.uid, target: 'production' });
+  expect(create?.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(true);
+  const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
+  expect(result.status === 'synced' && result.redeploy).toEqual({ via: 'deployments-api', deploymentId: newest?.uid, url: newest?.url, redeployOf: original?.uid });
+  expect(fingerprint(newest?.env.GOTO_REFRESH_TOKEN ?? ''), 'the redeploy sees the new refresh token').toBe(fingerprint(setup.values.GOTO_REFRESH_TOKEN));
+});
+
+test('says to deploy once, after saving the variables, when the project has no READY production deployment to redeploy', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, { deployHook: false, productionDeployment: false });
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(VercelSyncError);
+  expect((error as VercelSyncError).code).toBe('VERCEL_NO_DEPLOYMENT');
+  expect((error as VercelSyncError).message).toContain('Step "find the latest production deployment on Vercel" failed');
+  expect((error as VercelSyncError).message).toMatch(/deploy the project once .* or set VERCEL_DEPLOY_HOOK_URL/);
+  expect((error as VercelSyncError).message).toContain('Saved on Vercel before the failure: production, preview.');
+  expect((error as VercelSyncError).done.map((result) => result.target)).toEqual(['production', 'preview']);
+});
+
+const refusals: Array<{ title: string; arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>; expected: { status: number; says: string } }> = [
+  {
+    title: 'a token Vercel does not know (403 forbidden)',
+    arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
+    expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
+  },
+  {
+    title: 'a token Vercel says has expired (401)',
+    arrange: async (setup, emulator) => {
+      await emulator.addVercelFault(setup.project.projectId, {
+        route: 'env',
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'unauthorized', message: 'The token has expired' } }),
+      });
+      return setup.env;
+    },
+    expected: { status: 401, says: 'HTTP 401 unauthorized ("The token has expired")' },
+  },
+  {
+    title: 'a token used for a team it does not belong to (403)',
+    arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
+    expected: { status: 403, says: 'HTTP 403 forbidden' },
+  },
+];
+
+for (const refusal of refusals) {
+  test(`names the step, the status, Vercel's error and what to do for ${refusal.title}, sends nothing more and leaves the env file as it was`, async ({ emulator, vercelSync }) => {
+    const setup = await vercelSandbox(emulator);
+    const env = await refusal.arrange(setup, emulator);
+    const bytesBefore = await readFile(setup.envFile);
+
+    const error = await vercelSync(env, fast).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(VercelSyncError);
+    const { message, code, status } = error as VercelSyncError;
+    expect(code).toBe('VERCEL_HTTP_STATUS');
+    expect(status).toBe(refusal.expected.status);
+    expect(message).toContain(`Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/${setup.project.projectId}/env answered ${refusal.expected.says}`);
+    expect(message).toMatch(/What to do: .*VERCEL_TOKEN/);
+    expect(message).toContain('Nothing was saved on Vercel. Not saved: production, preview (stopped at production). No redeploy happened. The env file was not changed.');
+    for (const [label, secret] of Object.entries({ ...secretsOf(setup), 'token sent': env.VERCEL_TOKEN ?? '' })) {
+      expect(message.includes(secret), `no ${label} in the message`).toBe(false);
+    }
+    expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
+    expect((await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route), 'one refused upsert, not retried, no redeploy').toEqual(['env']);
+  });
+}
+
+test('names VERCEL_PROJECT_ID and VERCEL_TEAM_ID when Vercel finds no such project (404)', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, {}, {});
+
+  const error = await vercelSync({ ...setup.env, VERCEL_PROJECT_ID: 'prj_nosuchproject' }, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).message).toContain('answered HTTP 404 not_found ("Project not found")');
+  expect((error as VercelSyncError).message).toMatch(/What to do: .*VERCEL_PROJECT_ID.*VERCEL_TEAM_ID/);
+});
+
+test('names the variable Vercel refused inside a 201 answer, and stops before the redeploy', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'env',
+    status: 201,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      created: [],
+      failed: [{ error: { code: 'ENV_CONFLICT', message: 'A variable with the name `GOTO_CLIENT_ID` already exists for the target production', key: 'GOTO_CLIENT_ID' } }],
+    }),
+  });
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).code).toBe('VERCEL_ENV_NOT_SAVED');
+  expect((error as VercelSyncError).message).toContain('answered HTTP 201, but Vercel did not save GOTO_CLIENT_ID (ENV_CONFLICT "A variable with the name');
+  expect((error as VercelSyncError).message).toContain('delete it under Project → Settings → Environment Variables');
+  expect((await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route)).toEqual(['env']);
+});
+
+test('never shows a value, the Vercel token or the deploy hook in step titles, attachments, results or errors', async ({ emulator }) => {
+  const setup = await vercelSandbox(emulator);
+  const testInfo = test.info();
+  const titles: string[] = [];
+  const send = stepSender(testInfo, fast);
+  const recording: typeof send = (request) => {
+    titles.push(`${request.step} · ${request.method} ${shownPath(request)}`);
+    return send(request);
+  };
+  const result = await syncToVercel(recording, setup.env);
+  // Vercel may echo what it was sent; the second sync's hook answers with the refresh token in its error.
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'deploy-hook',
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: { code: 'internal_server_error', message: `could not deploy with ${setup.values.GOTO_REFRESH_TOKEN} and ${setup.values.GOTO_CLIENT_SECRET}` } }),
+  });
+  const error = (await syncToVercel(recording, setup.env).catch((caught: unknown) => caught)) as VercelSyncError;
+
+  expect(error.message).toContain('Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/');
+  expect(titles, 'each request was a step').toHaveLength(6);
+  const attachments = testInfo.attachments.map((attachment) => ({ name: `attachment ${attachment.name}`, text: `${attachment.name}\n${attachment.body?.toString('utf8') ?? ''}` }));
+  expect(attachments.length, 'the exchanges were attached').toBeGreaterThanOrEqual(6);
+  expect(attachments.map((attachment) => attachment.text).join('\n'), 'the attachments show the request bodies, redacted').toMatch(/"key": "GOTO_REFRESH_TOKEN",\s+"value": "‹redacted sha256:[0-9a-f]{12}›"/);
+  const artifacts = [{ name: 'step titles', text: titles.join('\n') }, { name: 'result', text: JSON.stringify(result) }, { name: 'error', text: `${error.message}\n${JSON.stringify(error)}` }, ...attachments];
+  expect(findSecrets(artifacts, secretsOf(setup))).toEqual([]);
+});
+
+for (const missing of [['VERCEL_TOKEN', 'VERCEL_PROJECT_ID'], ['VERCEL_TOKEN'], ['VERCEL_PROJECT_ID']]) {
+  test(`is off, sending nothing, without ${missing.join(' and ')}`, async ({ emulator, vercelSync }) => {
+    const setup = await vercelSandbox(emulator);
+    const env = { ...setup.env, ...Object.fromEntries(missing.map((name) => [name, ''])) };
+
+    const result = await vercelSync(env, fast);
+
+    expect(result).toEqual({ status: 'off', reason: expect.stringContaining(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`) });
+    expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
+  });
+}
+
+test('on the emulator target, stays off unless Vercel too is on this machine', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, {}, { GOTO_TARGET: 'emulator', VERCEL_API_BASE_URL: 'https://api.vercel.com', VERCEL_DEPLOY_HOOK_URL: '' });
+
+  const result = await vercelSync(setup.env, fast);
+
+  expect(result).toEqual({ status: 'off', reason: expect.stringContaining('made-up tokens go only to a Vercel on this machine') });
+});
+
+test('refuses invalid VERCEL_* settings before sending anything, listing every one without its value', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator, {}, {
+    VERCEL_TARGETS: 'prod,preview',
+    VERCEL_API_BASE_URL: 'http://vercel.example.com',
+    VERCEL_DEPLOY_HOOK_URL: 'not a hook url',
+  });
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).code).toBe('VERCEL_CONFIG');
+  const { message } = error as VercelSyncError;
+  for (const name of ['VERCEL_TARGETS', 'VERCEL_API_BASE_URL', 'VERCEL_DEPLOY_HOOK_URL']) expect(message).toContain(`  - ${name} `);
+  expect(message).toContain('nothing was sent');
+  for (const value of ['vercel.example.com', 'not a hook url', 'prod,']) expect(message.includes(value), `"${value}" is not echoed`).toBe(false);
+  expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
+});
+
+test('refuses to sync when a GoTo value is missing from the env file, naming it, before sending anything', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  await writeFile(setup.envFile, (await readFile(setup.envFile, 'utf8')).replace(/^GOTO_REFRESH_TOKEN=.*\n/m, ''));
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).message).toContain('GOTO_REFRESH_TOKEN is not set');
+  expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
+});
+
+test('retries an upsert Vercel rate-limited (429) after its Retry-After, then saves the variables', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'env',
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '0' },
+    body: JSON.stringify({ error: { code: 'rate_limited', message: 'Rate limit exceeded' } }),
+  });
+
+  const result = await vercelSync(setup.env, fast);
+
+  expect(result.status).toBe('synced');
+  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  expect(upserts.map((request) => (request.json as SentVariable[])[0]?.target.join()), 'production sent twice, then preview').toEqual(['production', 'production', 'preview']);
+});
+
+test('a Vercel that cannot be reached fails naming the step, the address and VERCEL_API_BASE_URL, with the env file as it was', async ({ emulator, vercelSync }) => {
+  const port = await closedPort();
+  const setup = await vercelSandbox(emulator, {}, { VERCEL_API_BASE_URL: `http://127.0.0.1:${port}` });
+  const bytesBefore = await readFile(setup.envFile);
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).code).toBe('VERCEL_NETWORK');
+  expect((error as VercelSyncError).message).toContain(
+    `Step "save the GoTo values as Vercel environment variables (production)" failed after 3 attempts: POST http://127.0.0.1:${port}/v10/projects/${setup.project.projectId}/env could not connect (ECONNREFUSED`,
+  );
+  expect((error as VercelSyncError).message).toContain('check the network, the host in VERCEL_API_BASE_URL');
+  expect((error as VercelSyncError).message).toContain('The env file was not changed.');
+  expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
+});
