@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultBodySchema } from './fault-queue';
 import type { CreateClientOptions, EmulatorClient, Fault } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { DuplicateClientError, type EmulatorState } from './state';
@@ -26,20 +27,7 @@ const createClientBody = z.strictObject({
 });
 const updateClientBody = z.strictObject({ rotation: rotation.optional(), rotationWindowSeconds: rotationWindowSeconds.optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
-const faultBody = z
-  .strictObject({
-    route: z.enum(['token', 'users-me', 'webinars']),
-    status: z.number().int().min(200).max(599).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.string().optional(),
-    drop: z.boolean().optional(),
-    delayMs: z.number().int().min(0).max(60_000).optional(),
-    times: z.number().int().min(1).optional(),
-  })
-  .refine((fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined), {
-    message: 'a dropped connection has no status, headers or body',
-    path: ['drop'],
-  });
+const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 
 export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
   const segments = incoming.url.pathname.slice(CONTROL_PREFIX.length).split('/').map(decodeSegment);

@@ -1,3 +1,4 @@
+import { FaultQueue } from './fault-queue';
 import type { ClientSettings, EmulatorClient, Fault, FaultRoute, ReceivedRequest } from './control-types';
 import { buildWebinarCatalog, type Webinar } from './webinar-data';
 
@@ -14,7 +15,7 @@ export class Tenant {
   readonly webinars: Webinar[];
   private clockOffsetMs = 0;
   private readonly log: ReceivedRequest[] = [];
-  private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
+  private readonly faults = new FaultQueue<Fault>();
 
   constructor(client: EmulatorClient, settings: ClientSettings) {
     this.client = client;
@@ -42,16 +43,11 @@ export class Tenant {
   }
 
   addFault(fault: Fault): void {
-    this.faults.push({ fault, remaining: fault.times ?? 1 });
+    this.faults.add(fault);
   }
 
   /** The oldest pending fault for `route`, used up one request at a time. */
   takeFault(route: FaultRoute): Fault | undefined {
-    const index = this.faults.findIndex((pending) => pending.fault.route === route);
-    const pending = this.faults[index];
-    if (!pending) return undefined;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
+    return this.faults.take(route);
   }
 }

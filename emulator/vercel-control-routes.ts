@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultBodySchema } from './fault-queue';
 import type { CreateVercelProjectOptions, VercelFault } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import type { VercelState } from './vercel-state';
@@ -28,20 +29,7 @@ const createProjectBody = z.strictObject({
     )
     .optional(),
 });
-const faultBody = z
-  .strictObject({
-    route: z.enum(['env', 'list-deployments', 'create-deployment', 'deploy-hook']),
-    status: z.number().int().min(200).max(599).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.string().optional(),
-    drop: z.boolean().optional(),
-    delayMs: z.number().int().min(0).max(60_000).optional(),
-    times: z.number().int().min(1).optional(),
-  })
-  .refine((fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined), {
-    message: 'a dropped connection has no status, headers or body',
-    path: ['drop'],
-  });
+const faultBody = faultBodySchema(['env', 'list-deployments', 'create-deployment', 'deploy-hook']);
 
 export function handleVercelControl(incoming: Incoming, state: VercelState): Reply {
   const segments = incoming.url.pathname.slice(VERCEL_CONTROL_PREFIX.length).split('/').map(decodeSegment);

@@ -1,3 +1,4 @@
+import { FaultQueue } from './fault-queue';
 import { randomBytes } from 'node:crypto';
 import type {
   CreateVercelProjectOptions,
@@ -31,7 +32,7 @@ export class VercelProject {
   readonly env: VercelEnvVariable[] = [];
   readonly deployments: VercelDeployment[] = [];
   private readonly log: VercelReceivedRequest[] = [];
-  private readonly faults: Array<{ fault: VercelFault; remaining: number }> = [];
+  private readonly faults = new FaultQueue<VercelFault>();
 
   constructor(options: CreateVercelProjectOptions, n: number, private readonly origin: string) {
     this.projectId = vercelId('prj_', 28);
@@ -99,16 +100,11 @@ export class VercelProject {
   }
 
   addFault(fault: VercelFault): void {
-    this.faults.push({ fault, remaining: fault.times ?? 1 });
+    this.faults.add(fault);
   }
 
   takeFault(route: VercelRoute): VercelFault | undefined {
-    const index = this.faults.findIndex((pending) => pending.fault.route === route);
-    const pending = this.faults[index];
-    if (!pending) return undefined;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
+    return this.faults.take(route);
   }
 }
 

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** What every canned answer has: the route it replaces and how many requests it applies to. */
+export type QueuedFault = { route: string; times?: number };
+
+/**
+ * Canned answers waiting for a route, used up one request at a time, oldest first. Each
+ * emulated GoTo client and Vercel project has its own, so parallel tests never meet.
+ */
+export class FaultQueue<F extends QueuedFault> {
+  private readonly pending: { fault: F; remaining: number }[] = [];
+
+  add(fault: F): void {
+    this.pending.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  take(route: string): F | undefined {
+    const index = this.pending.findIndex((entry) => entry.fault.route === route);
+    const entry = this.pending[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.pending.splice(index, 1);
+    return entry.fault;
+  }
+}
+
+/** The control API's body for a fault on one of `routes`: a canned answer, a delay, or a dropped connection. */
+export function faultBodySchema<const Route extends string>(routes: readonly [Route, ...Route[]]) {
+  return z
+    .strictObject({
+      route: z.enum(routes),
+      status: z.number().int().min(200).max(599).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.string().optional(),
+      drop: z.boolean().optional(),
+      delayMs: z.number().int().min(0).max(60_000).optional(),
+      times: z.number().int().min(1).optional(),
+    })
+    .refine((fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined), {
+      message: 'a dropped connection has no status, headers or body',
+      path: ['drop'],
+    });
+}
