@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeSegment, definedOnly, methodNotAllowed, notFound, withBody } from './control-helpers';
 import { faultBodySchema } from './fault-queue';
 import type { CreateClientOptions, EmulatorClient, Fault } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
@@ -85,46 +86,10 @@ function describe(tenant: Tenant): EmulatorClient {
   return { ...client, redirectUris: [...client.redirectUris], user: { ...client.user } };
 }
 
-/** Parses a JSON body (an empty one counts as `{}`) and validates it. */
-function withBody<T>(incoming: Incoming, schema: z.ZodType<T>, use: (value: T) => Reply): Reply {
-  let json: unknown = {};
-  if (incoming.rawBody.trim() !== '') {
-    try {
-      json = JSON.parse(incoming.rawBody);
-    } catch {
-      return jsonReply(400, { error: 'the body is not valid JSON' });
-    }
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) return jsonReply(400, { error: z.prettifyError(parsed.error) });
-  return use(parsed.data);
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 function isRedirectUri(value: string): boolean {
   try {
     return new URL(value).hash === '' && !value.includes('#');
   } catch {
     return false;
   }
-}
-
-/** Null when the segment is not valid percent-encoding. */
-function decodeSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
-function notFound(): Reply {
-  return jsonReply(404, { error: 'no such control route' });
-}
-
-function methodNotAllowed(allow: string): Reply {
-  return jsonReply(405, { error: `use ${allow}` }, { allow });
 }
