@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
 import { AuthorizeError, authorizeInBrowser, collectArtifacts, emulatorLogin, ensureBrowserCanRun, expect, findSecrets, test, type Sandbox } from '../../fixtures';
 
@@ -7,31 +8,46 @@ import { AuthorizeError, authorizeInBrowser, collectArtifacts, emulatorLogin, en
 // emulator, with a sandbox client and env file per test.
 test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
 
-function loginUrl(sandbox: Sandbox, options: { state: string; redirectUri?: string; codeChallenge?: string }) {
-  return authorizeUrl({
+type LoginOptions = {
+  login?: (page: Page) => Promise<void>;
+  timeoutMs?: number;
+  /** The state sent in the authorize URL; random by default. */
+  state?: string;
+  /** The state the flow expects back; by default the one sent. */
+  expectedState?: string;
+  redirectUri?: string;
+  codeChallenge?: string;
+};
+
+/** The browser login for the sandbox's client, as the authorize project runs it. */
+function logIn(page: Page, sandbox: Sandbox, options: LoginOptions = {}): Promise<string> {
+  const state = options.state ?? randomState();
+  const redirectUri = options.redirectUri ?? sandbox.client.redirectUris[0] ?? '';
+  const url = authorizeUrl({
     authBaseUrl: sandbox.env.GOTO_AUTH_BASE_URL ?? '',
     clientId: sandbox.client.clientId,
-    redirectUri: options.redirectUri ?? sandbox.client.redirectUris[0] ?? '',
-    state: options.state,
+    redirectUri,
+    state,
     codeChallenge: options.codeChallenge,
+  });
+  return authorizeInBrowser(page, {
+    url,
+    redirectUri,
+    state: options.expectedState ?? state,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    login: options.login ?? emulatorLogin(sandbox.client.user),
   });
 }
 
 test('reads the code from the redirect without loading the redirect site, and exchanges it with the PKCE verifier', async ({ page, sandbox, emulator }) => {
-  const state = randomState();
   const pkce = createPkcePair();
+  const state = randomState();
   const siteRequests: string[] = [];
   page.on('requestfinished', (request) => {
     if (new URL(request.url()).hostname === 'app.example.com') siteRequests.push(request.url());
   });
 
-  const code = await authorizeInBrowser(page, {
-    url: loginUrl(sandbox, { state, codeChallenge: pkce.codeChallenge }),
-    redirectUri: sandbox.client.redirectUris[0] ?? '',
-    state,
-    timeoutMs: 10_000,
-    login: emulatorLogin(sandbox.client.user),
-  });
+  const code = await logIn(page, sandbox, { state, codeChallenge: pkce.codeChallenge });
   await sandbox.chain.exchangeCode({ code, codeVerifier: pkce.codeVerifier });
 
   const received = await emulator.requests(sandbox.client.clientId);
@@ -43,63 +59,29 @@ test('reads the code from the redirect without loading the redirect site, and ex
   expect(siteRequests, 'the redirect site was never loaded').toEqual([]);
 });
 
-const failures: { title: string; code: string; run: (page: import('@playwright/test').Page, sandbox: Sandbox) => Promise<unknown>; says: RegExp }[] = [
+const failures: { title: string; code: string; run: (page: Page, sandbox: Sandbox) => Promise<unknown>; says: RegExp }[] = [
   {
     title: 'turns an access_denied redirect into advice to choose Allow',
     code: 'GOTO_AUTHORIZE_DENIED',
-    run: (page, sandbox) => {
-      const state = randomState();
-      return authorizeInBrowser(page, {
-        url: loginUrl(sandbox, { state }),
-        redirectUri: sandbox.client.redirectUris[0] ?? '',
-        state,
-        timeoutMs: 10_000,
-        login: emulatorLogin(sandbox.client.user, 'Deny'),
-      });
-    },
+    run: (page, sandbox) => logIn(page, sandbox, { login: emulatorLogin(sandbox.client.user, 'Deny') }),
     says: /access_denied .*choose Allow/s,
   },
   {
     title: 'refuses a redirect whose state differs from the one sent',
     code: 'GOTO_AUTHORIZE_STATE_MISMATCH',
-    run: (page, sandbox) =>
-      authorizeInBrowser(page, {
-        url: loginUrl(sandbox, { state: 'sent-by-another-login' }),
-        redirectUri: sandbox.client.redirectUris[0] ?? '',
-        state: randomState(),
-        timeoutMs: 10_000,
-        login: emulatorLogin(sandbox.client.user),
-      }),
+    run: (page, sandbox) => logIn(page, sandbox, { state: 'sent-by-another-login', expectedState: randomState() }),
     says: /state differs .*RFC 6749 §10\.12/s,
   },
   {
     title: 'gives up after GOTO_LOGIN_TIMEOUT when nobody logs in, saying how to get more time',
     code: 'GOTO_LOGIN_TIMEOUT',
-    run: (page, sandbox) => {
-      const state = randomState();
-      return authorizeInBrowser(page, {
-        url: loginUrl(sandbox, { state }),
-        redirectUri: sandbox.client.redirectUris[0] ?? '',
-        state,
-        timeoutMs: 500,
-        login: async () => {},
-      });
-    },
+    run: (page, sandbox) => logIn(page, sandbox, { timeoutMs: 500, login: async () => {} }),
     says: /No redirect to GOTO_REDIRECT_URI within 1 seconds.*GOTO_LOGIN_TIMEOUT/s,
   },
   {
     title: 'explains a redirect URI that is not registered on the client',
     code: 'GOTO_AUTHORIZE_REFUSED',
-    run: (page, sandbox) => {
-      const state = randomState();
-      return authorizeInBrowser(page, {
-        url: loginUrl(sandbox, { state, redirectUri: 'https://not-registered.example.com/' }),
-        redirectUri: 'https://not-registered.example.com/',
-        state,
-        timeoutMs: 10_000,
-        login: emulatorLogin(sandbox.client.user),
-      });
-    },
+    run: (page, sandbox) => logIn(page, sandbox, { redirectUri: 'https://not-registered.example.com/' }),
     says: /HTTP 400 .*GOTO_REDIRECT_URI is registered/s,
   },
 ];
@@ -120,14 +102,7 @@ for (const failure of failures) {
 }
 
 test('keeps the code out of the browser trace, which the redirect would otherwise record', async ({ page, sandbox }, testInfo) => {
-  const state = randomState();
-  const code = await authorizeInBrowser(page, {
-    url: loginUrl(sandbox, { state }),
-    redirectUri: sandbox.client.redirectUris[0] ?? '',
-    state,
-    timeoutMs: 10_000,
-    login: emulatorLogin(sandbox.client.user),
-  });
+  const code = await logIn(page, sandbox);
 
   // Save what the trace holds now (the project's `trace` setting records every test and
   // keeps the trace on failure); the runner's recording goes on afterwards.
