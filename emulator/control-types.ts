@@ -58,18 +58,22 @@ export type EmulatorClient = {
 
 export type ReceivedRoute = 'authorize' | 'token' | 'users-me' | 'webinars' | 'other';
 
-/** One request as the emulator received it, attributed to the client it concerns. */
-export type ReceivedRequest = {
-  route: ReceivedRoute;
+/** One request as an emulated API received it, attributed to the client or project it concerns. */
+export type Received<Route extends string> = {
+  route: Route;
   method: string;
   path: string;
   query: Record<string, string>;
   /** Header names lowercased. */
   headers: Record<string, string>;
+  /** When it arrived, on the owner's clock (ISO 8601). */
+  at: string;
+};
+
+/** A request to the emulated GoTo, attributed to the client it concerns. */
+export type ReceivedRequest = Received<ReceivedRoute> & {
   /** Parsed `application/x-www-form-urlencoded` body, when there was one. */
   form?: Record<string, string>;
-  /** When it arrived, on that client's clock (ISO 8601). */
-  at: string;
 };
 
 export type FaultRoute = 'token' | 'users-me' | 'webinars';
@@ -82,8 +86,8 @@ export type FaultRoute = 'token' | 'users-me' | 'webinars';
  * answering, as a server that crashed or a proxy that cut the line would. Either way the
  * request is still recorded.
  */
-export type Fault = {
-  route: FaultRoute;
+export type CannedAnswer<Route extends string> = {
+  route: Route;
   status?: number;
   /** Close the connection without any answer; not with `status`, `headers` or `body`. */
   drop?: boolean;
@@ -94,6 +98,8 @@ export type Fault = {
   /** How many requests it applies to. Default 1. */
   times?: number;
 };
+
+export type Fault = CannedAnswer<FaultRoute>;
 
 export type RefreshTokenInfo = {
   token: string;
@@ -169,26 +175,10 @@ export type VercelProjectState = EmulatorVercelProject & { env: VercelEnvVariabl
 export type VercelRoute = 'env' | 'list-deployments' | 'create-deployment' | 'deploy-hook' | 'other';
 
 /** One request to the emulated Vercel API, attributed to the project it names. */
-export type VercelReceivedRequest = {
-  route: VercelRoute;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  /** Header names lowercased. */
-  headers: Record<string, string>;
+export type VercelReceivedRequest = Received<VercelRoute> & {
   /** The parsed JSON body, when there was one. */
   json?: unknown;
-  at: string;
 };
 
 /** A canned answer for the project's next request(s) on `route`; as `Fault`, for Vercel. */
-export type VercelFault = {
-  route: Exclude<VercelRoute, 'other'>;
-  status?: number;
-  drop?: boolean;
-  headers?: Record<string, string>;
-  body?: string;
-  delayMs?: number;
-  /** Default 1. */
-  times?: number;
-};
+export type VercelFault = CannedAnswer<Exclude<VercelRoute, 'other'>>;
