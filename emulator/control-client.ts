@@ -69,7 +69,7 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
-  async updateClient(clientId: string, patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds'>>): Promise<void> {
+  async updateClient(clientId: string, patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>): Promise<void> {
     await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 

@@ -23,10 +23,15 @@ const createClientBody = z.strictObject({
   redirectUris: z.array(redirectUri).min(1).optional(),
   rotation: rotation.optional(),
   rotationWindowSeconds: rotationWindowSeconds.optional(),
+  reuseDetection: z.boolean().optional(),
   scope: z.string().trim().min(1).optional(),
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
 });
-const updateClientBody = z.strictObject({ rotation: rotation.optional(), rotationWindowSeconds: rotationWindowSeconds.optional() });
+const updateClientBody = z.strictObject({
+  rotation: rotation.optional(),
+  rotationWindowSeconds: rotationWindowSeconds.optional(),
+  reuseDetection: z.boolean().optional(),
+});
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 

@@ -21,6 +21,11 @@ export type CreateClientOptions = {
   rotation?: RotationPolicy;
   /** For `near-expiry`. Default 7 days (604800). */
   rotationWindowSeconds?: number;
+  /**
+   * A rotated-out refresh token presented again revokes the whole grant: every refresh and
+   * access token issued since the code exchange (RFC 9700 §4.14.2). Default false.
+   */
+  reuseDetection?: boolean;
   /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
   scope?: string;
   /** Default: 24 characters of base64 (16 random bytes), like GoTo's secrets. */
@@ -95,6 +100,12 @@ export type CannedAnswer<Route extends string> = {
   /** Sent as is; set `content-type` in `headers` if it matters. */
   body?: string;
   delayMs?: number;
+  /**
+   * Handle the request at once, as usual, then hold its answer back this long: the server
+   * has acted (a refresh token may be rotated) but the client does not know yet. A client
+   * that gives up or dies meanwhile never gets the answer. Not with `status` or `drop`.
+   */
+  holdMs?: number;
   /** How many requests it applies to. Default 1. */
   times?: number;
 };
@@ -112,6 +123,7 @@ export type RefreshTokenInfo = {
 export type ClientSettings = {
   rotation: RotationPolicy;
   rotationWindowSeconds: number;
+  reuseDetection: boolean;
   basicDecoding: BasicDecoding;
 };
 

@@ -34,7 +34,12 @@ export function faultBodySchema<const Route extends string>(routes: readonly [Ro
       body: z.string().optional(),
       drop: z.boolean().optional(),
       delayMs: z.number().int().min(0).max(60_000).optional(),
+      holdMs: z.number().int().min(0).max(120_000).optional(),
       times: z.number().int().min(1).optional(),
+    })
+    .refine((fault) => fault.holdMs === undefined || (fault.status === undefined && !fault.drop), {
+      message: 'a held answer is the real one: no status, headers, body or drop with holdMs',
+      path: ['holdMs'],
     })
     .refine((fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined), {
       message: 'a dropped connection has no status, headers or body',

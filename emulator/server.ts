@@ -88,7 +88,10 @@ async function respond(req: IncomingMessage, res: ServerResponse, state: Emulato
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
-    writeReply(res, dispatch(incoming, state));
+    const reply = dispatch(incoming, state);
+    // The work is done (a token may be rotated); only the answer waits.
+    if (fault?.holdMs) await sleep(fault.holdMs);
+    writeReply(res, reply);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));
     // Say what failed, not what was sent: request bodies hold secrets.

@@ -27,13 +27,26 @@ export type CodeGrant = {
   used: boolean;
 };
 
-export type AccessTokenGrant = { clientId: string; userKey: string; scope: string; issuedAtMs: number; expiresAtMs: number; revoked: boolean };
+/**
+ * Every token issued from one authorization (one code exchange and the refreshes after it)
+ * shares a `family`, so that the whole grant can be revoked at once (RFC 9700 §4.14.2).
+ */
+export type AccessTokenGrant = {
+  clientId: string;
+  userKey: string;
+  scope: string;
+  family: string;
+  issuedAtMs: number;
+  expiresAtMs: number;
+  revoked: boolean;
+};
 
 export type RefreshTokenGrant = {
   token: string;
   clientId: string;
   userKey: string;
   scope: string;
+  family: string;
   issuedAtMs: number;
   expiresAtMs: number;
   retired?: 'rotated' | 'revoked';
@@ -81,6 +94,7 @@ export class EmulatorState {
       {
         rotation: options.rotation ?? 'near-expiry',
         rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
+        reuseDetection: options.reuseDetection ?? false,
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
       },
     );
@@ -124,9 +138,22 @@ export class EmulatorState {
     return this.codes.get(code);
   }
 
-  issueAccessToken(tenant: Tenant, scope: string): string {
+  /** A new grant family: one per code exchange. */
+  newFamily(): string {
+    return randomId();
+  }
+
+  issueAccessToken(tenant: Tenant, scope: string, family: string): string {
     const { token, iat, exp } = this.mint(tenant, scope, 'a', ACCESS_TOKEN_TTL_SECONDS);
-    this.accessTokens.set(token, { clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000, revoked: false });
+    this.accessTokens.set(token, {
+      clientId: tenant.client.clientId,
+      userKey: tenant.client.user.organizerKey,
+      scope,
+      family,
+      issuedAtMs: iat * 1000,
+      expiresAtMs: exp * 1000,
+      revoked: false,
+    });
     return token;
   }
 
@@ -134,10 +161,38 @@ export class EmulatorState {
     return this.accessTokens.get(token);
   }
 
-  issueRefreshToken(tenant: Tenant, scope: string): string {
+  issueRefreshToken(tenant: Tenant, scope: string, family: string): string {
     const { token, iat, exp } = this.mint(tenant, scope, 'r', REFRESH_TOKEN_TTL_SECONDS);
-    this.refreshTokens.set(token, { token, clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 });
+    this.refreshTokens.set(token, {
+      token,
+      clientId: tenant.client.clientId,
+      userKey: tenant.client.user.organizerKey,
+      scope,
+      family,
+      issuedAtMs: iat * 1000,
+      expiresAtMs: exp * 1000,
+    });
     return token;
+  }
+
+  /**
+   * Revokes every token of a grant family, as RFC 9700 §4.14.2 asks of a server that sees a
+   * rotated-out refresh token again: it cannot tell the legitimate client from an attacker,
+   * so the whole grant goes. Says how many tokens were still live.
+   */
+  revokeFamily(family: string): number {
+    let revoked = 0;
+    for (const grant of this.refreshTokens.values()) {
+      if (grant.family !== family || grant.retired === 'revoked') continue;
+      if (grant.retired === undefined) revoked += 1;
+      grant.retired = 'revoked';
+    }
+    for (const grant of this.accessTokens.values()) {
+      if (grant.family !== family || grant.revoked) continue;
+      grant.revoked = true;
+      revoked += 1;
+    }
+    return revoked;
   }
 
   refreshToken(token: string): RefreshTokenGrant | undefined {

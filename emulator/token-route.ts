@@ -52,10 +52,11 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
     }
   }
   grant.used = true;
+  const family = state.newFamily();
   return tokenResponse({
-    access_token: state.issueAccessToken(tenant, grant.scope),
+    access_token: state.issueAccessToken(tenant, grant.scope, family),
     token_type: 'Bearer',
-    refresh_token: state.issueRefreshToken(tenant, grant.scope),
+    refresh_token: state.issueRefreshToken(tenant, grant.scope, family),
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     scope: grant.scope,
     principal: tenant.client.user.email,
@@ -65,7 +66,9 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
 /**
  * RFC 6749 §6. The refresh token stays valid for its 30 days (GoTo today, reference §3c)
  * unless the client's rotation policy replaces it; a replaced token is dead at once.
- * Earlier access tokens are left alone: they simply run out after their hour.
+ * Earlier access tokens are left alone: they simply run out after their hour. With reuse
+ * detection on, a replaced token presented again revokes its whole grant (RFC 9700
+ * §4.14.2), access tokens included.
  */
 function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorState): Reply {
   const token = form.refresh_token;
@@ -73,6 +76,10 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   const grant = state.refreshToken(token);
   if (!grant) return invalidGrant('refresh token is not valid: this server did not issue it');
   if (grant.clientId !== tenant.client.clientId) return invalidGrant('refresh token was issued to another client');
+  if (grant.retired === 'rotated' && tenant.settings.reuseDetection) {
+    state.revokeFamily(grant.family);
+    return invalidGrant('refresh token was used again after it was rotated out: the whole grant is revoked (RFC 9700 §4.14.2), start again at /oauth/authorize');
+  }
   if (grant.retired === 'rotated') return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
   if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');
   const now = tenant.now();
@@ -90,7 +97,7 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
 
   const { rotation, rotationWindowSeconds } = tenant.settings;
   const rotate = rotation === 'always' || (rotation === 'near-expiry' && grant.expiresAtMs - now < rotationWindowSeconds * 1000);
-  const accessToken = state.issueAccessToken(tenant, scope);
+  const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
   if (!rotate) {
     // GoTo's documented non-rotating answer: no refresh_token and no token_type (reference §3a).
@@ -100,7 +107,7 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   return tokenResponse({
     access_token: accessToken,
     token_type: 'Bearer',
-    refresh_token: state.issueRefreshToken(tenant, grant.scope),
+    refresh_token: state.issueRefreshToken(tenant, grant.scope, grant.family),
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     scope,
     principal,

@@ -50,7 +50,9 @@ export function handleVercel(incoming: Incoming, state: VercelState): VercelOutc
   });
   const fault = project && route !== 'other' ? project.takeFault(route) : undefined;
   if (fault) {
-    const delay = fault.delayMs === undefined ? {} : { delayMs: fault.delayMs };
+    // The answer is worked out before the wait either way, so a hold is a delay here.
+    const waitMs = (fault.delayMs ?? 0) + (fault.holdMs ?? 0);
+    const delay = waitMs === 0 ? {} : { delayMs: waitMs };
     if (fault.drop) return { drop: true, ...delay };
     if (fault.status !== undefined) return { reply: { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' }, ...delay };
     // A fault with only a delay: handled as usual afterwards.

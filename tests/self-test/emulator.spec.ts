@@ -413,6 +413,42 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect(reused.body.error).toBe('invalid_grant');
   });
 
+  test('with reuse detection, a rotated-out refresh token used again revokes the whole grant, successors and access tokens included (RFC 9700 §4.14.2)', async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
+    const tokens = await tokensFor(emulator, client);
+    const rotated = await refresh(emulator, client, tokens.refresh_token);
+    expect(rotated.status, 'the first refresh works').toBe(200);
+
+    const reused = await refresh(emulator, client, tokens.refresh_token);
+
+    expect(reused.status).toBe(400);
+    expect(reused.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('the whole grant is revoked') });
+    const successor = await refresh(emulator, client, String(rotated.body.refresh_token));
+    expect(successor.body.error, 'the refresh token that replaced it is dead too').toBe('invalid_grant');
+    expect((await emulator.refreshTokens(client.clientId)).map((token) => token.active), 'no refresh token of the grant works').toEqual([false, false]);
+    expect((await getMe(emulator.baseUrl, `Bearer ${String(rotated.body.access_token)}`)).status, 'nor its access tokens').toBe(401);
+  });
+
+  test('without reuse detection, a rotated-out refresh token is refused and its successor keeps working', async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'always' });
+    const tokens = await tokensFor(emulator, client);
+    const rotated = await refresh(emulator, client, tokens.refresh_token);
+
+    expect((await refresh(emulator, client, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(emulator, client, String(rotated.body.refresh_token))).status).toBe(200);
+  });
+
+  test('reuse detection revokes only the grant of the reused token, not another authorization of the same client', async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
+    const first = await tokensFor(emulator, client);
+    const second = await tokensFor(emulator, client);
+    await refresh(emulator, client, first.refresh_token);
+
+    await refresh(emulator, client, first.refresh_token);
+
+    expect((await refresh(emulator, client, second.refresh_token)).status, 'the other grant still refreshes').toBe(200);
+  });
+
   test('leaves earlier access tokens valid after a refresh until their hour ends', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
@@ -605,6 +641,36 @@ test.describe('faults', () => {
     const response = await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`);
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
+
+test.describe('held answers', () => {
+  test('holdMs rotates the refresh token at once and holds the answer back: a client that gives up never learns the new one', async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'always' });
+    const tokens = await tokensFor(emulator, client);
+    await emulator.addFault(client.clientId, { route: 'token', holdMs: 60_000 });
+    const abandon = new AbortController();
+    const sent = fetch(`${emulator.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: basic(client.clientId, client.clientSecret) },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+      signal: abandon.signal,
+    });
+    // The request is recorded and handled in one go, so once it shows in the log the token is rotated.
+    await expect.poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length).toBe(2);
+
+    abandon.abort();
+
+    await expect(sent).rejects.toThrow();
+    const issued = await emulator.refreshTokens(client.clientId);
+    expect(issued.map((token) => [token.token === tokens.refresh_token ? 'old' : 'new', token.active]), 'rotated while the answer was held').toEqual([
+      ['old', false],
+      ['new', true],
+    ]);
+  });
+
+  test('refuses holdMs together with a canned status', async ({ emulator, emulatorClient }) => {
+    await expect(emulator.addFault(emulatorClient.clientId, { route: 'token', holdMs: 100, status: 500 })).rejects.toThrow(/holdMs/);
   });
 });
 
