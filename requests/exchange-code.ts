@@ -3,6 +3,9 @@ import type { PreparedRequest } from './request-definition';
 import { tokenEndpointRequest } from './token-endpoint';
 import type { oauthErrorSchema, tokenResponseSchema } from './token-response';
 
+/** The step this request is, in titles and messages. */
+export const exchangeCodeStep = 'exchange the authorization code for tokens';
+
 export const exchangeCodeInput = z.object({
   authBaseUrl: z.url(),
   clientId: z.string().min(1),
@@ -27,7 +30,7 @@ export function exchangeCodeRequest(
   const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
   if (codeVerifier) form.code_verifier = codeVerifier;
   return tokenEndpointRequest({
-    step: 'exchange the authorization code for tokens',
+    step: exchangeCodeStep,
     authBaseUrl,
     clientId,
     clientSecret,

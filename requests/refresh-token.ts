@@ -3,6 +3,9 @@ import type { PreparedRequest } from './request-definition';
 import { tokenEndpointRequest } from './token-endpoint';
 import type { oauthErrorSchema, tokenResponseSchema } from './token-response';
 
+/** The step this request is, in titles and messages. */
+export const refreshTokenStep = 'refresh the access token';
+
 export const refreshTokenInput = z.object({
   authBaseUrl: z.url(),
   clientId: z.string().min(1),
@@ -22,7 +25,7 @@ export function refreshTokenRequest(
 ): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
   const { authBaseUrl, clientId, clientSecret, basicEncoding, refreshToken } = refreshTokenInput.parse(input);
   return tokenEndpointRequest({
-    step: 'refresh the access token',
+    step: refreshTokenStep,
     authBaseUrl,
     clientId,
     clientSecret,

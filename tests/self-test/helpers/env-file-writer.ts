@@ -1,9 +1,9 @@
 /**
- * A writer in a process of its own, for the env-file self-tests. Run it as
- * `node -r ts-node/register/transpile-only env-file-writer.ts '<job as JSON>'`.
+ * A writer in a process of its own, for the env-file self-tests. Run its bundle
+ * (fixtures/script-bundle.ts) as `node <bundle> '<job as JSON>'`, or this file with ts-node.
  *
  * It loads the env-file module, prints "ready", and starts only when a byte arrives on
- * stdin: module loading takes most of a second, so a test starts writers once they are
+ * stdin: loading takes a while on a busy machine, so a test starts writers once they are
  * loaded, several at the same moment or one at a moment it chose.
  * - `{ "mode": "tokens", "path": … }` writes GOTO_ACCESS_TOKEN=a-<n> and GOTO_REFRESH_TOKEN=r-<n>
  *   in one update, n counting on from the file's, until it is killed.
