@@ -78,6 +78,11 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/faults`, fault);
   }
 
+  /** Sends the answers that `holdMs` faults hold back for that client now; says how many. */
+  async releaseHeld(clientId: string): Promise<number> {
+    return (await this.call<{ released: number }>('POST', `${clientPath(clientId)}/release`)).released;
+  }
+
   /** Every refresh token issued to that client, oldest first, and whether it still works. */
   refreshTokens(clientId: string): Promise<RefreshTokenInfo[]> {
     return this.call<RefreshTokenInfo[]>('GET', `${clientPath(clientId)}/refresh-tokens`);

@@ -64,6 +64,9 @@ export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
         tenant.advanceClock(advanceSeconds);
         return jsonReply(200, { now: new Date(tenant.now()).toISOString() });
       });
+    case 'release':
+      // Sends the answers that `holdMs` faults hold back, at once.
+      return method === 'POST' ? jsonReply(200, { released: tenant.releaseHeld() }) : methodNotAllowed('POST');
     case 'faults':
       if (method !== 'POST') return methodNotAllowed('POST');
       return withBody(incoming, faultBody, (fault) => {

@@ -104,6 +104,7 @@ export type CannedAnswer<Route extends string> = {
    * Handle the request at once, as usual, then hold its answer back this long: the server
    * has acted (a refresh token may be rotated) but the client does not know yet. A client
    * that gives up or dies meanwhile never gets the answer. Not with `status` or `drop`.
+   * `POST /__emulator/clients/{id}/release` (`releaseHeld`) sends held answers at once.
    */
   holdMs?: number;
   /** How many requests it applies to. Default 1. */

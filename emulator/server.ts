@@ -90,7 +90,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, state: Emulato
     if (fault?.status !== undefined) return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
     const reply = dispatch(incoming, state);
     // The work is done (a token may be rotated); only the answer waits.
-    if (fault?.holdMs) await sleep(fault.holdMs);
+    if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);
     writeReply(res, reply);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));

@@ -16,6 +16,7 @@ export class Tenant {
   private clockOffsetMs = 0;
   private readonly log: ReceivedRequest[] = [];
   private readonly faults = new FaultQueue<Fault>();
+  private readonly held = new Set<() => void>();
 
   constructor(client: EmulatorClient, settings: ClientSettings) {
     this.client = client;
@@ -44,6 +45,26 @@ export class Tenant {
 
   addFault(fault: Fault): void {
     this.faults.add(fault);
+  }
+
+  /** Waits `ms`, or until `releaseHeld` lets every held answer go. */
+  hold(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      this.held.add(release);
+    });
+  }
+
+  /** Sends every held answer now; says how many there were. */
+  releaseHeld(): number {
+    const waiting = [...this.held];
+    for (const release of waiting) release();
+    return waiting.length;
   }
 
   /** The oldest pending fault for `route`, used up one request at a time. */

@@ -669,6 +669,18 @@ test.describe('held answers', () => {
     ]);
   });
 
+  test('releaseHeld sends a held answer at once', async ({ emulator }) => {
+    const client = await emulator.createClient();
+    const tokens = await tokensFor(emulator, client);
+    await emulator.addFault(client.clientId, { route: 'token', holdMs: 60_000 });
+    const answer = refresh(emulator, client, tokens.refresh_token);
+    await expect.poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length).toBe(2);
+
+    await expect.poll(() => emulator.releaseHeld(client.clientId)).toBe(1);
+
+    expect((await answer).status).toBe(200);
+  });
+
   test('refuses holdMs together with a canned status', async ({ emulator, emulatorClient }) => {
     await expect(emulator.addFault(emulatorClient.clientId, { route: 'token', holdMs: 100, status: 500 })).rejects.toThrow(/holdMs/);
   });
