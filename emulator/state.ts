@@ -28,29 +28,15 @@ export type CodeGrant = {
 };
 
 /**
- * Every token issued from one authorization (one code exchange and the refreshes after it)
- * shares a `family`, so that the whole grant can be revoked at once (RFC 9700 §4.14.2).
+ * What the emulator knows of any token it issued. Every token from one authorization (one
+ * code exchange and the refreshes after it) shares a `family`, so that the whole grant can
+ * be revoked at once (RFC 9700 §4.14.2).
  */
-export type AccessTokenGrant = {
-  clientId: string;
-  userKey: string;
-  scope: string;
-  family: string;
-  issuedAtMs: number;
-  expiresAtMs: number;
-  revoked: boolean;
-};
+type IssuedToken = { clientId: string; userKey: string; scope: string; family: string; issuedAtMs: number; expiresAtMs: number };
 
-export type RefreshTokenGrant = {
-  token: string;
-  clientId: string;
-  userKey: string;
-  scope: string;
-  family: string;
-  issuedAtMs: number;
-  expiresAtMs: number;
-  retired?: 'rotated' | 'revoked';
-};
+export type AccessTokenGrant = IssuedToken & { revoked: boolean };
+
+export type RefreshTokenGrant = IssuedToken & { token: string; retired?: 'rotated' | 'revoked' };
 
 export class DuplicateClientError extends Error {
   readonly code = 'EMULATOR_DUPLICATE_CLIENT';
@@ -144,16 +130,8 @@ export class EmulatorState {
   }
 
   issueAccessToken(tenant: Tenant, scope: string, family: string): string {
-    const { token, iat, exp } = this.mint(tenant, scope, 'a', ACCESS_TOKEN_TTL_SECONDS);
-    this.accessTokens.set(token, {
-      clientId: tenant.client.clientId,
-      userKey: tenant.client.user.organizerKey,
-      scope,
-      family,
-      issuedAtMs: iat * 1000,
-      expiresAtMs: exp * 1000,
-      revoked: false,
-    });
+    const { token, issued } = this.mint(tenant, scope, family, 'a', ACCESS_TOKEN_TTL_SECONDS);
+    this.accessTokens.set(token, { ...issued, revoked: false });
     return token;
   }
 
@@ -162,16 +140,8 @@ export class EmulatorState {
   }
 
   issueRefreshToken(tenant: Tenant, scope: string, family: string): string {
-    const { token, iat, exp } = this.mint(tenant, scope, 'r', REFRESH_TOKEN_TTL_SECONDS);
-    this.refreshTokens.set(token, {
-      token,
-      clientId: tenant.client.clientId,
-      userKey: tenant.client.user.organizerKey,
-      scope,
-      family,
-      issuedAtMs: iat * 1000,
-      expiresAtMs: exp * 1000,
-    });
+    const { token, issued } = this.mint(tenant, scope, family, 'r', REFRESH_TOKEN_TTL_SECONDS);
+    this.refreshTokens.set(token, { ...issued, token });
     return token;
   }
 
@@ -212,7 +182,8 @@ export class EmulatorState {
       }));
   }
 
-  private mint(tenant: Tenant, scope: string, typ: 'a' | 'r', ttlSeconds: number) {
+  /** A signed token and what the emulator keeps of it. */
+  private mint(tenant: Tenant, scope: string, family: string, typ: 'a' | 'r', ttlSeconds: number): { token: string; issued: IssuedToken } {
     const iat = Math.floor(tenant.now() / 1000);
     const exp = iat + ttlSeconds;
     const token = this.signer.sign({
@@ -226,6 +197,7 @@ export class EmulatorState {
       exp,
       jti: randomId(),
     });
-    return { token, iat, exp };
+    const issued = { clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, family, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 };
+    return { token, issued };
   }
 }

@@ -86,7 +86,7 @@ test('every npm script the workflows run exists, and no step puts a secret on a 
 });
 
 test('shards running the API checks with --no-deps after one refresh send no second refresh', async ({ sandbox, emulator }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(10 * 60_000);
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
   const refreshes = async () => (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token').length;
 

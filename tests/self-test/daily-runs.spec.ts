@@ -3,7 +3,7 @@ import { envSnapshot, expect, readEnvValues, runCollection, test, type Sandbox }
 
 // These run `npx playwright test` itself, against the emulator as if it were GoTo
 // (GOTO_TARGET=goto, loopback base URLs), the way a user's laptop or CI job does.
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 10 * 60_000 });
 
 function targetGoto(sandbox: Sandbox, testOutput: string) {
   return (run: string) =>

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basicAuthorization } from '../../requests';
 import { collectArtifacts, expect, findSecrets, readEnvValues, runCollection, test } from '../../fixtures';
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 10 * 60_000 });
 
 test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=pw:api leaves no secret in any output', async ({ sandbox, emulator }, testInfo) => {
   const { code } = await emulator.issueCode(sandbox.client.clientId);

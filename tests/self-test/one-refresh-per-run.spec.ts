@@ -3,7 +3,8 @@ import { expect, readEnvValues, runCollection, test, type EmulatorControl, type 
 
 // Whole `playwright test` runs of the daily chain (refresh → API checks) against the
 // emulator as target goto, counting at the emulator what reached the token endpoint.
-test.describe.configure({ timeout: 240_000 });
+// Whole `playwright test` runs, up to 20 in one test: timeouts for a loaded machine, not for speed.
+test.describe.configure({ timeout: 20 * 60_000 });
 
 async function authorizedSandbox(sandbox: Sandbox, emulator: EmulatorControl): Promise<void> {
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });

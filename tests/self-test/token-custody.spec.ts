@@ -23,7 +23,7 @@ import { TokenChain } from '../../fixtures/token-chain';
  * back (RFC 9700 §4.14.2), whole `playwright test` runs share one env file, meet an env file
  * they cannot write, and are stopped while GoTo's answer is on its way.
  */
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 10 * 60_000 });
 
 const running = new Set<CollectionProcess>();
 test.afterEach(() => {

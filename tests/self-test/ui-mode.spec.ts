@@ -4,7 +4,7 @@ import { serveUiMode } from '../../fixtures/ui-mode';
 // Playwright's UI mode, served over HTTP and opened in a real (headless) Chromium, lists
 // the collection by flow. GOTO_UPDATE_DOCS=1 also refreshes the README's screenshot.
 test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
-test.describe.configure({ timeout: 90_000 });
+test.describe.configure({ timeout: 10 * 60_000 });
 
 test('UI mode served over HTTP lists the collection by flow, runs it, and shows each request as a step', async ({ page }, testInfo) => {
   const ui = await serveUiMode({}, testInfo.outputPath('ui-mode-results'));
