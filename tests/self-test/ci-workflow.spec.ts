@@ -60,14 +60,16 @@ test.describe('the daily workflow', () => {
 });
 
 test.describe('the sharded workflow', () => {
-  test('refreshes once, runs the API checks in shards without their dependencies, and merges the blob reports', async () => {
+  test('refreshes once, runs the API checks in shards that send no token request, and merges the blob reports', async () => {
     const workflow = await readWorkflow('goto-tokens-sharded.yml');
     const { refresh, 'api-checks': shards, 'merge-reports': merge } = workflow.jobs as Record<string, Job>;
 
-    expect(runs(refresh as Job)).toContain('npx playwright test --project=refresh --reporter=github');
+    expect(runs(refresh as Job)).toContain('npx playwright test --grep @refresh --reporter=github');
     expect(shards?.needs).toBe('refresh');
     expect(shards?.strategy?.matrix?.shard).toEqual([1, 2, 3, 4]);
-    expect(runs(shards as Job)).toContain('npx playwright test --project=api --no-deps --shard=${{ matrix.shard }}/${{ strategy.job-total }} --reporter=blob');
+    const checks = shards?.steps?.find((step) => step.run?.includes('--shard='));
+    expect(checks?.run).toBe('npx playwright test --grep-invert @tokens --shard=${{ matrix.shard }}/${{ strategy.job-total }} --reporter=blob');
+    expect(checks?.env, 'shards use the refresh job’s token').toMatchObject({ GOTO_TOKEN_REQUESTS: 'off' });
     expect(runs(merge as Job)).toContain('npx playwright merge-reports --reporter=html,junit ./all-blob-reports');
   });
 });
@@ -85,15 +87,15 @@ test('every npm script the workflows run exists, and no step puts a secret on a 
   }
 });
 
-test('shards running the API checks with --no-deps after one refresh send no second refresh', async ({ sandbox, emulator }, testInfo) => {
+test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refresh send no second refresh', async ({ sandbox, emulator }, testInfo) => {
   test.setTimeout(10 * 60_000);
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
   const refreshes = async () => (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token').length;
 
-  const refresh = await runCollection(sandbox.env, ['--project=refresh', '--reporter=line', `--output=${testInfo.outputPath('refresh')}`]);
+  const refresh = await runCollection(sandbox.env, ['--grep', '@refresh', '--reporter=line', `--output=${testInfo.outputPath('refresh')}`]);
   const shards = await Promise.all(
     [1, 2].map((shard) =>
-      runCollection(sandbox.env, ['--project=api', '--no-deps', `--shard=${shard}/2`, '--reporter=line', `--output=${testInfo.outputPath(`shard-${shard}`)}`]),
+      runCollection({ ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, ['--grep-invert', '@tokens', `--shard=${shard}/2`, '--reporter=line', `--output=${testInfo.outputPath(`shard-${shard}`)}`]),
     ),
   );
 

@@ -6,7 +6,7 @@ import { TokenChain } from '../../fixtures/token-chain';
 async function exchange(sandbox: Sandbox, send: ConstructorParameters<typeof TokenChain>[0], code: string, minutesLater = 0) {
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
   const before = await readFile(sandbox.envFile);
-  const chain = new TokenChain(send, sandbox.env, () => new Date(Date.now() + minutesLater * 60_000));
+  const chain = new TokenChain(send, sandbox.env, { now: () => new Date(Date.now() + minutesLater * 60_000) });
   const error = await chain.exchangeCode().then(() => undefined, (caught: unknown) => caught);
   return { error, unchanged: (await readFile(sandbox.envFile)).equals(before) };
 }

@@ -61,7 +61,7 @@ test.describe('the verdict and its exit code', () => {
 
     expect(status.refresh.state).toBe('expiring');
     expect(row(status, 'refresh token')?.[0]).toBe('5 days left of 30 days');
-    expect(verdictText(status)).toMatch(/^Warning: the refresh token expires in 5 days, fewer than 7 days \(GOTO_REFRESH_WARN_DAYS\)\.\nWhat to do: run `npx playwright test --project=refresh`/);
+    expect(verdictText(status)).toMatch(/^Warning: the refresh token expires in 5 days, fewer than 7 days \(GOTO_REFRESH_WARN_DAYS\)\.\nWhat to do: run `npx playwright test --grep @refresh`/);
     expect(status.exitCode).toBe(0);
   });
 

@@ -105,7 +105,7 @@ test.describe('runs that share one env file', () => {
     // A live holder: this test's own process, as another run would be.
     const holder = { pid: process.pid, host: hostname(), created: Date.now(), token: 'other-run', purpose: 'refresh the access token' };
     await writeFile(`${sandbox.envFile}.lock`, JSON.stringify(holder));
-    const chain = new TokenChain(send, { ...sandbox.env, GOTO_LOCK_TIMEOUT: '2s' }, undefined, stepCustody(testInfo));
+    const chain = new TokenChain(send, { ...sandbox.env, GOTO_LOCK_TIMEOUT: '2s' }, { custody: stepCustody(testInfo) });
 
     const error = await chain.refresh().catch((caught: unknown) => caught);
 

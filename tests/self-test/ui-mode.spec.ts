@@ -1,35 +1,39 @@
 import { ensureBrowserCanRun, expect, test } from '../../fixtures';
 import { serveUiMode } from '../../fixtures/ui-mode';
 
-// Playwright's UI mode, served over HTTP and opened in a real (headless) Chromium, lists
-// the collection by flow. GOTO_UPDATE_DOCS=1 also refreshes the README's screenshot.
+// Playwright's UI mode, served over HTTP and opened in a real (headless) Chromium with a
+// fresh profile, as a person opens `npx playwright test --ui`. GOTO_UPDATE_DOCS=1 also
+// refreshes the README's screenshot.
 test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
 test.describe.configure({ timeout: 10 * 60_000 });
 
-test('UI mode served over HTTP lists the collection by flow, runs it, and shows each request as a step', async ({ page }, testInfo) => {
+test('UI mode opens on the collection in the order it runs, runs it, shows each request as a step, and offers the authorize project', async ({ page }, testInfo) => {
   const ui = await serveUiMode({}, testInfo.outputPath('ui-mode-results'));
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
+    // A fresh browser profile: nothing ticked, nothing remembered.
     await page.goto(ui.url);
 
-    // UI mode shows the first project until you tick others in its Projects filter.
-    await page.locator('.filter-summary').click();
-    const projects = page.getByTestId('project-filters');
-    for (const project of ['emulator-login', 'exchange', 'refresh', 'api', 'vercel', 'authorize']) {
-      await projects.getByLabel(project, { exact: true }).check();
-    }
-    await page.locator('.filter-summary').click();
-
     const tree = page.getByRole('tree');
-    for (const file of ['emulator-login.setup.ts', 'exchange.spec.ts', 'refresh.spec.ts', 'api-checks.spec.ts', 'authorize.spec.ts']) {
-      await expect(tree.getByText(file, { exact: true }), `${file} is in the test tree`).toBeVisible({ timeout: 30_000 });
+    const files = ['10-tokens.spec.ts', '20-api-checks.spec.ts', '90-vercel-sync.spec.ts'];
+    for (const file of files) {
+      await expect(tree.getByText(file, { exact: true }), `${file} is in the test tree on open`).toBeVisible({ timeout: 60_000 });
     }
+    const listed = await tree.getByRole('treeitem').allInnerTexts();
+    const positions = files.map((file) => listed.findIndex((text) => text.includes(file)));
+    expect(positions, 'top-down in the order the chain runs').toEqual([...positions].sort((a, b) => a - b));
     await page.getByTitle('Expand all').click();
-    await expect(tree.getByText('lists the organizer’s webinars of the coming 30 days with the new access token')).toBeVisible();
+    const tests = await tree.getByRole('treeitem').allInnerTexts();
+    const order = ['exchanges the authorization code', 'refreshes the access token', 'Users/me answers', 'lists the organizer’s webinars', 'syncs the tokens to Vercel'].map((title) =>
+      tests.findIndex((text) => text.includes(title)),
+    );
+    expect(order.every((index) => index >= 0), `every step and check is listed: ${tests.join(' | ')}`).toBe(true);
+    expect(order, 'exchange, refresh, checks, Vercel: the order they run in').toEqual([...order].sort((a, b) => a - b));
+    await expect(tree.getByText('authorize.spec.ts', { exact: true }), 'the browser login is not in the collection').toHaveCount(0);
 
     // Running from UI mode works, and each request shows as a step of its test.
     await page.getByTitle('Run all — F5').click();
-    await expect(page.getByText(/^(\d+)\/\1 \(100%\) — \d+ passed(, \d+ skipped)?$/), 'the run finishes with no failure (the Vercel step is skipped unless configured)').toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^(\d+)\/\1 \(100%\) — \d+ passed(, \d+ skipped)?$/), 'the run finishes with no failure (the Vercel step is skipped unless configured)').toBeVisible({ timeout: 120_000 });
     await tree.getByText('refreshes the access token and stores it', { exact: false }).click();
     const step = page.getByTestId('actions-tree').getByText('refresh the access token · POST /oauth/token');
     await expect(step).toBeVisible();
@@ -41,6 +45,12 @@ test('UI mode served over HTTP lists the collection by flow, runs it, and shows 
     const screenshot = await page.screenshot();
     await testInfo.attach('ui-mode', { body: screenshot, contentType: 'image/png' });
     if (process.env.GOTO_UPDATE_DOCS === '1') await page.screenshot({ path: 'docs/ui-mode.png' });
+
+    // The browser login can be picked in the Projects filter.
+    await page.locator('.filter-summary').click();
+    await page.getByTestId('project-filters').getByLabel('authorize', { exact: true }).check();
+    await page.locator('.filter-summary').click();
+    await expect(tree.getByText('authorize.spec.ts', { exact: true }), 'authorize, once picked').toBeVisible();
   } finally {
     await ui.stop();
   }

@@ -1,16 +1,17 @@
 import { collectionEnv, expect, syncedKeys, test, vercelSyncPlan } from '../../fixtures';
 
 /*
- * The last step of the first-time workflow (MISSION.md, step 6): put GOTO_CLIENT_ID,
- * GOTO_CLIENT_SECRET, GOTO_ACCESS_TOKEN and GOTO_REFRESH_TOKEN into the Vercel project's
- * environment variables and redeploy. Runs after the API checks, so the tokens it sends
- * have just been refreshed and used. Off (skipped, with the reason) unless VERCEL_TOKEN and
- * VERCEL_PROJECT_ID are set; invalid VERCEL_* settings fail it, listing each.
+ * The last step of the first-time workflow: put GOTO_CLIENT_ID, GOTO_CLIENT_SECRET,
+ * GOTO_ACCESS_TOKEN and GOTO_REFRESH_TOKEN into the Vercel project's environment variables
+ * and redeploy, with this run's fresh tokens. Off (skipped, with the reason) unless
+ * VERCEL_TOKEN and VERCEL_PROJECT_ID are set; invalid VERCEL_* settings fail it, listing each.
  */
-test('syncs the tokens to Vercel and redeploys', async ({ vercelSync }, testInfo) => {
+test('syncs the tokens to Vercel and redeploys', async ({ vercelSync, chain }, testInfo) => {
   const env = collectionEnv(testInfo.project.outputDir);
   const plan = vercelSyncPlan(env);
   test.skip(plan.status === 'off', plan.status === 'off' ? plan.reason : '');
+  // The tokens it sends are this run's: refreshed once, by whichever step needed them first.
+  await chain.runToken();
 
   const result = await vercelSync(env);
 
