@@ -43,7 +43,9 @@ const onEmulator = plan.target === 'emulator';
 
 const projects: NonNullable<PlaywrightTestConfig['projects']> = [
   // A check file runs in one worker, in order; files run side by side with --workers.
-  { name: 'collection', testMatch: 'collection/**/*.spec.ts', fullyParallel: false },
+  // No trace: its tests are API calls, whose steps and redacted attachments the report
+  // already shows, and recording one costs a fifth of a second per run.
+  { name: 'collection', testMatch: 'collection/**/*.spec.ts', fullyParallel: false, use: { trace: 'off' } },
   ...(plan.authorize
     ? [
         {
