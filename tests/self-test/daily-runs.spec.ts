@@ -83,3 +83,20 @@ test('under `npm test` the collection runs on the emulator and leaves the env fi
   expect(result.output, 'the chain ran on the emulator, from the exchange of the code its login got').toMatch(/\[collection\] › tests\/collection\/10-tokens\.spec\.ts:\d+:\d+ › exchanges the authorization code/);
   expect((await readFile(userFile)).equals(before), 'the user file is byte-identical').toBe(true);
 });
+
+test('a failed refresh stops the run’s checks, each naming the step that failed, with no second token request', async ({ sandbox, emulator }, testInfo) => {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  // 31 days on: the refresh token has expired (they last 30).
+  await emulator.advanceClock(sandbox.client.clientId, 31 * 86_400);
+  const before = await readFile(sandbox.envFile);
+
+  const result = await runCollection(sandbox.env, ['--workers=2', '--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+
+  expect(result.exitCode, 'the run fails').not.toBe(0);
+  expect(result.output).toContain('Step "refresh the access token" failed: POST /oauth/token answered HTTP 400 invalid_grant');
+  const stopped = result.output.match(/Step "refresh the access token" failed earlier in this run, so no other token request was sent/g) ?? [];
+  expect(stopped.length, 'both API checks say which step failed').toBe(2);
+  const refreshes = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token');
+  expect(refreshes, 'one token request for the whole run').toHaveLength(1);
+  expect((await readFile(sandbox.envFile)).equals(before), 'the env file is as it was').toBe(true);
+});
