@@ -160,8 +160,8 @@ test.describe('a writer killed at any moment', () => {
       if (leftBefore.length > 0 && kills % 2 === 0) {
         // Half the time a killed writer left something, let the next one finish a write first:
         // a dead writer's lock must not hold it up until the lock goes stale (30 s) or it gives
-        // up (5 s). The other half it may be killed while breaking the lock or cleaning up.
-        // Until it wrote or gave up: a writer held up by the lock gives up after 5 s (ENV_FILE_LOCKED)
+        // up (60 s). The other half it may be killed while breaking the lock or cleaning up.
+        // Until it wrote or gave up: a writer held up by the lock gives up after 60 s (ENV_FILE_LOCKED)
         // and exits, and one that waited for the lock to go stale took 30 s.
         let wrote = false;
         let gaveUp = false;
