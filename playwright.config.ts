@@ -74,7 +74,8 @@ export default defineConfig({
     // the redacted attachments (fixtures/send-request.ts).
     trace: 'retain-on-failure',
   },
-  globalSetup: './fixtures/global-setup.ts',
+  // Each target's global setup loads only what it needs: the runner waits for it before any worker starts.
+  globalSetup: onEmulator ? './fixtures/emulator-setup.ts' : './fixtures/goto-setup.ts',
   projects,
 });
 

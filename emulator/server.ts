@@ -33,10 +33,10 @@ export type RunningEmulator = {
  */
 export async function startEmulator(options: { port?: number } = {}): Promise<RunningEmulator> {
   const signer = createJwtSigner();
-  let state: EmulatorState | undefined;
-  let vercel: VercelState | undefined;
+  // The state needs the bound port (it is the issuer URL), so it exists only once listening.
+  const ready: { state?: EmulatorState; vercel?: VercelState } = {};
   const server = createServer((req, res) => {
-    // The state needs the bound port (it is the issuer URL), so it exists only once listening.
+    const { state, vercel } = ready;
     if (state && vercel) void respond(req, res, state, vercel);
     else writeReply(res, jsonReply(503, { error: 'the emulator is starting' }));
   });
@@ -49,8 +49,8 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  state = new EmulatorState(signer, url);
-  vercel = new VercelState(url);
+  ready.state = new EmulatorState(signer, url);
+  ready.vercel = new VercelState(url);
   return {
     url,
     close: () =>

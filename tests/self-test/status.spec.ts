@@ -227,7 +227,9 @@ test.describe('the printed report', () => {
     const colored = renderStatus(status(), { color: true });
 
     expect(colored).toContain('\u001b[32mset\u001b[0m');
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes are what is checked
     expect(colored).toMatch(/\u001b\[1;32mOK: /);
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes are what is taken out
     expect(colored.replace(/\u001b\[[\d;]*m/g, ''), 'the same text once the colours are taken out').toBe(renderStatus(status(), { color: false }));
   });
 

@@ -27,6 +27,7 @@ type Job =
  * them here catches the call that creates the lock, whichever of the two does it.
  */
 function dieOnceLocked(lockPath: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to patch what the store calls
   const fsPromises = require('node:fs/promises') as Record<'link' | 'open', (...args: unknown[]) => Promise<unknown>>;
   for (const [name, pathArgument] of [['link', 1], ['open', 0]] as const) {
     const original = fsPromises[name];

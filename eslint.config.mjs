@@ -1,0 +1,25 @@
+// The linter of `npm test` (beside `tsc --noEmit`: Playwright does not type-check).
+// typescript-eslint's recommended rules, without type information, so it stays fast.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'test-results/', 'playwright-report/', 'blob-report/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      // `_name` marks a value left unused on purpose (a destructured key being dropped).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Playwright's own idiom for a test or fixture that uses no fixture: `async ({}, use) =>`.
+      'no-empty-pattern': 'off',
+    },
+  },
+  {
+    // Plain Node scripts (the benchmark's fetch script): Node's globals.
+    files: ['**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Buffer: 'readonly', console: 'readonly', performance: 'readonly' },
+    },
+  },
+);
