@@ -1,7 +1,8 @@
 /**
  * Prints what the env file holds and how long its tokens last, without showing a secret:
  * which variables are set, when the access token expires, the refresh token's age and days
- * left, the account, the target and its hosts. Reads the settings as the collection does
+ * left, the account, the target and its hosts, and a recovery file with tokens if one is
+ * waiting beside the env file. Reads the settings as the collection does
  * (GOTO_ENV_FILE or .env, and the environment).
  *
  *   npm run status              (add `-- --strict` in CI)
@@ -11,13 +12,26 @@
  * 2 when the settings are invalid or cannot be read. With --strict a warning exits 1 too,
  * so a CI check fails while there is still time to act.
  */
+import { realpathSync } from 'node:fs';
 import { ConfigError } from '../fixtures/errors';
 import { loadSettings, readEnvValues } from '../fixtures/settings';
 import { renderStatus, tokenStatus, useColor } from '../fixtures/token-status';
+import { recoveryPathOf } from '../fixtures/token-recovery';
+
+/** Where the env file really is: the recovery file sits beside a symlink's target. */
+function realEnvFile(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
 
 try {
   const settings = loadSettings();
-  const status = tokenStatus({ settings, env: process.env, fileValues: readEnvValues(settings.envFile), now: new Date() });
+  const recoveryFile = recoveryPathOf(realEnvFile(settings.envFile));
+  const recovery = { path: recoveryFile, keys: Object.keys(readEnvValues(recoveryFile)) };
+  const status = tokenStatus({ settings, env: process.env, fileValues: readEnvValues(settings.envFile), now: new Date(), recovery });
   process.stdout.write(renderStatus(status, { color: useColor(process.env, process.stdout.isTTY === true) }));
   const strict = process.argv.includes('--strict');
   process.exitCode = strict && status.verdict.some((line) => line.tone === 'warn') ? 1 : status.exitCode;

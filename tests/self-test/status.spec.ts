@@ -248,6 +248,17 @@ test.describe('the printed report', () => {
   }
 });
 
+test('warns first, and fails under --strict, while a recovery file holds tokens an earlier run could not write', () => {
+  const env: Env = { GOTO_ENV_FILE: '/nonexistent/status.env', GOTO_TARGET: 'goto', GOTO_REFRESH_TOKEN: refreshToken(2 * DAY) };
+  const recovery = { path: '/nonexistent/status.env.recovery', keys: ['GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN'] };
+
+  const status = tokenStatus({ settings: loadSettings(env), env, fileValues: {}, now, recovery });
+
+  expect(status.verdict[0]?.tone).toBe('warn');
+  expect(status.verdict[0]?.text).toContain('Warning: the recovery file "/nonexistent/status.env.recovery" holds GOTO_ACCESS_TOKEN, GOTO_REFRESH_TOKEN');
+  expect(status.verdict[0]?.text).toContain('run `npx playwright test --grep @refresh`: it moves them into the env file');
+});
+
 test.describe('npm run status', () => {
   // Each test starts the script as a process; a busy machine may take its time.
   test.describe.configure({ timeout: 5 * 60_000 });
