@@ -7,6 +7,8 @@ test.beforeAll(() => ensureBrowserCanRun({ headed: test.info().project.use.headl
 
 test('logs in, exchanges the code at once, stores the tokens, then proves them with a refresh and Users/me', async ({ page, chain, login }) => {
   const settings = requireSettings(chain.settings(), ['clientId', 'clientSecret', 'redirectUri']);
+  // A person logs in at GoTo for up to GOTO_LOGIN_TIMEOUT; the exchange and checks take a minute at most.
+  test.setTimeout(settings.loginTimeoutMs + 60_000);
   const state = randomState();
   const pkce = settings.pkce ? createPkcePair() : undefined;
   const url = authorizeUrl({

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, expect, loadSettings, test } from '../../fixtures';
-import { normalizeAuthCode, requireSettings, resolveTarget } from '../../fixtures/settings';
+import { collectionProblems, normalizeAuthCode, requireSettings, resolveTarget } from '../../fixtures/settings';
 
 const thrown = (action: () => unknown): unknown => {
   try {
@@ -76,3 +76,11 @@ for (const [pasted, expected] of [
     expect(normalizeAuthCode(pasted)).toBe(expected);
   });
 }
+
+test('a first run with the browser login needs the client and its redirect URI, not yet a refresh token', () => {
+  const env = { GOTO_ENV_FILE: '/nonexistent/first.env', GOTO_TARGET: 'goto', GOTO_CLIENT_ID: 'a2094c4f', GOTO_CLIENT_SECRET: 'secret-value' };
+
+  expect(collectionProblems(env).problems, 'the daily chain needs a refresh token').toEqual([expect.stringMatching(/^GOTO_REFRESH_TOKEN is not set/)]);
+  expect(collectionProblems(env, { authorizing: true }).problems, 'the login needs its redirect URI').toEqual([expect.stringMatching(/^GOTO_REDIRECT_URI is not set/)]);
+  expect(collectionProblems({ ...env, GOTO_REDIRECT_URI: 'https://example.com/' }, { authorizing: true }).problems).toEqual([]);
+});
