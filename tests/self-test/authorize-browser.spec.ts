@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
-import { AuthorizeError, authorizeInBrowser, collectArtifacts, emulatorLogin, ensureBrowserCanRun, expect, findSecrets, test, type Sandbox } from '../../fixtures';
+import {
+  AuthorizeError,
+  authorizeInBrowser,
+  emulatorLogin,
+  ensureBrowserCanRun,
+  expect,
+  test,
+  type Sandbox,
+} from '../../fixtures';
+import { collectArtifacts, findSecrets } from './helpers/artifacts';
 
 // The browser half of first-time authorization, in a real (headless) Chromium against the
 // emulator, with a sandbox client and env file per test.

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { expect, runCollection, test } from '../../fixtures';
+import { expect, test } from '../../fixtures';
+import { runCollection } from './helpers/run-collection';
 
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { needs?: string; if?: string; strategy?: { matrix?: { shard?: number[] } }; steps: Step[] };

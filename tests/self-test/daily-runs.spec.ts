@@ -1,5 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { envSnapshot, expect, readEnvValues, runCollection, test, type Sandbox } from '../../fixtures';
+import {
+  envSnapshot,
+  expect,
+  readEnvValues,
+  test,
+  type Sandbox,
+} from '../../fixtures';
+import { runCollection } from './helpers/run-collection';
 
 // These run `npx playwright test` itself, against the emulator as if it were GoTo
 // (GOTO_TARGET=goto, loopback base URLs), the way a user's laptop or CI job does.

@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basicAuthorization } from '../../requests';
-import { collectArtifacts, expect, findSecrets, readEnvValues, runCollection, test } from '../../fixtures';
+import { expect, readEnvValues, test } from '../../fixtures';
+import { collectArtifacts, findSecrets } from './helpers/artifacts';
+import { runCollection } from './helpers/run-collection';
 
 test.describe.configure({ timeout: 10 * 60_000 });
 

@@ -6,15 +6,12 @@ import {
   EnvFileError,
   expect,
   readEnvValues,
-  runCollection,
-  startCollection,
   stepCustody,
   test,
-  type CollectionOptions,
-  type CollectionProcess,
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { runCollection, startCollection, type CollectionOptions, type CollectionProcess } from './helpers/run-collection';
 import { TokenChain } from '../../fixtures/token-chain';
 
 /*

@@ -1,5 +1,5 @@
 import { ensureBrowserCanRun, expect, test } from '../../fixtures';
-import { serveUiMode } from '../../fixtures/ui-mode';
+import { serveUiMode } from './helpers/ui-mode';
 
 // Playwright's UI mode, served over HTTP and opened in a real (headless) Chromium with a
 // fresh profile, as a person opens `npx playwright test --ui`. GOTO_UPDATE_DOCS=1 also

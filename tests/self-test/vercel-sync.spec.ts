@@ -5,7 +5,6 @@ import type { Env } from '../../fixtures/settings';
 import {
   ConfigError,
   expect,
-  findSecrets,
   fingerprint,
   syncedKeys,
   syncToVercel,
@@ -15,6 +14,7 @@ import {
   VercelSyncError,
   type EmulatorControl,
 } from '../../fixtures';
+import { findSecrets } from './helpers/artifacts';
 
 /*
  * The Vercel sync (MISSION.md, first time, step 6) against the emulated Vercel in the
