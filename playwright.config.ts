@@ -27,7 +27,8 @@ if (!inWorker) {
   // In the runner (and in UI mode once per run, as the config is loaded again for each).
   process.env.GOTO_RUNNER_PLAN = JSON.stringify(plan);
   process.env.GOTO_RUNNER_RUN_ID = randomUUID();
-  process.env.GOTO_TARGET = plan.target;
+  // Forced for `npm test`; an invalid GOTO_TARGET stays as it is, for global setup to name it.
+  if (plan.target === 'emulator') process.env.GOTO_TARGET = 'emulator';
   // `npm test` never reads or writes the user's env file.
   if (plan.selfTests) process.env.GOTO_ENV_FILE = '';
 }

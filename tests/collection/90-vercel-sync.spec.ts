@@ -1,4 +1,4 @@
-import { collectionEnv, expect, syncedKeys, test, vercelSyncPlan } from '../../fixtures';
+import { expect, syncedKeys, test, vercelSyncPlan } from '../../fixtures';
 
 /*
  * The last step of the first-time workflow: put GOTO_CLIENT_ID, GOTO_CLIENT_SECRET,
@@ -7,13 +7,12 @@ import { collectionEnv, expect, syncedKeys, test, vercelSyncPlan } from '../../f
  * VERCEL_TOKEN and VERCEL_PROJECT_ID are set; invalid VERCEL_* settings fail it, listing each.
  */
 test('syncs the tokens to Vercel and redeploys', async ({ vercelSync, chain }, testInfo) => {
-  const env = collectionEnv(testInfo.project.outputDir);
-  const plan = vercelSyncPlan(env);
+  const plan = vercelSyncPlan();
   test.skip(plan.status === 'off', plan.status === 'off' ? plan.reason : '');
   // The tokens it sends are this run's: refreshed once, by whichever step needed them first.
   await chain.runToken();
 
-  const result = await vercelSync(env);
+  const result = await vercelSync();
 
   expect(result.status, 'the sync ran').toBe('synced');
   if (result.status !== 'synced') return;

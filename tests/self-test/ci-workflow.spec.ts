@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { expect, test } from '../../fixtures';
+import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures';
+import { TokenChain } from '../../fixtures/token-chain';
 import { runCollection } from './helpers/run-collection';
 
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
@@ -103,6 +104,20 @@ test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refre
   expect(refresh.exitCode, refresh.output).toBe(0);
   for (const shard of shards) expect(shard.exitCode, shard.output).toBe(0);
   expect(await refreshes(), 'one refresh for the refresh job and both shards').toBe(1);
+});
+
+test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is sent, saying how to leave it out', async ({ sandbox, emulator, send }, testInfo) => {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  const sentBefore = (await emulator.requests(sandbox.client.clientId)).length;
+  const before = await readFile(sandbox.envFile);
+  const chain = new TokenChain(send, { ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, { custody: stepCustody(testInfo) });
+
+  const error = await chain.refresh().catch((caught: unknown) => caught);
+
+  expect((error as GotoRunnerError).code).toBe('GOTO_TOKEN_REQUESTS_OFF');
+  expect((error as GotoRunnerError).message).toContain('--grep-invert @tokens');
+  expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toHaveLength(sentBefore);
+  expect((await readFile(sandbox.envFile)).equals(before), 'the env file is as it was').toBe(true);
 });
 
 test.describe('save-rotated-token', () => {

@@ -107,3 +107,11 @@ test('a failed refresh stops the run’s checks, each naming the step that faile
   expect(refreshes, 'one token request for the whole run').toHaveLength(1);
   expect((await readFile(sandbox.envFile)).equals(before), 'the env file is as it was').toBe(true);
 });
+
+test('an unknown GOTO_TARGET stops the run before any request, naming the variable and its choices', async ({ sandbox, emulator }, testInfo) => {
+  const result = await runCollection({ ...sandbox.env, GOTO_TARGET: 'staging' }, ['--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+
+  expect(result.exitCode, 'the run fails').not.toBe(0);
+  expect(result.output).toContain('GOTO_TARGET must be `emulator` or `goto`');
+  expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toEqual([]);
+});

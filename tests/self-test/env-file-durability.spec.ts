@@ -159,19 +159,18 @@ test.describe('a writer killed at any moment', () => {
       writer.start();
       if (leftBefore.length > 0 && kills % 2 === 0) {
         // Half the time a killed writer left something, let the next one finish a write first:
-        // a dead writer's lock must not hold it up until the lock goes stale (30 s) or it gives
-        // up (60 s). The other half it may be killed while breaking the lock or cleaning up.
-        // Until it wrote or gave up: a writer held up by the lock gives up after 60 s (ENV_FILE_LOCKED)
-        // and exits, and one that waited for the lock to go stale took 30 s.
+        // a dead writer's lock must not hold it up. Its locks go stale only after an hour
+        // (tests/self-test/helpers/env-file-writer.ts), so a write here proves the dead pid was
+        // seen, however long a busy machine takes. The other half it may be killed while
+        // breaking the lock or cleaning up.
         let wrote = false;
-        let gaveUp = false;
-        void writer.exited.then(() => (gaveUp = true));
-        while (!wrote && !gaveUp) {
+        let exited = false;
+        void writer.exited.then(() => (exited = true));
+        while (!wrote && !exited) {
           wrote = parse(await fs.readFile(path, 'utf8')).GOTO_ACCESS_TOKEN !== `a-${n}`;
           if (!wrote) await sleep(1);
         }
         expect(wrote, `the writer after kill ${kills} wrote despite ${leftBefore.join(', ')} (it printed ${writer.stdout()})`).toBe(true);
-        expect(Date.now() - startedAt, 'without waiting for the killed writer’s lock to go stale (30 s)').toBeLessThan(30_000);
         slowestRecoveryMs = Math.max(slowestRecoveryMs, Date.now() - startedAt);
         seen.waitedOutLeftovers += 1;
       }
@@ -238,9 +237,8 @@ test.describe('leftovers of killed writers', () => {
     expect(lock, 'the lock already names its owner').toMatch(new RegExp(`^\\{"pid":${writer.pid},`));
     expect(await fs.readFile(path, 'utf8'), 'the file is as it was').toBe(before);
 
-    const startedAt = Date.now();
-    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'next' });
-    expect(Date.now() - startedAt, 'the next writer did not wait for the lock to go stale').toBeLessThan(2_000);
+    // Its locks would go stale only after an hour: getting through means the dead pid was seen.
+    await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'next' }, { staleLockMs: 60 * 60_000, lockTimeoutMs: 60 * 60_000 });
     expect(parse(await fs.readFile(path, 'utf8')).GOTO_ACCESS_TOKEN).toBe('next');
     expect(await fs.readdir(folder), "the dead writer's lock and lock record are gone").toEqual([name]);
   });

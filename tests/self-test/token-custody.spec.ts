@@ -21,6 +21,8 @@ import { TokenChain } from '../../fixtures/token-chain';
  * they cannot write, and are stopped while GoTo's answer is on its way.
  */
 test.describe.configure({ timeout: 10 * 60_000 });
+/** How long a poll waits for whole `playwright test` runs to get where it looks: conditions, not budgets. */
+const untilThereOnABusyMachine = 5 * 60_000;
 
 const running = new Set<CollectionProcess>();
 test.afterEach(() => {
@@ -65,9 +67,9 @@ test.describe('runs that share one env file', () => {
     await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
 
     const runs = [1, 2, 3].map((n) => start(sandbox.env, testInfo.outputPath(`run-${n}`)));
-    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: 120_000 }).toBe(1);
+    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
     await expect
-      .poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, { timeout: 120_000 })
+      .poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, { timeout: untilThereOnABusyMachine })
       .toBe(2);
     await emulator.releaseHeld(sandbox.client.clientId);
     const results = await Promise.all(runs.map((run) => run.done));
@@ -185,7 +187,7 @@ test.describe('an env file the run cannot write', () => {
     const first = await runAs(testInfo, 'run-1');
 
     const run = start(env, first.output, first.options);
-    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: 120_000 }).toBe(1);
+    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
     // The request has left; now the folder turns read-only (as a full disk would refuse the write).
     await chmod(folder, 0o555);
     await emulator.releaseHeld(sandbox.client.clientId);
@@ -226,7 +228,7 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
 
       const run = start(sandbox.env, testInfo.outputPath('stopped'));
-      await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: 120_000 }).toBe(1);
+      await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
       for (const [signal, to] of signals) run.signal(signal, to);
       const stopped = await run.done;
       // Whatever is left of the run: gone too, as at the end of a CI job.
@@ -235,8 +237,8 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       await emulator.releaseHeld(sandbox.client.clientId);
 
       expect(stopped.exitCode, `the run was stopped: ${stopped.output}`).not.toBe(0);
-      await expect.poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, { timeout: 60_000 }).toBe(true);
-      await expect.poll(async () => stat(`${sandbox.envFile}.lock`).then(() => 'locked', () => 'released'), { timeout: 60_000 }).toBe('released');
+      await expect.poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, { timeout: untilThereOnABusyMachine }).toBe(true);
+      await expect.poll(async () => stat(`${sandbox.envFile}.lock`).then(() => 'locked', () => 'released'), { timeout: untilThereOnABusyMachine }).toBe('released');
       await expectGrantKept(emulator, sandbox);
 
       const next = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('next')}`]);

@@ -6,7 +6,8 @@
  * stdin: loading takes a while on a busy machine, so a test starts writers once they are
  * loaded, several at the same moment or one at a moment it chose.
  * - `{ "mode": "tokens", "path": … }` writes GOTO_ACCESS_TOKEN=a-<n> and GOTO_REFRESH_TOKEN=r-<n>
- *   in one update, n counting on from the file's, until it is killed.
+ *   in one update, n counting on from the file's, until it is killed. Its locks go stale only
+ *   after an hour, so it gets past a killed writer's lock by seeing that its pid is gone.
  * - `{ "mode": "keys", "path": …, "updates": [[key, value], …] }` writes each pair as an
  *   update of its own, then prints "ok".
  * - `{ "mode": "die-once-locked", "path": … }` starts one update and SIGKILLs itself the
@@ -55,7 +56,8 @@ async function run(job: Job): Promise<void> {
   let n = Number(/^a-(\d+)$/.exec(parse(readFileSync(job.path)).GOTO_ACCESS_TOKEN ?? '')?.[1] ?? 0);
   for (;;) {
     n += 1;
-    await updateEnvFile(job.path, { GOTO_ACCESS_TOKEN: `a-${n}`, GOTO_REFRESH_TOKEN: `r-${n}` });
+    // A stale period longer than any test: a killed writer's lock is passed only because its pid is gone.
+    await updateEnvFile(job.path, { GOTO_ACCESS_TOKEN: `a-${n}`, GOTO_REFRESH_TOKEN: `r-${n}` }, { staleLockMs: 60 * 60_000, lockTimeoutMs: 60 * 60_000 });
   }
 }
 
