@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { chooseChromium } from './fixtures/chromium';
+import { prewarmCustodian } from './fixtures/custodian-client';
 import { planRun, type RunPlan } from './fixtures/run-plan';
 
 /**
@@ -22,6 +23,10 @@ const inWorker = !!process.env.TEST_WORKER_INDEX && !!process.env.GOTO_RUNNER_PL
 const plan: RunPlan = inWorker
   ? (JSON.parse(process.env.GOTO_RUNNER_PLAN ?? '') as RunPlan)
   : planRun({ env: process.env, argv: process.argv, fileValues: process.env.GOTO_TARGET ? {} : envFileValues() });
+
+// A worker evaluates this file first of all: its token custodian (fixtures/custodian-client.ts)
+// starts now, and is ready by the time a test asks for a token.
+if (inWorker) prewarmCustodian();
 
 if (!inWorker) {
   // In the runner (and in UI mode once per run, as the config is loaded again for each).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 
 /** What the GoTo and Vercel control APIs share: JSON bodies checked with zod, plain errors. */

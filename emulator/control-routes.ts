@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeSegment, definedOnly, methodNotAllowed, notFound, withBody } from './control-helpers';
 import { faultBodySchema } from './fault-queue';
 import type { CreateClientOptions, EmulatorClient, Fault } from './control-types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What every canned answer has: the route it replaces and how many requests it applies to. */
 export type QueuedFault = { route: string; times?: number };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VercelEnvTarget, VercelEnvVariable, VercelRoute } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { vercelId, type VercelProject, type VercelState } from './vercel-state';

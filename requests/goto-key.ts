@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An organizer, account, webinar or registrant key. GoTo's keys run to 19 digits, past

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The token endpoint's success body, shared by both grants (GoTo "How to refresh an

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
 import type { PreparedRequest } from './request-definition';

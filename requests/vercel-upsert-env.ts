@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PreparedRequest } from './request-definition';
 import { vercelApiInput, vercelApiRequest, vercelTarget, type vercelErrorSchema } from './vercel-api';
 
