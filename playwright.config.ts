@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'dotenv';
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { chooseChromium } from './fixtures/chromium';
-import { prewarmCustodian } from './fixtures/custodian-client';
-import { planRun, type RunPlan } from './fixtures/run-plan';
+import { chromium, defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { chooseChromium } from './lib/config/chromium';
+import { prewarmCustodian } from './lib/custody/custodian-client';
+import { planRun, type RunPlan } from './lib/config/run-plan';
 
 /**
  * The collection as one project, `collection`, whose files run in the order of their
@@ -24,7 +24,7 @@ const plan: RunPlan = inWorker
   ? (JSON.parse(process.env.GOTO_RUNNER_PLAN ?? '') as RunPlan)
   : planRun({ env: process.env, argv: process.argv, fileValues: process.env.GOTO_TARGET ? {} : envFileValues() });
 
-// A worker evaluates this file first of all: its token custodian (fixtures/custodian-client.ts)
+// A worker evaluates this file first of all: its token custodian (lib/custody/custodian-client.ts)
 // starts now, and is ready by the time a test asks for a token.
 if (inWorker) prewarmCustodian();
 
@@ -39,8 +39,8 @@ if (!inWorker) {
 }
 
 // Browser steps use Playwright's Chromium where installed, else the system's (CHROMIUM_PATH
-// or a usual path); with none, they fail with advice (fixtures/chromium.ts).
-const chromiumChoice = chooseChromium();
+// or a usual path); with none, they fail with advice (lib/config/chromium.ts).
+const chromiumChoice = chooseChromium(chromium.executablePath());
 const browser = {
   browserName: 'chromium' as const,
   ...(chromiumChoice.kind === 'system' ? { launchOptions: { executablePath: chromiumChoice.executablePath } } : {}),
@@ -77,7 +77,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never' }], ['./reporters/summary-reporter.ts']],
   use: {
     // Safe to keep: requests go through Node's fetch, so traces hold only step titles and
-    // the redacted attachments (fixtures/send-request.ts).
+    // the redacted attachments (lib/http/send-request.ts).
     trace: 'retain-on-failure',
   },
   // Each target's global setup loads only what it needs: the runner waits for it before any worker starts.

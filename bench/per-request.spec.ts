@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { usersMeRequest } from '../requests';
 import { test } from '../fixtures';
 import { EmulatorControl } from '../emulator/control-client';
-import { TokenChain } from '../fixtures/token-chain';
-import { sendRequest } from '../fixtures/send-request';
+import { TokenChain } from '../lib/goto/token-chain';
+import { sendRequest } from '../lib/http/send-request';
 
 // Run by bench/run-bench.ts only (bench/playwright.config.ts): the cost of one request
 // through the collection's sender (a `test.step` with a redacted attachment, zod parsing)

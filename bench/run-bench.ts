@@ -19,9 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmulatorControl } from '../emulator/control-client';
 import { startEmulator } from '../emulator/server';
-import { readEnvValues } from '../fixtures/settings';
-import { sendRequest } from '../fixtures/send-request';
-import { TokenChain } from '../fixtures/token-chain';
+import { readEnvValues } from '../lib/config/settings';
+import { sendRequest } from '../lib/http/send-request';
+import { TokenChain } from '../lib/goto/token-chain';
 
 const root = path.resolve(__dirname, '..');
 const work = path.join(root, 'test-results', 'bench');

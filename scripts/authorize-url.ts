@@ -6,8 +6,8 @@
  *   npm run authorize-url
  */
 import { authorizeUrl, randomState } from '../requests';
-import { GotoRunnerError } from '../fixtures/errors';
-import { loadSettings, requireSettings } from '../fixtures/settings';
+import { GotoRunnerError } from '../lib/errors';
+import { loadSettings, requireSettings } from '../lib/config/settings';
 
 try {
   const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);

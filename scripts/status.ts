@@ -13,10 +13,10 @@
  * so a CI check fails while there is still time to act.
  */
 import { realpathSync } from 'node:fs';
-import { ConfigError } from '../fixtures/errors';
-import { loadSettings, readEnvValues } from '../fixtures/settings';
-import { renderStatus, tokenStatus, useColor } from '../fixtures/token-status';
-import { recoveryPathOf } from '../fixtures/token-recovery';
+import { ConfigError } from '../lib/errors';
+import { loadSettings, readEnvValues } from '../lib/config/settings';
+import { renderStatus, tokenStatus, useColor } from '../lib/status/token-status';
+import { recoveryPathOf } from '../lib/custody/token-recovery';
 
 /** Where the env file really is: the recovery file sits beside a symlink's target. */
 function realEnvFile(file: string): string {

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures';
-import { TokenChain } from '../../fixtures/token-chain';
+import { TokenChain } from '../../lib/goto/token-chain';
 import { runCollection } from './helpers/run-collection';
 
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };

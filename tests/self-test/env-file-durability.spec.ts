@@ -3,8 +3,8 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { test, expect } from '../../fixtures';
-import { updateEnvFile } from '../../fixtures/env-file';
-import { bundledScript, bundleNodePath } from '../../fixtures/script-bundle';
+import { updateEnvFile } from '../../lib/env-file/env-file';
+import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 /**
  * The crash-safe .env (issue 4), proven with real processes: a writer killed at any moment

@@ -15,11 +15,11 @@ import {
   type EnvUpdates,
   withLockedEnvFile,
   type LockHolder,
-} from '../../fixtures/env-file';
+} from '../../lib/env-file/env-file';
 
 const projectRoot = join(__dirname, '..', '..');
 const fixtureFolder = join(projectRoot, 'tests', 'env-files');
-const moduleUnderTest = join(projectRoot, 'fixtures', 'env-file.ts');
+const moduleUnderTest = join(projectRoot, 'lib', 'env-file', 'env-file.ts');
 
 /** Looks like a GoTo token (a JWT) without being one; `seed` keeps tokens distinct. */
 function fakeJwt(seed: string, length = 180): string {

@@ -25,7 +25,7 @@ type ReceivedRequest = Awaited<ReturnType<EmulatorControl['requests']>>[number];
  * Every way GoTo (or the network to it) can fail a step, each against a sandbox: the
  * error says the step, the status, GoTo's error and description and what to do next, shows
  * no secret, leaves the env file byte-identical, and the emulator received exactly the
- * attempts the retry policy allows (fixtures/send-request.ts).
+ * attempts the retry policy allows (lib/http/send-request.ts).
  */
 
 const exchangeStep = 'exchange the authorization code for tokens';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AuthCodeError, expect, GotoHttpError, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
-import { TokenChain } from '../../fixtures/token-chain';
+import { TokenChain } from '../../lib/goto/token-chain';
 
 /** Puts `code` in the sandbox's env file and tries to exchange it, `minutesLater` from now. */
 async function exchange(sandbox: Sandbox, send: ConstructorParameters<typeof TokenChain>[0], code: string, minutesLater = 0) {

@@ -1,5 +1,5 @@
 import { expect, test } from '../../fixtures';
-import { planRun } from '../../fixtures/run-plan';
+import { planRun } from '../../lib/config/run-plan';
 
 // What `playwright test` runs, decided from the environment and the arguments alone.
 const plan = (env: Record<string, string> = {}, argv: string[] = [], fileValues: Record<string, string> = {}) =>

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, expect, loadSettings, test } from '../../fixtures';
-import { collectionProblems, normalizeAuthCode, requireSettings, resolveTarget } from '../../fixtures/settings';
+import { collectionProblems, normalizeAuthCode, requireSettings, resolveTarget } from '../../lib/config/settings';
 
 const thrown = (action: () => unknown): unknown => {
   try {

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
-import type { Env } from '../../fixtures/settings';
-import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../fixtures/token-status';
-import { bundledScript, bundleNodePath } from '../../fixtures/script-bundle';
+import type { Env } from '../../lib/config/settings';
+import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../lib/status/token-status';
+import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const MINUTE = 60_000;
@@ -266,7 +266,7 @@ test.describe('npm run status', () => {
 
   /**
    * Runs scripts/status.ts as `npm run status` does, with only PATH and the given variables;
-   * bundled (fixtures/script-bundle.ts) rather than through ts-node, which takes a second
+   * bundled (lib/script-bundle.ts) rather than through ts-node, which takes a second
    * per start and many on a loaded machine.
    */
   function runStatus(env: Env, args: string[] = []): Promise<Run> {

@@ -12,10 +12,10 @@ import {
   type Sandbox,
 } from '../../fixtures';
 import { runCollection, startCollection, type CollectionOptions, type CollectionProcess } from './helpers/run-collection';
-import { TokenChain } from '../../fixtures/token-chain';
+import { TokenChain } from '../../lib/goto/token-chain';
 
 /*
- * One grant, never lost (fixtures/token-custody.ts): against an emulator that rotates the
+ * One grant, never lost (lib/custody/token-custody.ts): against an emulator that rotates the
  * refresh token on every refresh and revokes the whole grant when a rotated-out one comes
  * back (RFC 9700 §4.14.2), whole `playwright test` runs share one env file, meet an env file
  * they cannot write, and are stopped while GoTo's answer is on its way.

@@ -1,6 +1,6 @@
 /**
  * A writer in a process of its own, for the env-file self-tests. Run its bundle
- * (fixtures/script-bundle.ts) as `node <bundle> '<job as JSON>'`, or this file with ts-node.
+ * (lib/script-bundle.ts) as `node <bundle> '<job as JSON>'`, or this file with ts-node.
  *
  * It loads the env-file module, prints "ready", and starts only when a byte arrives on
  * stdin: loading takes a while on a busy machine, so a test starts writers once they are
@@ -16,7 +16,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { updateEnvFile } from '../../../fixtures/env-file';
+import { updateEnvFile } from '../../../lib/env-file/env-file';
 
 type Job =
   | { mode: 'tokens'; path: string }
