@@ -13,6 +13,7 @@
  * so a CI check fails while there is still time to act.
  */
 import { realpathSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/errors';
 import { loadSettings, readEnvValues } from '../lib/config/settings';
 import { renderStatus, tokenStatus, useColor } from '../lib/status/token-status';
@@ -27,17 +28,28 @@ function realEnvFile(file: string): string {
   }
 }
 
+/** The flags, by node:util's parser: an unknown or misspelt one is refused by name, not ignored. */
+function readFlags(): { strict: boolean } {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { strict: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+  return { strict: values.strict === true };
+}
+
 try {
+  const { strict } = readFlags();
   const settings = loadSettings();
   const recoveryFile = recoveryPathOf(realEnvFile(settings.envFile));
   const recovery = { path: recoveryFile, keys: Object.keys(readEnvValues(recoveryFile)) };
   const status = tokenStatus({ settings, env: process.env, fileValues: readEnvValues(settings.envFile), now: new Date(), recovery });
   process.stdout.write(renderStatus(status, { color: useColor(process.env, process.stdout.isTTY === true) }));
-  const strict = process.argv.includes('--strict');
   process.exitCode = strict && status.verdict.some((line) => line.tone === 'warn') ? 1 : status.exitCode;
 } catch (error) {
   // Exit 2, not 1: "no usable token" must not be confused with "could not tell".
-  const message = error instanceof ConfigError ? error.message : `Cannot read the settings: ${(error as Error).message}`;
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+        ? `${(error as Error).message}\nUsage: npm run status [-- --strict]`
+        : `Cannot read the settings: ${(error as Error).message}`;
   process.stderr.write(`${message}\n`);
   process.exitCode = 2;
 }

@@ -365,6 +365,18 @@ test.describe('npm run status', () => {
     expect(strict.stdout).toContain('Warning: the refresh token expires in 3 days, fewer than 7 days');
   });
 
+  test('exits 2 naming an unknown flag, with the usage, instead of ignoring it', async ({}, testInfo) => {
+    const envFile = testInfo.outputPath('flag.env');
+    await writeFile(envFile, 'GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\n');
+
+    const run = await runStatus({ GOTO_ENV_FILE: envFile }, ['--stirct']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--stirct'");
+    expect(run.stderr).toContain('Usage: npm run status [-- --strict]');
+    expect(run.stdout, 'nothing is assessed on a bad command line').toBe('');
+  });
+
   test('exits 2 with the settings error when a setting is invalid, never echoing its value', async ({}, testInfo) => {
     const envFile = testInfo.outputPath('invalid.env');
     await writeFile(envFile, 'GOTO_CLIENT_SECRET=cs+Zx9/K2q=cli-secret-3\nGOTO_ACCESS_TOKEN_EXPIRES_AT=tomorrow-ish\n');
