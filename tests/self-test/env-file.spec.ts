@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'dotenv';
+import fc from 'fast-check';
 import { test, expect } from '../../fixtures';
 import {
   applyEnvUpdates,
@@ -497,16 +498,6 @@ async function exitedPid(): Promise<number> {
 }
 
 test.describe('randomised', () => {
-  /** mulberry32: a tiny seeded PRNG, so a failure names a case that replays. */
-  function prng(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   const keys = ['A', 'GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN', 'x.y-z'];
   const newKeys = ['GOTO_NEW', 'GOTO_EXPIRES_AT'];
   // Lines as people write them: strings define nothing, functions define a key. A `\n`
@@ -539,80 +530,92 @@ test.describe('randomised', () => {
   ];
   const alphabet = [...'abcXYZ019._-', ' ', '\t', '#', '=', "'", '"', '`', '\\', 'n', '\n', '\r', 'é', '🙂', '\u2028'];
 
+  type Entry = { text: string; key?: string };
+  type Case = { lineBreak: string; entries: Entry[]; updates: EnvUpdates };
+
+  // fast-check builds the files and shrinks a failure to the smallest file and updates that
+  // still fail, printed with the seed that replays it.
+  const lineBreak = fc.constantFrom('\n', '\r\n', '\r');
+  const line = fc
+    .tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom(...keys))
+    .map(([index, key]): { written: string; key?: string } => {
+      const chosen = lines[index]!;
+      return typeof chosen === 'string' ? { written: chosen } : { written: chosen(key), key };
+    });
+  const value = fc.option(fc.array(fc.constantFrom(...alphabet), { maxLength: 11 }).map((chars) => chars.join('')), { freq: 5 });
+  const updates = fc.dictionary(fc.constantFrom(...keys, ...newKeys), value, { minKeys: 1, maxKeys: 3 });
+  const envCase: fc.Arbitrary<Case> = fc
+    .record({ lineBreak, bom: fc.boolean(), lines: fc.array(line, { maxLength: 7 }), cutLastBreak: fc.boolean(), updates })
+    .map(({ lineBreak, bom, lines, cutLastBreak, updates }) => {
+      const entries: Entry[] = bom ? [{ text: '\uFEFF' }] : [];
+      for (const { written, key } of lines) entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
+      const last = entries.at(-1);
+      if (last && cutLastBreak) last.text = last.text.replace(/\r?\n$|\r$/, '');
+      return { lineBreak, entries, updates: updates as EnvUpdates };
+    });
+
   // ENV_FILE_SEED and ENV_FILE_CASES replay a failure or explore further.
   const seed = Number(process.env.ENV_FILE_SEED ?? 20240501);
   const cases = Number(process.env.ENV_FILE_CASES ?? 300);
 
-  test(`keeps untouched lines byte for byte and reads back old values plus updates, for ${cases} random files`, () => {
-    const random = prng(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    let written = 0;
-    const failures: string[] = [];
-    for (let run = 0; run < cases; run += 1) {
-      const lineBreak = pick(['\n', '\n', '\r\n', '\r\n', '\r']);
-      const entries: { text: string; key?: string }[] = random() < 0.2 ? [{ text: '\uFEFF' }] : [];
-      for (let i = Math.floor(random() * 8); i > 0; i -= 1) {
-        const line = pick(lines);
-        const key = typeof line === 'string' ? undefined : pick(keys);
-        const written = typeof line === 'string' ? line : line(key!);
-        entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
-      }
-      if (entries.length > 0 && random() < 0.3) entries.at(-1)!.text = entries.at(-1)!.text.replace(/\r?\n$/, '');
-      const text = entries.map((e) => e.text).join('');
-
-      const updates: EnvUpdates = {};
-      for (let i = 1 + Math.floor(random() * 3); i > 0; i -= 1) {
-        updates[pick([...keys, ...newKeys])] =
-          random() < 0.2 ? null : Array.from({ length: Math.floor(random() * 12) }, () => pick(alphabet)).join('');
-      }
-      // Failures are collected, not asserted one by one: hundreds of expect() calls would each
-      // become a reported step, and one list shows every failing case with what to replay.
-      const fail = (what: string) => failures.push(`case ${run}: ${what} ${JSON.stringify({ text, updates })}`);
-
-      let after: string;
-      try {
-        after = applyEnvUpdates(text, updates);
-      } catch (error) {
-        const values = Object.values(updates).filter((v): v is string => v !== null);
-        const writable = (v: string) => thrown(() => serializeEnvValue(v)) === undefined;
-        const code = (error as EnvFileError).code;
-        // A refusal is right only for a value no dotenv syntax holds, or next to one whose
-        // every spelling leaves a quote open (a line break plus a final backslash, say),
-        // which a later line ending in that quote would close.
-        const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
-        if (code === 'ENV_FILE_UNREPRESENTABLE_VALUE' ? values.every(writable) : code !== 'ENV_FILE_UNSAFE_EDIT' || !values.some((v) => writable(v) && leavesQuoteOpen(v))) {
-          fail(`refused with ${code} though every value has a spelling`);
-        }
-        continue;
-      }
-      written += 1;
-
-      const expected: Record<string, string> = { ...parse(text) };
-      for (const [key, value] of Object.entries(updates)) {
-        if (value === null) delete expected[key];
-        else expected[key] = value;
-      }
-      if (!isDeepStrictEqual(parse(after), expected)) fail('dotenv does not read the old values plus the updates');
-
-      // The result must be the untouched entries, in order and verbatim, with other text only
-      // where a touched entry stood or after the end (a new key).
-      const lastDefinition = new Map(entries.flatMap((e, i) => (e.key ? [[e.key, i] as const] : [])));
-      const touched = (e: { key?: string }, i: number) =>
-        e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
-      const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const anything = '[\\s\\S]*?';
-      let pattern = '';
-      entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith(anything) ? '' : anything) : escape(e.text)));
-      if (Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null)) pattern += anything;
-      if (!new RegExp(`^${pattern}$`).test(after)) fail('an untouched line moved or changed');
-
-      if (/[\r\n]/.test(text)) {
-        // (a file without a line break has no style to keep)
-        const foreignBreak = { '\n': /\r/, '\r\n': /\r(?!\n)|(?<!\r)\n/, '\r': /\n/ }[lineBreak]!;
-        if (foreignBreak.test(after)) fail(`a line break is not ${JSON.stringify(lineBreak)}`);
-      }
+  /** What is wrong with one case, or undefined; `written` counts the cases that were written. */
+  function problemWith({ lineBreak, entries, updates }: Case, counts: { written: number }): string | undefined {
+    const text = entries.map((e) => e.text).join('');
+    let after: string;
+    try {
+      after = applyEnvUpdates(text, updates);
+    } catch (error) {
+      const values = Object.values(updates).filter((v): v is string => v !== null);
+      const writable = (v: string) => thrown(() => serializeEnvValue(v)) === undefined;
+      const code = (error as EnvFileError).code;
+      // A refusal is right only for a value no dotenv syntax holds, or next to one whose
+      // every spelling leaves a quote open (a line break plus a final backslash, say),
+      // which a later line ending in that quote would close.
+      const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
+      const rightRefusal =
+        code === 'ENV_FILE_UNREPRESENTABLE_VALUE' ? !values.every(writable) : code === 'ENV_FILE_UNSAFE_EDIT' && values.some((v) => writable(v) && leavesQuoteOpen(v));
+      return rightRefusal ? undefined : `refused with ${code} though every value has a spelling`;
     }
-    expect(failures, `seed ${seed}: every case keeps the file and reads back as intended`).toEqual([]);
-    expect(written, 'most random cases were representable and written').toBeGreaterThan(cases * 0.8);
+    counts.written += 1;
+
+    const expected: Record<string, string> = { ...parse(text) };
+    for (const [key, value] of Object.entries(updates)) {
+      if (value === null) delete expected[key];
+      else expected[key] = value;
+    }
+    if (!isDeepStrictEqual(parse(after), expected)) return 'dotenv does not read the old values plus the updates';
+
+    // The result must be the untouched entries, in order and verbatim, with other text only
+    // where a touched entry stood or after the end (a new key).
+    const lastDefinition = new Map(entries.flatMap((e, i) => (e.key ? [[e.key, i] as const] : [])));
+    const touched = (e: Entry, i: number) => e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const anything = '[\\s\\S]*?';
+    let pattern = '';
+    entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith(anything) ? '' : anything) : escape(e.text)));
+    if (Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null)) pattern += anything;
+    if (!new RegExp(`^${pattern}$`).test(after)) return 'an untouched line moved or changed';
+
+    if (/[\r\n]/.test(text)) {
+      // (a file without a line break has no style to keep)
+      const foreignBreak = { '\n': /\r/, '\r\n': /\r(?!\n)|(?<!\r)\n/, '\r': /\n/ }[lineBreak]!;
+      if (foreignBreak.test(after)) return `a line break is not ${JSON.stringify(lineBreak)}`;
+    }
+    return undefined;
+  }
+
+  test(`keeps untouched lines byte for byte and reads back old values plus updates, for ${cases} random files`, () => {
+    const counts = { written: 0 };
+    // One expect() for the whole run: hundreds would each become a reported step.
+    const result = fc.check(
+      fc.property(envCase, (one) => problemWith(one, counts) === undefined),
+      { seed, numRuns: cases },
+    );
+    const smallest = result.counterexample?.[0];
+    expect(
+      result.failed ? `${problemWith(smallest!, { written: 0 })}: ${JSON.stringify({ text: smallest!.entries.map((e) => e.text).join(''), updates: smallest!.updates })} (seed ${seed}, path ${result.counterexamplePath})` : 'every case passed',
+      'every case keeps the file and reads back as intended',
+    ).toBe('every case passed');
+    expect(counts.written, 'most random cases were representable and written').toBeGreaterThan(cases * 0.8);
   });
 });
