@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'dotenv';
 import { chromium, defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { chooseChromium } from './lib/config/chromium';
 import { prewarmCustodian } from './lib/custody/custodian-client';
 import { planRun, type RunPlan } from './lib/config/run-plan';
+import { readEnvValues } from './lib/env-file/env-reader';
 
 /**
  * The collection as one project, `collection`, whose files run in the order of their
@@ -85,10 +84,10 @@ export default defineConfig({
   projects,
 });
 
-/** The env file's values, to pick the target; none when it does not exist. */
+/** The env file's values, to pick the target; none when it cannot be read (global setup then names the problem). */
 function envFileValues(): Record<string, string> {
   try {
-    return parse(readFileSync(path.resolve(process.env.GOTO_ENV_FILE || '.env')));
+    return readEnvValues(path.resolve(process.env.GOTO_ENV_FILE || '.env'));
   } catch {
     return {};
   }

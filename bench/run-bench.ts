@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmulatorControl } from '../emulator/control-client';
 import { startEmulator } from '../emulator/server';
-import { readEnvValues } from '../lib/config/settings';
+import { readEnvValues } from '../lib/env-file/env-reader';
 import { sendRequest } from '../lib/http/send-request';
 import { TokenChain } from '../lib/goto/token-chain';
 

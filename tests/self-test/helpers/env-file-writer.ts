@@ -14,9 +14,9 @@
  *   instant the lock file exists, the narrowest moment a random kill could hit.
  * A failure prints `{ "code": … }` (never a value) and exits with status 1.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { parse } from 'dotenv';
+import { realpathSync } from 'node:fs';
 import { updateEnvFile } from '../../../lib/env-file/env-file';
+import { readEnvValues } from '../../../lib/env-file/env-reader';
 
 type Job =
   | { mode: 'tokens'; path: string }
@@ -53,7 +53,7 @@ async function run(job: Job): Promise<void> {
     return;
   }
   // Only one tokens writer runs at a time, so the file's n is the last one written.
-  let n = Number(/^a-(\d+)$/.exec(parse(readFileSync(job.path)).GOTO_ACCESS_TOKEN ?? '')?.[1] ?? 0);
+  let n = Number(/^a-(\d+)$/.exec(readEnvValues(job.path).GOTO_ACCESS_TOKEN ?? '')?.[1] ?? 0);
   for (;;) {
     n += 1;
     // A stale period longer than any test: a killed writer's lock is passed only because its pid is gone.
