@@ -17,6 +17,7 @@ import {
   withLockedEnvFile,
   type LockHolder,
 } from '../../lib/env-file/env-file';
+import { readEnvFileSync, readEnvValues } from '../../lib/env-file/env-reader';
 
 const projectRoot = join(__dirname, '..', '..');
 const fixtureFolder = join(projectRoot, 'tests', 'env-files');
@@ -319,6 +320,20 @@ test.describe('values', () => {
 });
 
 test.describe('the file', () => {
+  test('the one reader names the file and the system code, never a value, when the file cannot be read', async ({}, testInfo) => {
+    const folder = testInfo.outputPath('a-folder.env');
+    await fs.mkdir(folder, { recursive: true });
+
+    const reads: (() => unknown)[] = [() => readEnvValues(folder), () => readEnvFileSync(folder), () => readEnvFile(folder)];
+    for (const read of reads) {
+      const error = await Promise.resolve().then(read).then(() => undefined, (caught: unknown) => caught);
+      expect(error, 'an unreadable env file is an error, not an empty file').toBeInstanceOf(EnvFileError);
+      expect((error as EnvFileError).code).toBe('ENV_FILE_READ_FAILED');
+      expect((error as EnvFileError).message).toBe(`Could not read ${JSON.stringify(folder)} (EISDIR).`);
+    }
+    expect(readEnvValues(testInfo.outputPath('missing.env')), 'a missing file holds nothing').toEqual({});
+  });
+
   test('reads a missing file as an empty one', async () => {
     const result = await readEnvFile(test.info().outputPath('missing.env'));
     expect(result).toEqual({ exists: false, text: '', values: {} });
