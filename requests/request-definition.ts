@@ -45,6 +45,8 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
   failureFacts: (status: number, body: z.output<Failure> | undefined, headers: Headers) => FailureFacts;
   /** What a person should do next, given the facts of a failure. */
   advice: (facts: FailureFacts) => string;
+  /** The API it talks to, as errors name it. Default: `GoTo`. */
+  api?: 'GoTo' | 'Vercel';
 };
 
 /** Fields whose values are secret wherever they appear in a form or JSON body. */

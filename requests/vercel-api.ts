@@ -71,6 +71,7 @@ export function vercelApiRequest<Success extends z.ZodType>(
     successStatus: parts.successStatus,
     success: parts.success,
     failure: vercelErrorSchema,
+    api: 'Vercel',
     secrets: [api.token, ...(parts.secrets ?? [])],
     failureFacts: vercelFailureFacts,
     advice: vercelAdvice,

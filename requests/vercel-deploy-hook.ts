@@ -38,6 +38,7 @@ export function deployHookRequest(input: DeployHookInput): PreparedRequest<typeo
     otherSuccessStatuses: [200],
     success: deployHookResponseSchema,
     failure: vercelErrorSchema,
+    api: 'Vercel',
     // The hook's id is enough to hide, and leaves the rest of the path readable; one too
     // short to redact safely (see redactText) hides the whole path instead.
     secrets: hookId.length >= 6 ? [hookId] : [url.toString(), url.pathname],
