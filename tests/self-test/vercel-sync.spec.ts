@@ -417,3 +417,24 @@ test('a Vercel that cannot be reached fails naming the step, the address and VER
   expect((error as VercelSyncError).message).toContain('The env file was not changed.');
   expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
 });
+
+test('a Vercel answer whose body is not what Vercel documents fails naming the step, Vercel and VERCEL_API_BASE_URL, with nothing of GoTo in it', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'env',
+    status: 201,
+    headers: { 'content-type': 'text/html' },
+    body: '<html>Sign in to your proxy</html>',
+  });
+  const bytesBefore = await readFile(setup.envFile);
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).code).toBe('VERCEL_RESPONSE');
+  const message = (error as VercelSyncError).message;
+  expect(message).toContain('Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/');
+  expect(message).toContain('but the body is not what Vercel documents:\nthe body is not JSON (content-type text/html)');
+  expect(message).toContain('What to do: check that VERCEL_API_BASE_URL points at Vercel, not at a proxy or a login page.');
+  expect(message, 'the advice is Vercel’s, not GoTo’s').not.toMatch(/GOTO_AUTH_BASE_URL|GoTo sends/);
+  expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
+});
