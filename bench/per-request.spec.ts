@@ -13,7 +13,15 @@ test('per-request cost: collection sender vs plain fetch', async ({ send }) => {
   const emulator = new EmulatorControl(process.env.GOTO_EMULATOR_URL ?? '');
   const client = await emulator.createClient();
   const { code } = await emulator.issueCode(client.clientId);
-  const env = { GOTO_TARGET: 'goto', GOTO_ENV_FILE: test.info().outputPath('bench.env'), GOTO_AUTH_BASE_URL: emulator.baseUrl, GOTO_API_BASE_URL: emulator.baseUrl, GOTO_CLIENT_ID: client.clientId, GOTO_CLIENT_SECRET: client.clientSecret, GOTO_REDIRECT_URI: client.redirectUris[0] };
+  const env = {
+    GOTO_TARGET: 'goto',
+    GOTO_ENV_FILE: test.info().outputPath('bench.env'),
+    GOTO_AUTH_BASE_URL: emulator.baseUrl,
+    GOTO_API_BASE_URL: emulator.baseUrl,
+    GOTO_CLIENT_ID: client.clientId,
+    GOTO_CLIENT_SECRET: client.clientSecret,
+    GOTO_REDIRECT_URI: client.redirectUris[0],
+  };
   const token = await new TokenChain((request) => sendRequest(request), env).exchangeCode({ code });
   const request = () => usersMeRequest({ apiBaseUrl: emulator.baseUrl, accessToken: token.access_token });
   const rounds = Number(process.env.BENCH_REQUESTS ?? 300);

@@ -18,7 +18,10 @@ async function main() {
   const bearer = { authorization: `Bearer ${accessToken}` };
   const me = await (await fetch(`${BENCH_API}/identity/v1/Users/me`, { headers: bearer })).json();
   const now = new Date();
-  const range = new URLSearchParams({ fromTime: now.toISOString().slice(0, 19) + 'Z', toTime: new Date(now.getTime() + 30 * 864e5).toISOString().slice(0, 19) + 'Z' });
+  const range = new URLSearchParams({
+    fromTime: now.toISOString().slice(0, 19) + 'Z',
+    toTime: new Date(now.getTime() + 30 * 864e5).toISOString().slice(0, 19) + 'Z',
+  });
   const webinars = await fetch(`${BENCH_API}/G2W/rest/v2/organizers/${me.id}/webinars?${range}`, { headers: bearer });
   if (!webinars.ok) throw new Error(`webinars answered ${webinars.status}`);
 }

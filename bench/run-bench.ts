@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     const control = new EmulatorControl(emulator.url);
     const client = await control.createClient({ rotation: 'never' });
     const envFile = path.join(work, 'bench.env');
-    await writeFile(envFile, `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`, { mode: 0o600 });
+    await writeFile(envFile, `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`, {
+      mode: 0o600,
+    });
     const gotoEnv = { GOTO_TARGET: 'goto', GOTO_ENV_FILE: envFile, GOTO_AUTH_BASE_URL: emulator.url, GOTO_API_BASE_URL: emulator.url };
     await new TokenChain((request) => sendRequest(request), gotoEnv).exchangeCode({ code: (await control.issueCode(client.clientId)).code });
     const tokenRequests = async () => (await control.requests(client.clientId)).filter((request) => request.route === 'token').length;
@@ -101,7 +103,11 @@ async function main(): Promise<void> {
       ['First run on a fresh clone (emulator start included)', ms(median(freshClone)), ratio(freshClone, floor, 'floor (target ≤ 2×)')],
       ['Same requests, plain Node fetch script', ms(median(plain)), ratio(plain, floor, 'floor')],
       ['Per request, plain fetch', ms(median(perRequest.fetchOnly)), '1.00×'],
-      ['Per request, collection sender (step + attachment + zod)', ms(median(perRequest.collection)), ratio(perRequest.collection, perRequest.fetchOnly, 'fetch (target ≤ 2.4×, stretch 1.5×)')],
+      [
+        'Per request, collection sender (step + attachment + zod)',
+        ms(median(perRequest.collection)),
+        ratio(perRequest.collection, perRequest.fetchOnly, 'fetch (target ≤ 2.4×, stretch 1.5×)'),
+      ],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
     process.stdout.write(

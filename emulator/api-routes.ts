@@ -91,7 +91,8 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   const page = parseInteger(q.page, 0);
   const size = parseInteger(q.size, DEFAULT_PAGE_SIZE);
   if (page === undefined) return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
-  if (size === undefined || size < 1 || size > MAX_PAGE_SIZE) return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (size === undefined || size < 1 || size > MAX_PAGE_SIZE)
+    return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
 
   const matching = check.tenant.webinars.filter((webinar) => overlaps(webinar, from, to));
   const items = matching.slice(page * size, page * size + size);

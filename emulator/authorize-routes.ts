@@ -44,7 +44,11 @@ export function submitAuthorizePage(incoming: Incoming, state: EmulatorState): R
   }
   const user = request.tenant.client.user;
   const again = (error: string) =>
-    htmlReply(200, renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope, email: form.email, error }), NO_STORE);
+    htmlReply(
+      200,
+      renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope, email: form.email, error }),
+      NO_STORE,
+    );
   if (form.decision !== 'allow') return again('Choose Allow or Deny.');
   if (form.email?.trim().toLowerCase() !== user.email.toLowerCase() || form.password !== user.password) {
     return again('The email or password is not correct.');
@@ -73,7 +77,10 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   }
   const redirectUri = p.redirect_uri ?? tenant.client.redirectUris[0] ?? '';
   const stateParam = p.state;
-  const fail = (error: string, description: string): Checked => ({ ok: false, reply: redirect(redirectUri, { error, error_description: description, state: stateParam }) });
+  const fail = (error: string, description: string): Checked => ({
+    ok: false,
+    reply: redirect(redirectUri, { error, error_description: description, state: stateParam }),
+  });
 
   const repeated = OAUTH_PARAMS.find((name) => params.repeated.includes(name));
   if (repeated) return fail('invalid_request', `parameter "${repeated}" is repeated (RFC 6749 §3.1)`);

@@ -49,10 +49,11 @@ export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
   switch (action ?? '') {
     case '':
       if (method === 'GET') return jsonReply(200, describe(tenant));
-      if (method === 'PATCH') return withBody(incoming, updateClientBody, (patch) => {
-        tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
-        return jsonReply(200, tenant.settings);
-      });
+      if (method === 'PATCH')
+        return withBody(incoming, updateClientBody, (patch) => {
+          tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
+          return jsonReply(200, tenant.settings);
+        });
       return methodNotAllowed('GET, PATCH');
     case 'requests':
       return method === 'GET' ? jsonReply(200, tenant.requests()) : methodNotAllowed('GET');

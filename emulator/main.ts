@@ -30,7 +30,9 @@ async function main(): Promise<void> {
       log(`  Log in at ${emulator.url}/oauth/authorize as ${client.user.email}, password "${client.user.password}".`);
     } catch (error) {
       // The values stay out of the message: only which variable to look at.
-      process.stderr.write(`Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
   }
 

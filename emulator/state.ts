@@ -197,7 +197,14 @@ export class EmulatorState {
       exp,
       jti: randomId(),
     });
-    const issued = { clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, scope, family, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 };
+    const issued = {
+      clientId: tenant.client.clientId,
+      userKey: tenant.client.user.organizerKey,
+      scope,
+      family,
+      issuedAtMs: iat * 1000,
+      expiresAtMs: exp * 1000,
+    };
     return { token, issued };
   }
 }

@@ -20,10 +20,7 @@ export function handleIntrospect(incoming: Incoming, state: EmulatorState): Repl
   const grant = access ?? refresh;
   // RFC 7662 §2.2: anything unknown, expired, revoked or another client's is just inactive.
   const active =
-    grant !== undefined &&
-    grant.clientId === tenant.client.clientId &&
-    now < grant.expiresAtMs &&
-    (access ? !access.revoked : refresh?.retired === undefined);
+    grant !== undefined && grant.clientId === tenant.client.clientId && now < grant.expiresAtMs && (access ? !access.revoked : refresh?.retired === undefined);
   if (!grant || !active) return jsonReply(200, { active: false }, NO_STORE);
   return jsonReply(
     200,

@@ -40,7 +40,8 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
   if (grant.used) return invalidGrant('authorization code has already been used: a code works once, start again at /oauth/authorize');
   if (tenant.now() >= grant.expiresAtMs) return invalidGrant('authorization code has expired: codes last 10 minutes, start again at /oauth/authorize');
   if (form.redirect_uri === undefined) {
-    if (grant.redirectUriSent) return tokenError(400, 'invalid_request', 'redirect_uri is missing: it was sent to /oauth/authorize, so it is required here (RFC 6749 §4.1.3)');
+    if (grant.redirectUriSent)
+      return tokenError(400, 'invalid_request', 'redirect_uri is missing: it was sent to /oauth/authorize, so it is required here (RFC 6749 §4.1.3)');
   } else if (form.redirect_uri !== grant.redirectUri) {
     return invalidGrant('redirect_uri does not match the one used at /oauth/authorize (RFC 6749 §4.1.3)');
   }
@@ -78,7 +79,9 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   if (grant.clientId !== tenant.client.clientId) return invalidGrant('refresh token was issued to another client');
   if (grant.retired === 'rotated' && tenant.settings.reuseDetection) {
     state.revokeFamily(grant.family);
-    return invalidGrant('refresh token was used again after it was rotated out: the whole grant is revoked (RFC 9700 §4.14.2), start again at /oauth/authorize');
+    return invalidGrant(
+      'refresh token was used again after it was rotated out: the whole grant is revoked (RFC 9700 §4.14.2), start again at /oauth/authorize',
+    );
   }
   if (grant.retired === 'rotated') return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
   if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');

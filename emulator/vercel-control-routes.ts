@@ -14,9 +14,18 @@ export const VERCEL_CONTROL_PREFIX = '/__emulator/vercel/';
 
 const target = z.enum(['production', 'preview', 'development']);
 const createProjectBody = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, { error: 'must be lowercase letters, digits, ".", "_" or "-"' }).optional(),
-  teamId: z.string().regex(/^[^\s/?#&]+$/).optional(),
-  token: z.string().regex(/^\S{8,256}$/, { error: 'must be 8 to 256 characters without spaces' }).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, { error: 'must be lowercase letters, digits, ".", "_" or "-"' })
+    .optional(),
+  teamId: z
+    .string()
+    .regex(/^[^\s/?#&]+$/)
+    .optional(),
+  token: z
+    .string()
+    .regex(/^\S{8,256}$/, { error: 'must be 8 to 256 characters without spaces' })
+    .optional(),
   deployHook: z.boolean().optional(),
   productionDeployment: z.boolean().optional(),
   env: z
@@ -39,7 +48,9 @@ export function handleVercelControl(incoming: Incoming, state: VercelState): Rep
   if (resource !== 'projects' || extra !== undefined || projectId === null || action === null) return notFound();
   if (projectId === undefined || projectId === '') {
     if (method !== 'POST') return methodNotAllowed('POST');
-    return withBody(incoming, createProjectBody, (options) => jsonReply(201, state.createProject(definedOnly(options) as CreateVercelProjectOptions).describe()));
+    return withBody(incoming, createProjectBody, (options) =>
+      jsonReply(201, state.createProject(definedOnly(options) as CreateVercelProjectOptions).describe()),
+    );
   }
   const project = state.project(projectId);
   if (!project) return jsonReply(404, { error: 'no Vercel project is registered with this id' });

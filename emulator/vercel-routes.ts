@@ -81,7 +81,7 @@ function projectOf(route: VercelRoute, incoming: Incoming, json: Json, state: Ve
       : route === 'list-deployments'
         ? incoming.query.values.projectId
         : route === 'create-deployment'
-          ? stringField(json, 'project') ?? stringField(json, 'name')
+          ? (stringField(json, 'project') ?? stringField(json, 'name'))
           : route === 'deploy-hook'
             ? safeDecode(DEPLOY_HOOK_PATH.exec(path)?.[1] ?? '')
             : undefined;
@@ -189,7 +189,8 @@ function listDeployments(incoming: Incoming, project: VercelProject): Reply {
   if (incoming.method !== 'GET') return vercelError(405, 'method_unknown', 'This endpoint only responds to GET in the emulator');
   const q = incoming.query.values;
   const limit = q.limit === undefined ? 20 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return vercelError(400, 'bad_request', 'Invalid request: `limit` should be an integer from 1 to 100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return vercelError(400, 'bad_request', 'Invalid request: `limit` should be an integer from 1 to 100');
   const states = q.state?.split(',').map((state) => state.trim().toUpperCase());
   const deployments = project.deployments
     .filter((deployment) => q.target === undefined || deployment.target === q.target)
@@ -231,7 +232,8 @@ function createDeployment(incoming: Incoming, json: Json, project: VercelProject
   if (deploymentId === undefined) return vercelError(400, 'missing_files', 'Missing files (the emulator only redeploys: send `deploymentId`)');
   const original = project.deployments.find((deployment) => deployment.uid === deploymentId);
   if (!original) return vercelError(404, 'not_found', 'Deployment not found');
-  if (target !== undefined && target !== 'production' && target !== 'preview') return vercelError(400, 'bad_request', 'Invalid request: `target` must be `production` or `preview` in the emulator');
+  if (target !== undefined && target !== 'production' && target !== 'preview')
+    return vercelError(400, 'bad_request', 'Invalid request: `target` must be `production` or `preview` in the emulator');
   const deployment = project.deploy('redeploy', { target: target === 'production' ? 'production' : null, redeployOf: original.uid });
   return jsonReply(200, {
     id: deployment.uid,

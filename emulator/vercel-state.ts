@@ -34,14 +34,19 @@ export class VercelProject {
   private readonly log: VercelReceivedRequest[] = [];
   private readonly faults = new FaultQueue<VercelFault>();
 
-  constructor(options: CreateVercelProjectOptions, n: number, private readonly origin: string) {
+  constructor(
+    options: CreateVercelProjectOptions,
+    n: number,
+    private readonly origin: string,
+  ) {
     this.projectId = vercelId('prj_', 28);
     this.name = options.name ?? `emulated-app-${n}`;
     this.teamId = options.teamId;
     this.token = options.token ?? vercelId('', 24);
     // Deploy hook ids are 10 characters (https://vercel.com/docs/deploy-hooks shows `tKybBxqhQs`).
     this.hookId = options.deployHook === false ? undefined : vercelId('', 10);
-    for (const variable of options.env ?? []) this.env.push({ ...variable, target: [...variable.target], id: vercelId('', 16), createdAt: Date.now(), updatedAt: Date.now() });
+    for (const variable of options.env ?? [])
+      this.env.push({ ...variable, target: [...variable.target], id: vercelId('', 16), createdAt: Date.now(), updatedAt: Date.now() });
     if (options.productionDeployment !== false) this.deploy('registered');
   }
 

@@ -13,7 +13,11 @@ export function genericAdvice(status: number): string {
  */
 export function retryLaterAdvice(status: number, retry: { waitMs: number; now: number; longerThanMs: number }): string {
   const cause =
-    status === 429 ? 'GoTo is rate limiting (10 requests per second per API)' : status === 502 ? 'a gateway in front of GoTo could not reach it' : 'GoTo is unavailable for now';
+    status === 429
+      ? 'GoTo is rate limiting (10 requests per second per API)'
+      : status === 502
+        ? 'a gateway in front of GoTo could not reach it'
+        : 'GoTo is unavailable for now';
   const seconds = Math.ceil(retry.waitMs / 1000);
   const at = new Date(retry.now + retry.waitMs);
   const when = Number.isNaN(at.getTime()) ? 'that' : at.toISOString();

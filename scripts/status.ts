@@ -31,7 +31,12 @@ function realEnvFile(file: string): string {
 
 /** The flags, by node:util's parser: an unknown or misspelt one is refused by name, not ignored. */
 function readFlags(): { strict: boolean } {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { strict: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { strict: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
   return { strict: values.strict === true };
 }
 

@@ -20,8 +20,7 @@ test('logs in, exchanges the code at once, stores the tokens, then proves them w
   });
 
   const code = await test.step('log in at GoTo and allow access', () =>
-    authorizeInBrowser(page, { url, redirectUri: settings.redirectUri, state, timeoutMs: settings.loginTimeoutMs, login }),
-  );
+    authorizeInBrowser(page, { url, redirectUri: settings.redirectUri, state, timeoutMs: settings.loginTimeoutMs, login }));
   const token = await chain.exchangeCode({ code, codeVerifier: pkce?.codeVerifier });
 
   expect(envSnapshot(settings.envFile), 'the new tokens are in the env file').toMatchObject({

@@ -2,15 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
-import {
-  AuthorizeError,
-  authorizeInBrowser,
-  emulatorLogin,
-  ensureBrowserCanRun,
-  expect,
-  test,
-  type Sandbox,
-} from '../../fixtures';
+import { AuthorizeError, authorizeInBrowser, emulatorLogin, ensureBrowserCanRun, expect, test, type Sandbox } from '../../fixtures';
 import { collectArtifacts, findSecrets } from './helpers/artifacts';
 
 // The browser half of first-time authorization, in a real (headless) Chromium against the
@@ -99,7 +91,10 @@ for (const failure of failures) {
   test(`${failure.title}, and leaves the env file as it was`, async ({ page, sandbox, emulator }) => {
     const before = await readFile(sandbox.envFile);
 
-    const error = await failure.run(page, sandbox).then(() => undefined, (caught: unknown) => caught);
+    const error = await failure.run(page, sandbox).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(AuthorizeError);
     expect((error as AuthorizeError).code).toBe(failure.code);
@@ -119,7 +114,10 @@ test('keeps the code out of the browser trace, which the redirect would otherwis
   await page.context().tracing.stopChunk({ path: saved });
   await page.context().tracing.startChunk();
   const artifacts = await collectArtifacts(path.dirname(saved));
-  expect(artifacts.some((artifact) => artifact.name.includes('after-login.zip!')), 'the trace was read').toBe(true);
+  expect(
+    artifacts.some((artifact) => artifact.name.includes('after-login.zip!')),
+    'the trace was read',
+  ).toBe(true);
   expect(findSecrets(artifacts, { code }), 'no code in the trace').toEqual([]);
   expect(page.url().includes(code), 'the page never shows the code').toBe(false);
 });

@@ -8,7 +8,12 @@ import { runCollection } from './helpers/run-collection';
 
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { needs?: string; if?: string; strategy?: { matrix?: { shard?: number[] } }; steps: Step[] };
-type Workflow = { on: Record<string, unknown>; env: Record<string, string>; concurrency?: { group: string; 'cancel-in-progress': boolean }; jobs: Record<string, Job> };
+type Workflow = {
+  on: Record<string, unknown>;
+  env: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+};
 
 const root = path.resolve(__dirname, '../..');
 const readWorkflow = async (name: string) => parse(await readFile(path.join(root, '.github/workflows', name), 'utf8')) as Workflow;
@@ -97,7 +102,13 @@ test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refre
   const refresh = await runCollection(sandbox.env, ['--grep', '@refresh', '--reporter=line', `--output=${testInfo.outputPath('refresh')}`]);
   const shards = await Promise.all(
     [1, 2].map((shard) =>
-      runCollection({ ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, ['--grep-invert', '@tokens', `--shard=${shard}/2`, '--reporter=line', `--output=${testInfo.outputPath(`shard-${shard}`)}`]),
+      runCollection({ ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, [
+        '--grep-invert',
+        '@tokens',
+        `--shard=${shard}/2`,
+        '--reporter=line',
+        `--output=${testInfo.outputPath(`shard-${shard}`)}`,
+      ]),
     ),
   );
 
@@ -106,7 +117,11 @@ test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refre
   expect(await refreshes(), 'one refresh for the refresh job and both shards').toBe(1);
 });
 
-test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is sent, saying how to leave it out', async ({ sandbox, emulator, send }, testInfo) => {
+test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is sent, saying how to leave it out', async ({
+  sandbox,
+  emulator,
+  send,
+}, testInfo) => {
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
   const sentBefore = (await emulator.requests(sandbox.client.clientId)).length;
   const before = await readFile(sandbox.envFile);
@@ -140,7 +155,10 @@ test.describe('save-rotated-token', () => {
     const envFile = testInfo.outputPath('ci.env');
     await writeFile(envFile, 'GOTO_REFRESH_TOKEN=same-token-value\n');
 
-    const result = await run({ GOTO_ENV_FILE: envFile, GOTO_INITIAL_REFRESH_TOKEN: 'same-token-value', GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/app' }, testInfo);
+    const result = await run(
+      { GOTO_ENV_FILE: envFile, GOTO_INITIAL_REFRESH_TOKEN: 'same-token-value', GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/app' },
+      testInfo,
+    );
 
     expect(result.status).toBe(0);
     expect(result.args, 'the GitHub CLI was not called').toBeUndefined();

@@ -1,11 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  envSnapshot,
-  expect,
-  readEnvValues,
-  test,
-  type Sandbox,
-} from '../../fixtures';
+import { envSnapshot, expect, readEnvValues, test, type Sandbox } from '../../fixtures';
 import { runCollection } from './helpers/run-collection';
 
 // These run `npx playwright test` itself, against the emulator as if it were GoTo
@@ -13,14 +7,19 @@ import { runCollection } from './helpers/run-collection';
 test.describe.configure({ timeout: 10 * 60_000 });
 
 function targetGoto(sandbox: Sandbox, testOutput: string) {
-  return (run: string) =>
-    runCollection(sandbox.env, ['--reporter=line', `--output=${testOutput}/${run}`]);
+  return (run: string) => runCollection(sandbox.env, ['--reporter=line', `--output=${testOutput}/${run}`]);
 }
 
-test('exchanges a pasted code once, then keeps refreshing daily against a rotating server, ending with the refresh token it still accepts', async ({ sandbox, emulator }, testInfo) => {
+test('exchanges a pasted code once, then keeps refreshing daily against a rotating server, ending with the refresh token it still accepts', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
   const { code } = await emulator.issueCode(sandbox.client.clientId);
-  await writeFile(sandbox.envFile, `${await readFile(sandbox.envFile, 'utf8')}# pasted from the address bar\nGOTO_AUTH_CODE="https://app.example.com/callback?code=${code}&state=x"\n`);
+  await writeFile(
+    sandbox.envFile,
+    `${await readFile(sandbox.envFile, 'utf8')}# pasted from the address bar\nGOTO_AUTH_CODE="https://app.example.com/callback?code=${code}&state=x"\n`,
+  );
   const run = targetGoto(sandbox, testInfo.outputPath());
   const outputs: string[] = [];
 
@@ -40,23 +39,27 @@ test('exchanges a pasted code once, then keeps refreshing daily against a rotati
   }
 
   const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
-  expect(tokenRequests.map((request) => request.form?.grant_type), 'one exchange, then one refresh per run').toEqual([
-    'authorization_code',
-    'refresh_token',
-    'refresh_token',
-    'refresh_token',
-  ]);
+  expect(
+    tokenRequests.map((request) => request.form?.grant_type),
+    'one exchange, then one refresh per run',
+  ).toEqual(['authorization_code', 'refresh_token', 'refresh_token', 'refresh_token']);
   const issued = await emulator.refreshTokens(sandbox.client.clientId);
   const stillAccepted = issued.filter((token) => token.active).map((token) => token.token);
   expect(stillAccepted, 'exactly one refresh token is still accepted').toHaveLength(1);
   expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN === stillAccepted[0], 'the file ends with it').toBe(true);
   const secrets = [sandbox.client.clientSecret, code, ...issued.map((token) => token.token)];
   for (const output of outputs) {
-    expect(secrets.filter((secret) => output.includes(secret)), 'the runs print no secret').toEqual([]);
+    expect(
+      secrets.filter((secret) => output.includes(secret)),
+      'the runs print no secret',
+    ).toEqual([]);
   }
 });
 
-test('fails before any request when settings are missing, listing each missing variable and leaving the file as it was', async ({ sandbox, emulator }, testInfo) => {
+test('fails before any request when settings are missing, listing each missing variable and leaving the file as it was', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   await writeFile(sandbox.envFile, '# only a comment\nGOTO_CLIENT_ID=\n');
   const before = envSnapshot(sandbox.envFile);
 
@@ -87,7 +90,9 @@ test('under `npm test` the collection runs on the emulator and leaves the env fi
   );
 
   expect(result.exitCode, result.output).toBe(0);
-  expect(result.output, 'the chain ran on the emulator, from the exchange of the code its login got').toMatch(/\[collection\] › tests\/collection\/10-tokens\.spec\.ts:\d+:\d+ › exchanges the authorization code/);
+  expect(result.output, 'the chain ran on the emulator, from the exchange of the code its login got').toMatch(
+    /\[collection\] › tests\/collection\/10-tokens\.spec\.ts:\d+:\d+ › exchanges the authorization code/,
+  );
   expect((await readFile(userFile)).equals(before), 'the user file is byte-identical').toBe(true);
 });
 

@@ -7,8 +7,20 @@ import { test, expect } from '../../fixtures';
  * parallel against one emulator without seeing each other.
  */
 
-type Client = { clientId: string; clientSecret: string; redirectUris: string[]; scope: string; user: { email: string; password: string; organizerKey: string; accountKey: string } };
-type Control = { baseUrl: string; issueCode(clientId: string, options?: { redirectUri?: string; scope?: string; state?: string; codeChallenge?: string }): Promise<{ code: string; state?: string }> };
+type Client = {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  scope: string;
+  user: { email: string; password: string; organizerKey: string; accountKey: string };
+};
+type Control = {
+  baseUrl: string;
+  issueCode(
+    clientId: string,
+    options?: { redirectUri?: string; scope?: string; state?: string; codeChallenge?: string },
+  ): Promise<{ code: string; state?: string }>;
+};
 type Json = Record<string, unknown>;
 type Tokens = { access_token: string; refresh_token: string; token_type: string; expires_in: number; scope: string; principal: string };
 
@@ -30,13 +42,21 @@ async function postForm(url: string, form: Record<string, string>, headers: Reco
 
 async function tokensFor(emulator: Control, client: Client): Promise<Tokens> {
   const { code } = await emulator.issueCode(client.clientId);
-  const response = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code }, { authorization: basic(client.clientId, client.clientSecret) });
+  const response = await postToken(
+    emulator.baseUrl,
+    { grant_type: 'authorization_code', code },
+    { authorization: basic(client.clientId, client.clientSecret) },
+  );
   expect(response.status, 'the code exchange succeeds').toBe(200);
   return response.body as Tokens;
 }
 
 function refresh(emulator: Control, client: Client, refreshToken: string) {
-  return postToken(emulator.baseUrl, { grant_type: 'refresh_token', refresh_token: refreshToken }, { authorization: basic(client.clientId, client.clientSecret) });
+  return postToken(
+    emulator.baseUrl,
+    { grant_type: 'refresh_token', refresh_token: refreshToken },
+    { authorization: basic(client.clientId, client.clientSecret) },
+  );
 }
 
 function decodeJwt(jwt: string): { header: Json; payload: Json } {
@@ -75,11 +95,15 @@ function isoDaysFromNow(days: number): string {
 
 test.describe('authorization endpoint', () => {
   test('shows a sign-in page whose Email and Password labels point at their inputs', async ({ emulator, emulatorClient }) => {
-    const response = await fetch(authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, response_type: 'code', state: 's1' }), { redirect: 'manual' });
+    const response = await fetch(authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, response_type: 'code', state: 's1' }), {
+      redirect: 'manual',
+    });
     const html = await response.text();
     expect(response.status).toBe(200);
     expect(html, 'the Email label is tied to the email input').toMatch(/<label for="email">Email<\/label>[\s\S]*<input id="email" name="email"/);
-    expect(html, 'the Password label is tied to a password input').toMatch(/<label for="password">Password<\/label>[\s\S]*<input id="password" name="password" type="password"/);
+    expect(html, 'the Password label is tied to a password input').toMatch(
+      /<label for="password">Password<\/label>[\s\S]*<input id="password" name="password" type="password"/,
+    );
     expect(html).toMatch(/<button type="submit" name="decision" value="allow">Allow<\/button>/);
     expect(html).toMatch(/<button type="submit" name="decision" value="deny">Deny<\/button>/);
     expect(html, 'the OAuth parameters ride along as hidden fields').toContain('<input type="hidden" name="state" value="s1">');
@@ -88,8 +112,13 @@ test.describe('authorization endpoint', () => {
   test('redirects to the redirect URI with a code and the state after Allow', async ({ emulator, emulatorClient }) => {
     const redirectUri = emulatorClient.redirectUris[0] ?? '';
     const response = await submitLogin(emulator.baseUrl, {
-      client_id: emulatorClient.clientId, response_type: 'code', redirect_uri: redirectUri, state: 'opaque-1',
-      email: emulatorClient.user.email, password: emulatorClient.user.password, decision: 'allow',
+      client_id: emulatorClient.clientId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      state: 'opaque-1',
+      email: emulatorClient.user.email,
+      password: emulatorClient.user.password,
+      decision: 'allow',
     });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location') ?? '');
@@ -101,8 +130,13 @@ test.describe('authorization endpoint', () => {
   test('keeps the query of a registered redirect URI when it adds code and state', async ({ emulator }) => {
     const client = await emulator.createClient({ redirectUris: ['https://app.example.com/callback?tenant=blue'] });
     const response = await submitLogin(emulator.baseUrl, {
-      client_id: client.clientId, response_type: 'code', redirect_uri: client.redirectUris[0] ?? '', state: 'st',
-      email: client.user.email, password: client.user.password, decision: 'allow',
+      client_id: client.clientId,
+      response_type: 'code',
+      redirect_uri: client.redirectUris[0] ?? '',
+      state: 'st',
+      email: client.user.email,
+      password: client.user.password,
+      decision: 'allow',
     });
     const location = new URL(response.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe('https://app.example.com/callback');
@@ -132,16 +166,28 @@ test.describe('authorization endpoint', () => {
 
   test('shows the form again with an error message after a wrong password', async ({ emulator, emulatorClient }) => {
     const response = await submitLogin(emulator.baseUrl, {
-      client_id: emulatorClient.clientId, response_type: 'code', email: emulatorClient.user.email, password: 'wrong', decision: 'allow',
+      client_id: emulatorClient.clientId,
+      response_type: 'code',
+      email: emulatorClient.user.email,
+      password: 'wrong',
+      decision: 'allow',
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('role="alert" class="error">The email or password is not correct.');
   });
 
   const pageErrors = [
-    { name: 'an unknown client_id', params: (c: Client) => ({ client_id: 'no-such-client', response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }), text: 'client not found' },
+    {
+      name: 'an unknown client_id',
+      params: (c: Client) => ({ client_id: 'no-such-client', response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }),
+      text: 'client not found',
+    },
     { name: 'a missing client_id', params: (c: Client) => ({ response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }), text: 'no client_id' },
-    { name: 'an unregistered redirect_uri', params: (c: Client) => ({ client_id: c.clientId, response_type: 'code', redirect_uri: 'https://evil.example/cb' }), text: 'not one of the redirect URIs' },
+    {
+      name: 'an unregistered redirect_uri',
+      params: (c: Client) => ({ client_id: c.clientId, response_type: 'code', redirect_uri: 'https://evil.example/cb' }),
+      text: 'not one of the redirect URIs',
+    },
   ];
   for (const { name, params, text } of pageErrors) {
     test(`answers ${name} with a 400 page and never redirects (RFC 6749 §4.1.2.1)`, async ({ emulator, emulatorClient }) => {
@@ -155,7 +201,11 @@ test.describe('authorization endpoint', () => {
   const redirectErrors: { name: string; params: Record<string, string>; error: string }[] = [
     { name: 'response_type=token', params: { response_type: 'token' }, error: 'unsupported_response_type' },
     { name: 'no response_type', params: {}, error: 'invalid_request' },
-    { name: 'code_challenge_method=plain', params: { response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, error: 'invalid_request' },
+    {
+      name: 'code_challenge_method=plain',
+      params: { response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' },
+      error: 'invalid_request',
+    },
     { name: 'a scope the client lacks', params: { response_type: 'code', scope: 'admin:all' }, error: 'invalid_scope' },
   ];
   for (const { name, params, error } of redirectErrors) {
@@ -168,7 +218,7 @@ test.describe('authorization endpoint', () => {
     });
   }
 
-  test('issues a code that is an RS512 JWT carrying GoTo\'s claims and a 600-second life', async ({ emulator, emulatorClient }) => {
+  test("issues a code that is an RS512 JWT carrying GoTo's claims and a 600-second life", async ({ emulator, emulatorClient }) => {
     const before = Math.floor(Date.now() / 1000);
     const { code } = await emulator.issueCode(emulatorClient.clientId);
     const after = Math.ceil(Date.now() / 1000);
@@ -244,9 +294,24 @@ test.describe('token endpoint: authorization_code grant', () => {
   const codeErrors: { name: string; form: (code: string, c: Client, other: string) => Record<string, string>; error: string; says: string }[] = [
     { name: 'a missing code', form: () => ({ grant_type: 'authorization_code' }), error: 'invalid_request', says: 'code is missing' },
     { name: 'a garbage code', form: () => ({ grant_type: 'authorization_code', code: 'not-a-code' }), error: 'invalid_grant', says: 'did not issue' },
-    { name: "another client's code", form: (_code, _c, other) => ({ grant_type: 'authorization_code', code: other }), error: 'invalid_grant', says: 'another client' },
-    { name: 'a redirect_uri other than the one at /authorize', form: (code, c) => ({ grant_type: 'authorization_code', code, redirect_uri: c.redirectUris[1] ?? '' }), error: 'invalid_grant', says: 'redirect_uri does not match' },
-    { name: 'no redirect_uri when /authorize had one', form: (code) => ({ grant_type: 'authorization_code', code }), error: 'invalid_request', says: 'redirect_uri is missing' },
+    {
+      name: "another client's code",
+      form: (_code, _c, other) => ({ grant_type: 'authorization_code', code: other }),
+      error: 'invalid_grant',
+      says: 'another client',
+    },
+    {
+      name: 'a redirect_uri other than the one at /authorize',
+      form: (code, c) => ({ grant_type: 'authorization_code', code, redirect_uri: c.redirectUris[1] ?? '' }),
+      error: 'invalid_grant',
+      says: 'redirect_uri does not match',
+    },
+    {
+      name: 'no redirect_uri when /authorize had one',
+      form: (code) => ({ grant_type: 'authorization_code', code }),
+      error: 'invalid_request',
+      says: 'redirect_uri is missing',
+    },
   ];
   for (const { name, form, error, says } of codeErrors) {
     test(`rejects ${name} with ${error}, never echoing the code`, async ({ emulator }) => {
@@ -301,7 +366,12 @@ test.describe('token endpoint: client authentication', () => {
 
   test('accepts client_secret_post: client_id and client_secret in the body', async ({ emulator, emulatorClient }) => {
     const { code } = await emulator.issueCode(emulatorClient.clientId);
-    const response = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code, client_id: emulatorClient.clientId, client_secret: emulatorClient.clientSecret });
+    const response = await postToken(emulator.baseUrl, {
+      grant_type: 'authorization_code',
+      code,
+      client_id: emulatorClient.clientId,
+      client_secret: emulatorClient.clientSecret,
+    });
     expect(response.status).toBe(200);
     const [received] = (await emulator.requests(emulatorClient.clientId)).filter((r) => r.route === 'token');
     expect(received?.headers.authorization, 'no Authorization header was sent').toBeUndefined();
@@ -327,7 +397,11 @@ test.describe('token endpoint: client authentication', () => {
   ];
   for (const { name, headers, form, says } of badClients) {
     test(`answers ${name} with 401 invalid_client and a Basic challenge`, async ({ emulator, emulatorClient }) => {
-      const response = await postToken(emulator.baseUrl, { grant_type: 'refresh_token', refresh_token: 'x', ...form?.(emulatorClient) }, headers(emulatorClient));
+      const response = await postToken(
+        emulator.baseUrl,
+        { grant_type: 'refresh_token', refresh_token: 'x', ...form?.(emulatorClient) },
+        headers(emulatorClient),
+      );
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
       expect(response.body).toEqual({ error: 'invalid_client', error_description: expect.stringContaining(says) });
@@ -362,7 +436,7 @@ test.describe('token endpoint: refresh_token grant', () => {
   test("rotation 'never' keeps one refresh token for its 30 days, then rejects it", async ({ emulator }) => {
     const client = await emulator.createClient({ rotation: 'never' });
     const tokens = await tokensFor(emulator, client);
-    await test.step('a refresh answers GoTo\'s non-rotating shape: no refresh_token, no token_type', async () => {
+    await test.step("a refresh answers GoTo's non-rotating shape: no refresh_token, no token_type", async () => {
       await emulator.advanceClock(client.clientId, 29 * DAY);
       const response = await refresh(emulator, client, tokens.refresh_token);
       expect(response.status).toBe(200);
@@ -400,7 +474,10 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
     await test.step('the emulator lists the old token inactive and the new one active', async () => {
       const listed = await emulator.refreshTokens(emulatorClient.clientId);
-      expect(listed.map((t) => [t.token === tokens.refresh_token ? 'old' : 'new', t.active])).toEqual([['old', false], ['new', true]]);
+      expect(listed.map((t) => [t.token === tokens.refresh_token ? 'old' : 'new', t.active])).toEqual([
+        ['old', false],
+        ['new', true],
+      ]);
     });
   });
 
@@ -416,7 +493,9 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect(reused.body.error).toBe('invalid_grant');
   });
 
-  test('with reuse detection, a rotated-out refresh token used again revokes the whole grant, successors and access tokens included (RFC 9700 §4.14.2)', async ({ emulator }) => {
+  test('with reuse detection, a rotated-out refresh token used again revokes the whole grant, successors and access tokens included (RFC 9700 §4.14.2)', async ({
+    emulator,
+  }) => {
     const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
     const tokens = await tokensFor(emulator, client);
     const rotated = await refresh(emulator, client, tokens.refresh_token);
@@ -428,7 +507,10 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect(reused.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('the whole grant is revoked') });
     const successor = await refresh(emulator, client, String(rotated.body.refresh_token));
     expect(successor.body.error, 'the refresh token that replaced it is dead too').toBe('invalid_grant');
-    expect((await emulator.refreshTokens(client.clientId)).map((token) => token.active), 'no refresh token of the grant works').toEqual([false, false]);
+    expect(
+      (await emulator.refreshTokens(client.clientId)).map((token) => token.active),
+      'no refresh token of the grant works',
+    ).toEqual([false, false]);
     expect((await getMe(emulator.baseUrl, `Bearer ${String(rotated.body.access_token)}`)).status, 'nor its access tokens').toBe(401);
   });
 
@@ -464,12 +546,19 @@ test.describe('token endpoint: refresh_token grant', () => {
   const refreshErrors: { name: string; form: (other: string) => Record<string, string>; error: string; says: string }[] = [
     { name: 'a missing refresh_token', form: () => ({ grant_type: 'refresh_token' }), error: 'invalid_request', says: 'refresh_token is missing' },
     { name: 'a garbage refresh_token', form: () => ({ grant_type: 'refresh_token', refresh_token: 'garbage' }), error: 'invalid_grant', says: 'did not issue' },
-    { name: "another client's refresh_token", form: (other) => ({ grant_type: 'refresh_token', refresh_token: other }), error: 'invalid_grant', says: 'another client' },
+    {
+      name: "another client's refresh_token",
+      form: (other) => ({ grant_type: 'refresh_token', refresh_token: other }),
+      error: 'invalid_grant',
+      says: 'another client',
+    },
   ];
   for (const { name, form, error, says } of refreshErrors) {
     test(`rejects ${name} with ${error}`, async ({ emulator, emulatorClient }) => {
       const other = await tokensFor(emulator, await emulator.createClient());
-      const response = await postToken(emulator.baseUrl, form(other.refresh_token), { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) });
+      const response = await postToken(emulator.baseUrl, form(other.refresh_token), {
+        authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret),
+      });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ error, error_description: expect.stringContaining(says) });
     });
@@ -547,7 +636,11 @@ test.describe('GoTo Webinar: list webinars', () => {
       const tokens = await tokensFor(emulator, emulatorClient);
       const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, query);
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ errorCode: 'InvalidRequest', description: expect.any(String), incident: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(await response.json()).toEqual({
+        errorCode: 'InvalidRequest',
+        description: expect.any(String),
+        incident: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
     });
   }
 
@@ -604,7 +697,10 @@ test.describe('GoTo Webinar: list webinars', () => {
 
   test('omits _embedded but keeps page when no webinar is in range', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
-    const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, { fromTime: isoDaysFromNow(300), toTime: isoDaysFromNow(301) });
+    const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, {
+      fromTime: isoDaysFromNow(300),
+      toTime: isoDaysFromNow(301),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ page: { size: 20, totalElements: 0, totalPages: 0, number: 0 } });
   });
@@ -613,7 +709,12 @@ test.describe('GoTo Webinar: list webinars', () => {
 test.describe('faults', () => {
   test('answers the next token request with a queued fault once, records it, then behaves normally', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
-    await emulator.addFault(emulatorClient.clientId, { route: 'token', status: 503, headers: { 'content-type': 'text/plain', 'retry-after': '1' }, body: 'maintenance' });
+    await emulator.addFault(emulatorClient.clientId, {
+      route: 'token',
+      status: 503,
+      headers: { 'content-type': 'text/plain', 'retry-after': '1' },
+      body: 'maintenance',
+    });
     const faulted = await fetch(`${emulator.baseUrl}/oauth/token`, {
       method: 'POST',
       headers: { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) },
@@ -624,7 +725,10 @@ test.describe('faults', () => {
     expect(await faulted.text()).toBe('maintenance');
     expect((await refresh(emulator, emulatorClient, tokens.refresh_token)).status, 'the fault is used up').toBe(200);
     const tokenRequests = (await emulator.requests(emulatorClient.clientId)).filter((r) => r.route === 'token');
-    expect(tokenRequests.map((r) => r.form?.grant_type), 'the faulted request was recorded too').toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
+    expect(
+      tokenRequests.map((r) => r.form?.grant_type),
+      'the faulted request was recorded too',
+    ).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
   });
 
   test('applies an API fault as many times as asked, attributed by the bearer token', async ({ emulator, emulatorClient }) => {
@@ -666,7 +770,10 @@ test.describe('held answers', () => {
 
     await expect(sent).rejects.toThrow();
     const issued = await emulator.refreshTokens(client.clientId);
-    expect(issued.map((token) => [token.token === tokens.refresh_token ? 'old' : 'new', token.active]), 'rotated while the answer was held').toEqual([
+    expect(
+      issued.map((token) => [token.token === tokens.refresh_token ? 'old' : 'new', token.active]),
+      'rotated while the answer was held',
+    ).toEqual([
       ['old', false],
       ['new', true],
     ]);
@@ -695,7 +802,10 @@ test.describe('the emulator itself', () => {
     expect(url.hostname).toBe('127.0.0.1');
     const health = await fetch(`${emulator.baseUrl}/__emulator/health`);
     expect(await health.json()).toEqual({ ok: true });
-    const overIpv6 = await fetch(`http://[::1]:${url.port}/__emulator/health`).then(() => 'answered', () => 'refused');
+    const overIpv6 = await fetch(`http://[::1]:${url.port}/__emulator/health`).then(
+      () => 'answered',
+      () => 'refused',
+    );
     expect(overIpv6, 'the IPv6 loopback is not bound').toBe('refused');
   });
 
@@ -720,7 +830,10 @@ test.describe('the emulator itself', () => {
     expect(Date.parse(last?.at ?? '') - Date.now(), 'stamped 10 days ahead, on the client clock').toBeGreaterThan(9 * DAY * 1000);
   });
 
-  test('revokes a refresh token at /oauth/revoke so it neither introspects as active nor refreshes (RFC 7009, RFC 7662)', async ({ emulator, emulatorClient }) => {
+  test('revokes a refresh token at /oauth/revoke so it neither introspects as active nor refreshes (RFC 7009, RFC 7662)', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const auth = { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) };
     const before = await postForm(`${emulator.baseUrl}/oauth/introspect`, { token: tokens.refresh_token }, auth);

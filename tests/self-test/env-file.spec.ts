@@ -41,7 +41,11 @@ async function copyFixture(name: string, mode = 0o600): Promise<{ path: string; 
 
 const readText = (path: string) => fs.readFile(path, 'utf8');
 const modeOf = async (path: string) => (await fs.stat(path)).mode & 0o777;
-const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 function thrown(action: () => unknown): unknown {
   try {
     action();
@@ -85,9 +89,7 @@ test.describe('editing in place', () => {
     const { path, before } = await copyFixture('comments-and-blanks.env');
     const token = fakeJwt('new');
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: token });
-    const expected = before
-      .toString('utf8')
-      .replace(/^GOTO_ACCESS_TOKEN=.*$/m, `GOTO_ACCESS_TOKEN=${token}`);
+    const expected = before.toString('utf8').replace(/^GOTO_ACCESS_TOKEN=.*$/m, `GOTO_ACCESS_TOKEN=${token}`);
     expect(await readText(path), 'only the value of GOTO_ACCESS_TOKEN differs').toBe(expected);
   });
 
@@ -115,12 +117,7 @@ test.describe('editing in place', () => {
     const { path } = await copyFixture('duplicates.env');
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: null });
     expect(await readText(path), 'all three definitions are gone; comments stay').toBe(
-      [
-        'GOTO_CLIENT_ID=example-client-id',
-        '# dotenv keeps the last definition of a key',
-        'GOTO_REFRESH_TOKEN=example-refresh',
-        '',
-      ].join('\n'),
+      ['GOTO_CLIENT_ID=example-client-id', '# dotenv keeps the last definition of a key', 'GOTO_REFRESH_TOKEN=example-refresh', ''].join('\n'),
     );
     expect((await readEnvFile(path)).values, 'dotenv no longer sees the key').not.toHaveProperty('GOTO_ACCESS_TOKEN');
   });
@@ -193,9 +190,7 @@ test.describe('editing in place', () => {
 
   test('changes the quote style only when the old one cannot hold the new value', () => {
     const after = applyEnvUpdates("A='old'\nB='old'\n", { A: "it's # here", B: 'fits' });
-    expect(after, "a single quote and '#' force double quotes; B keeps its single quotes").toBe(
-      'A="it\'s # here"\nB=\'fits\'\n',
-    );
+    expect(after, "a single quote and '#' force double quotes; B keeps its single quotes").toBe("A=\"it's # here\"\nB='fits'\n");
   });
 
   test('replaces a multi-line value without touching the lines around it', async () => {
@@ -326,7 +321,12 @@ test.describe('the file', () => {
 
     const reads: (() => unknown)[] = [() => readEnvValues(folder), () => readEnvFileSync(folder), () => readEnvFile(folder)];
     for (const read of reads) {
-      const error = await Promise.resolve().then(read).then(() => undefined, (caught: unknown) => caught);
+      const error = await Promise.resolve()
+        .then(read)
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
       expect(error, 'an unreadable env file is an error, not an empty file').toBeInstanceOf(EnvFileError);
       expect((error as EnvFileError).code).toBe('ENV_FILE_READ_FAILED');
       expect((error as EnvFileError).message).toBe(`Could not read ${JSON.stringify(folder)} (EISDIR).`);
@@ -354,10 +354,7 @@ test.describe('the file', () => {
     { state: 'a 0644 file', mode: 0o644 },
   ]) {
     test(`leaves ${state} at mode 0600 after a write`, async () => {
-      const path =
-        mode === undefined
-          ? test.info().outputPath('created.env')
-          : (await copyFixture('comments-and-blanks.env', mode)).path;
+      const path = mode === undefined ? test.info().outputPath('created.env') : (await copyFixture('comments-and-blanks.env', mode)).path;
       await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token' });
       expect(await modeOf(path), 'only the owner can read the tokens').toBe(0o600);
       expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('eyJ.new.token');
@@ -436,7 +433,11 @@ test.describe('the lock', () => {
 
   for (const { left, owner, silentForMs } of [
     { left: 'a process that has exited', owner: async () => ({ pid: await exitedPid(), host: hostname(), created: Date.now() }), silentForMs: 0 },
-    { left: 'a live process that stopped renewing it', owner: async () => ({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }), silentForMs: 60_000 },
+    {
+      left: 'a live process that stopped renewing it',
+      owner: async () => ({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }),
+      silentForMs: 60_000,
+    },
   ]) {
     test(`breaks a stale lock left by ${left}`, async () => {
       const { path, folder } = await copyFixture('comments-and-blanks.env');
@@ -460,10 +461,18 @@ test.describe('the lock', () => {
 
   test('names the holder and what it does when it gives up, and says so once while it waits', async () => {
     const { path } = await copyFixture('comments-and-blanks.env');
-    await lockOf(path, { pid: process.pid, host: hostname(), created: Date.parse('2026-12-01T10:00:01Z'), token: 'other-run', purpose: 'refresh the access token' });
+    await lockOf(path, {
+      pid: process.pid,
+      host: hostname(),
+      created: Date.parse('2026-12-01T10:00:01Z'),
+      token: 'other-run',
+      purpose: 'refresh the access token',
+    });
     const notices: LockHolder[] = [];
 
-    const error = await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }, { lockTimeoutMs: 300, waitNoticeMs: 50, onWait: (holder) => notices.push(holder) }));
+    const error = await caught(
+      updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }, { lockTimeoutMs: 300, waitNoticeMs: 50, onWait: (holder) => notices.push(holder) }),
+    );
 
     const holder = { lockFile: `${path}.lock`, pid: process.pid, host: hostname(), since: '2026-12-01T10:00:01.000Z', purpose: 'refresh the access token' };
     expect(notices, 'one notice, naming the holder').toEqual([holder]);
@@ -551,13 +560,14 @@ test.describe('randomised', () => {
   // fast-check builds the files and shrinks a failure to the smallest file and updates that
   // still fail, printed with the seed that replays it.
   const lineBreak = fc.constantFrom('\n', '\r\n', '\r');
-  const line = fc
-    .tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom(...keys))
-    .map(([index, key]): { written: string; key?: string } => {
-      const chosen = lines[index]!;
-      return typeof chosen === 'string' ? { written: chosen } : { written: chosen(key), key };
-    });
-  const value = fc.option(fc.array(fc.constantFrom(...alphabet), { maxLength: 11 }).map((chars) => chars.join('')), { freq: 5 });
+  const line = fc.tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom(...keys)).map(([index, key]): { written: string; key?: string } => {
+    const chosen = lines[index]!;
+    return typeof chosen === 'string' ? { written: chosen } : { written: chosen(key), key };
+  });
+  const value = fc.option(
+    fc.array(fc.constantFrom(...alphabet), { maxLength: 11 }).map((chars) => chars.join('')),
+    { freq: 5 },
+  );
   const updates = fc.dictionary(fc.constantFrom(...keys, ...newKeys), value, { minKeys: 1, maxKeys: 3 });
   const envCase: fc.Arbitrary<Case> = fc
     .record({ lineBreak, bom: fc.boolean(), lines: fc.array(line, { maxLength: 7 }), cutLastBreak: fc.boolean(), updates })
@@ -588,7 +598,9 @@ test.describe('randomised', () => {
       // which a later line ending in that quote would close.
       const leavesQuoteOpen = (v: string) => parse(`K=${serializeEnvValue(v)}\n"\n'\n\`\n`).K !== v;
       const rightRefusal =
-        code === 'ENV_FILE_UNREPRESENTABLE_VALUE' ? !values.every(writable) : code === 'ENV_FILE_UNSAFE_EDIT' && values.some((v) => writable(v) && leavesQuoteOpen(v));
+        code === 'ENV_FILE_UNREPRESENTABLE_VALUE'
+          ? !values.every(writable)
+          : code === 'ENV_FILE_UNSAFE_EDIT' && values.some((v) => writable(v) && leavesQuoteOpen(v));
       return rightRefusal ? undefined : `refused with ${code} though every value has a spelling`;
     }
     counts.written += 1;
@@ -628,7 +640,9 @@ test.describe('randomised', () => {
     );
     const smallest = result.counterexample?.[0];
     expect(
-      result.failed ? `${problemWith(smallest!, { written: 0 })}: ${JSON.stringify({ text: smallest!.entries.map((e) => e.text).join(''), updates: smallest!.updates })} (seed ${seed}, path ${result.counterexamplePath})` : 'every case passed',
+      result.failed
+        ? `${problemWith(smallest!, { written: 0 })}: ${JSON.stringify({ text: smallest!.entries.map((e) => e.text).join(''), updates: smallest!.updates })} (seed ${seed}, path ${result.counterexamplePath})`
+        : 'every case passed',
       'every case keeps the file and reads back as intended',
     ).toBe('every case passed');
     expect(counts.written, 'most random cases were representable and written').toBeGreaterThan(cases * 0.8);

@@ -77,7 +77,10 @@ async function logLength(emulator: EmulatorControl, sandbox: Sandbox): Promise<n
 
 /** The last redacted exchange the `send` fixture attached for `name`, as a person sees it in the report. */
 async function attachedExchange(name: string): Promise<RedactedExchange | undefined> {
-  const attachment = test.info().attachments.filter((candidate) => candidate.name === name).at(-1);
+  const attachment = test
+    .info()
+    .attachments.filter((candidate) => candidate.name === name)
+    .at(-1);
   const body = attachment?.body ?? (attachment?.path ? await readFile(attachment.path) : undefined);
   return body ? (JSON.parse(body.toString('utf8')) as RedactedExchange) : undefined;
 }
@@ -115,7 +118,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.exchangeCode(),
     route: 'token',
-    expected: { step: exchangeStep, status: 400, says: 'HTTP 400 invalid_grant ("authorization code has expired', advice: /codes last 10 minutes and work once/ },
+    expected: {
+      step: exchangeStep,
+      status: 400,
+      says: 'HTTP 400 invalid_grant ("authorization code has expired',
+      advice: /codes last 10 minutes and work once/,
+    },
   },
   {
     title: 'a 400 invalid_grant for a code that was already used',
@@ -127,7 +135,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.exchangeCode(),
     route: 'token',
-    expected: { step: exchangeStep, status: 400, says: 'HTTP 400 invalid_grant ("authorization code has already been used', advice: /codes last 10 minutes and work once/ },
+    expected: {
+      step: exchangeStep,
+      status: 400,
+      says: 'HTTP 400 invalid_grant ("authorization code has already been used',
+      advice: /codes last 10 minutes and work once/,
+    },
   },
   {
     title: 'a 400 invalid_grant for a refresh token that was rotated out',
@@ -141,7 +154,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 400, says: 'HTTP 400 invalid_grant ("refresh token was rotated out', advice: /rotated, revoked or has expired.*authorize again/ },
+    expected: {
+      step: refreshStep,
+      status: 400,
+      says: 'HTTP 400 invalid_grant ("refresh token was rotated out',
+      advice: /rotated, revoked or has expired.*authorize again/,
+    },
   },
   {
     title: 'a 400 invalid_grant for a revoked refresh token',
@@ -157,7 +175,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 400, says: 'HTTP 400 invalid_grant ("refresh token was revoked', advice: /rotated, revoked or has expired.*authorize again/ },
+    expected: {
+      step: refreshStep,
+      status: 400,
+      says: 'HTTP 400 invalid_grant ("refresh token was revoked',
+      advice: /rotated, revoked or has expired.*authorize again/,
+    },
   },
   {
     title: 'a 400 invalid_grant for a refresh token the server never issued',
@@ -168,7 +191,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 400, says: 'HTTP 400 invalid_grant ("refresh token is not valid: this server did not issue it")', advice: /authorize again/ },
+    expected: {
+      step: refreshStep,
+      status: 400,
+      says: 'HTTP 400 invalid_grant ("refresh token is not valid: this server did not issue it")',
+      advice: /authorize again/,
+    },
   },
   {
     title: 'a 401 invalid_client for a wrong client secret',
@@ -207,14 +235,24 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 400, says: 'HTTP 400 unsupported_grant_type ("grant_type must be authorization_code")', advice: /shape of the request.*GOTO_AUTH_BASE_URL/ },
+    expected: {
+      step: refreshStep,
+      status: 400,
+      says: 'HTTP 400 unsupported_grant_type ("grant_type must be authorization_code")',
+      advice: /shape of the request.*GOTO_AUTH_BASE_URL/,
+    },
   },
   {
     title: 'a 500 server_error, which is not retried',
     arrange: async (sandbox, emulator) => {
       await withTokens(sandbox, emulator);
       // RFC 9110 §15.6.1: GoTo may have done part of the work; a replayed refresh is not safe.
-      await emulator.addFault(sandbox.client.clientId, { route: 'token', status: 500, times: 3, ...json({ error: 'server_error', error_description: 'internal failure' }) });
+      await emulator.addFault(sandbox.client.clientId, {
+        route: 'token',
+        status: 500,
+        times: 3,
+        ...json({ error: 'server_error', error_description: 'internal failure' }),
+      });
     },
     act: (chain) => chain.refresh(),
     route: 'token',
@@ -230,7 +268,12 @@ const refusals: Array<{
     act: (chain) => chain.usersMe(),
     route: 'users-me',
     // Users/me answers with an empty body: GoTo's words are in WWW-Authenticate (RFC 6750 §3).
-    expected: { step: 'read the signed-in user (Users/me)', status: 401, says: 'HTTP 401 invalid_token ("The access token expired")', advice: /run the refresh step/ },
+    expected: {
+      step: 'read the signed-in user (Users/me)',
+      status: 401,
+      says: 'HTTP 401 invalid_token ("The access token expired")',
+      advice: /run the refresh step/,
+    },
   },
   {
     title: 'a 403 InvalidToken from the webinar API for an expired access token',
@@ -560,18 +603,27 @@ test('retries a refused connection (never reached a server, RFC 9112 §9.3.1) an
   });
   const seen: RedactedExchange[] = [];
 
-  const error = await sendRequest(request, { backoffBaseMs: 10, onExchange: (exchange) => seen.push(structuredClone(exchange)) }).catch((caught: unknown) => caught);
+  const error = await sendRequest(request, { backoffBaseMs: 10, onExchange: (exchange) => seen.push(structuredClone(exchange)) }).catch(
+    (caught: unknown) => caught,
+  );
 
   expect(error).toBeInstanceOf(GotoNetworkError);
   const { code, reason, attempts, message } = error as GotoNetworkError;
   expect(code).toBe('GOTO_NETWORK');
   expect(reason).toBe('ECONNREFUSED');
   expect(attempts).toBe(3);
-  expect(message).toContain(`Step "${refreshStep}" failed after 3 attempts: POST http://127.0.0.1:${port}/oauth/token could not connect (ECONNREFUSED: nothing accepts connections at 127.0.0.1:${port}).`);
-  expect(message).toMatch(/What to do: check the host and port in GOTO_AUTH_BASE_URL \/ GOTO_API_BASE_URL and that the server there is running, then run again; nothing was written\.$/);
+  expect(message).toContain(
+    `Step "${refreshStep}" failed after 3 attempts: POST http://127.0.0.1:${port}/oauth/token could not connect (ECONNREFUSED: nothing accepts connections at 127.0.0.1:${port}).`,
+  );
+  expect(message).toMatch(
+    /What to do: check the host and port in GOTO_AUTH_BASE_URL \/ GOTO_API_BASE_URL and that the server there is running, then run again; nothing was written\.$/,
+  );
   expect(message, 'nothing reached a server, so nothing to warn about').not.toContain('not sent again');
   expectNoSecret(message, request.secrets);
-  expect(seen.map((exchange) => exchange.attempts), 'each attempt was shown as it happened').toEqual([1, 2, 3]);
+  expect(
+    seen.map((exchange) => exchange.attempts),
+    'each attempt was shown as it happened',
+  ).toEqual([1, 2, 3]);
   expect(seen.at(-1)?.earlierAttempts?.map((earlier) => earlier.outcome)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
 });
 

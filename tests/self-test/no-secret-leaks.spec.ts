@@ -6,7 +6,10 @@ import { runCollection } from './helpers/run-collection';
 
 test.describe.configure({ timeout: 10 * 60_000 });
 
-test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=pw:api leaves no secret in any output', async ({ sandbox, emulator }, testInfo) => {
+test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=pw:api leaves no secret in any output', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   const { code } = await emulator.issueCode(sandbox.client.clientId);
   await writeFile(sandbox.envFile, `${await readFile(sandbox.envFile, 'utf8')}GOTO_AUTH_CODE=${code}\n`);
   const out = testInfo.outputPath('artifacts');
@@ -38,8 +41,14 @@ test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=
   for (const [index, token] of bearerTokens.entries()) secrets[`access token ${index}`] = token;
 
   const artifacts = [{ name: 'stdout and stderr', text: run.output }, ...(await collectArtifacts(out))];
-  expect(artifacts.some((artifact) => artifact.name.includes('trace.zip!')), 'traces were written and opened').toBe(true);
-  expect(artifacts.some((artifact) => artifact.name.includes('#embedded')), 'the HTML report’s embedded data was opened').toBe(true);
+  expect(
+    artifacts.some((artifact) => artifact.name.includes('trace.zip!')),
+    'traces were written and opened',
+  ).toBe(true);
+  expect(
+    artifacts.some((artifact) => artifact.name.includes('#embedded')),
+    'the HTML report’s embedded data was opened',
+  ).toBe(true);
   expect(findSecrets(artifacts, secrets), 'no secret in any artifact').toEqual([]);
   expect(
     artifacts.some((artifact) => artifact.text.includes('‹redacted sha256:')),

@@ -1,11 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  expect,
-  readEnvValues,
-  test,
-  type EmulatorControl,
-  type Sandbox,
-} from '../../fixtures';
+import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from '../../fixtures';
 import { runCollection } from './helpers/run-collection';
 
 // Whole `playwright test` runs of the daily chain (refresh → API checks) against the
@@ -25,11 +19,20 @@ async function requestsByRoute(emulator: EmulatorControl, clientId: string) {
   };
 }
 
-test('with --workers=4 and 20 API checks side by side, the first check refreshes, the others use its token: one token request', async ({ sandbox, emulator }, testInfo) => {
+test('with --workers=4 and 20 API checks side by side, the first check refreshes, the others use its token: one token request', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   await authorizedSandbox(sandbox, emulator);
   const before = await requestsByRoute(emulator, sandbox.client.clientId);
 
-  const run = await runCollection(sandbox.env, ['tests/collection/20-api-checks.spec.ts', '--workers=4', '--repeat-each=10', '--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+  const run = await runCollection(sandbox.env, [
+    'tests/collection/20-api-checks.spec.ts',
+    '--workers=4',
+    '--repeat-each=10',
+    '--reporter=line',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
 
   expect(run.exitCode, run.output).toBe(0);
   expect(run.output).toContain('20 passed');
@@ -42,7 +45,10 @@ test('with --workers=4 and 20 API checks side by side, the first check refreshes
   expect([...bearers][0] === `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN}`, 'the one the refresh stored').toBe(true);
 });
 
-test('20 daily runs in a row pass against a server that rotates the refresh token on every refresh, ending with the one it still accepts', async ({ sandbox, emulator }, testInfo) => {
+test('20 daily runs in a row pass against a server that rotates the refresh token on every refresh, ending with the one it still accepts', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
   await authorizedSandbox(sandbox, emulator);
   const userLines = '# my own notes\nAPP_NAME="webinar sync"\n';

@@ -7,7 +7,10 @@ async function exchange(sandbox: Sandbox, send: ConstructorParameters<typeof Tok
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
   const before = await readFile(sandbox.envFile);
   const chain = new TokenChain(send, sandbox.env, { now: () => new Date(Date.now() + minutesLater * 60_000) });
-  const error = await chain.exchangeCode().then(() => undefined, (caught: unknown) => caught);
+  const error = await chain.exchangeCode().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   return { error, unchanged: (await readFile(sandbox.envFile)).equals(before) };
 }
 
@@ -48,7 +51,11 @@ test('refuses a code issued to another OAuth client before sending it', async ({
 
 test('refuses a code issued for another redirect URI than GOTO_REDIRECT_URI before sending it', async ({ sandbox, emulator, send }) => {
   const client = await emulator.createClient({ redirectUris: ['https://app.example.com/callback', 'https://other.example.com/'] });
-  await updateEnvFile(sandbox.envFile, { GOTO_CLIENT_ID: client.clientId, GOTO_CLIENT_SECRET: client.clientSecret, GOTO_REDIRECT_URI: 'https://app.example.com/callback' });
+  await updateEnvFile(sandbox.envFile, {
+    GOTO_CLIENT_ID: client.clientId,
+    GOTO_CLIENT_SECRET: client.clientSecret,
+    GOTO_REDIRECT_URI: 'https://app.example.com/callback',
+  });
   const { code } = await emulator.issueCode(client.clientId, { redirectUri: 'https://other.example.com/' });
 
   const { error, unchanged } = await exchange(sandbox, send, code);

@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  authorizeUrl,
-  basicAuthorization,
-  createPkcePair,
-  gotoKey,
-  listWebinarsRequest,
-  refreshTokenRequest,
-  tokenResponseSchema,
-} from '../../requests';
+import { authorizeUrl, basicAuthorization, createPkcePair, gotoKey, listWebinarsRequest, refreshTokenRequest, tokenResponseSchema } from '../../requests';
 import { expect, test } from '../../fixtures';
 
 const client = { authBaseUrl: 'https://authentication.logmeininc.com', clientId: 'a2094c4f-868a-4339-934f-4da2d788d0aa' };

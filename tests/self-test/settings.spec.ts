@@ -39,7 +39,11 @@ test('lists every invalid variable in one message, with what it is for, and neve
 });
 
 test('allows plain http for loopback hosts, so a local GoTo-compatible server can stand in', () => {
-  const settings = loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env', GOTO_AUTH_BASE_URL: 'http://127.0.0.1:4010', GOTO_API_BASE_URL: 'http://localhost:4010' });
+  const settings = loadSettings({
+    GOTO_ENV_FILE: '/nonexistent/.env',
+    GOTO_AUTH_BASE_URL: 'http://127.0.0.1:4010',
+    GOTO_API_BASE_URL: 'http://localhost:4010',
+  });
 
   expect([settings.authBaseUrl, settings.apiBaseUrl]).toEqual(['http://127.0.0.1:4010', 'http://localhost:4010']);
 });
@@ -81,6 +85,8 @@ test('a first run with the browser login needs the client and its redirect URI, 
   const env = { GOTO_ENV_FILE: '/nonexistent/first.env', GOTO_TARGET: 'goto', GOTO_CLIENT_ID: 'a2094c4f', GOTO_CLIENT_SECRET: 'secret-value' };
 
   expect(collectionProblems(env).problems, 'the daily chain needs a refresh token').toEqual([expect.stringMatching(/^GOTO_REFRESH_TOKEN is not set/)]);
-  expect(collectionProblems(env, { authorizing: true }).problems, 'the login needs its redirect URI').toEqual([expect.stringMatching(/^GOTO_REDIRECT_URI is not set/)]);
+  expect(collectionProblems(env, { authorizing: true }).problems, 'the login needs its redirect URI').toEqual([
+    expect.stringMatching(/^GOTO_REDIRECT_URI is not set/),
+  ]);
   expect(collectionProblems({ ...env, GOTO_REDIRECT_URI: 'https://example.com/' }, { authorizing: true }).problems).toEqual([]);
 });

@@ -38,8 +38,7 @@ function statusOf(values: Env, when = now): TokenStatus {
   return tokenStatus({ settings: loadSettings(env), env, fileValues: {}, now: when });
 }
 
-const row = (status: TokenStatus, label: string) =>
-  status.sections.flatMap((section) => section.rows).find((candidate) => candidate.label === label)?.cells;
+const row = (status: TokenStatus, label: string) => status.sections.flatMap((section) => section.rows).find((candidate) => candidate.label === label)?.cells;
 const verdictText = (status: TokenStatus) => status.verdict.map((line) => line.text).join('\n');
 
 test.describe('the verdict and its exit code', () => {
@@ -61,7 +60,9 @@ test.describe('the verdict and its exit code', () => {
 
     expect(status.refresh.state).toBe('expiring');
     expect(row(status, 'refresh token')?.[0]).toBe('5 days left of 30 days');
-    expect(verdictText(status)).toMatch(/^Warning: the refresh token expires in 5 days, fewer than 7 days \(GOTO_REFRESH_WARN_DAYS\)\.\nWhat to do: run `npx playwright test --grep @refresh`/);
+    expect(verdictText(status)).toMatch(
+      /^Warning: the refresh token expires in 5 days, fewer than 7 days \(GOTO_REFRESH_WARN_DAYS\)\.\nWhat to do: run `npx playwright test --grep @refresh`/,
+    );
     expect(status.exitCode).toBe(0);
   });
 
@@ -106,7 +107,9 @@ test.describe('the verdict and its exit code', () => {
 
     expect(status.refresh.state).toBe('expired');
     expect(row(status, 'refresh token')?.[0]).toBe('expired 2 days ago');
-    expect(verdictText(status)).toMatch(/^No usable token: the refresh token expired 2 days ago and the access token has expired\.\nWhat to do: authorize again: `npx playwright test --project=authorize`/);
+    expect(verdictText(status)).toMatch(
+      /^No usable token: the refresh token expired 2 days ago and the access token has expired\.\nWhat to do: authorize again: `npx playwright test --project=authorize`/,
+    );
     expect(status.exitCode).toBe(1);
   });
 
@@ -192,7 +195,11 @@ test('says where each value came from: the env file first for tokens, the enviro
 
   expect(row(status, 'GOTO_CLIENT_ID')).toEqual(['set', 'environment']);
   expect(row(status, 'GOTO_CLIENT_SECRET')).toEqual(['set', 'environment']);
-  expect(row(status, 'GOTO_REFRESH_TOKEN'), 'the fingerprint is of the token the collection will use').toEqual(['set', 'env file', fingerprint('from-file-token')]);
+  expect(row(status, 'GOTO_REFRESH_TOKEN'), 'the fingerprint is of the token the collection will use').toEqual([
+    'set',
+    'env file',
+    fingerprint('from-file-token'),
+  ]);
 });
 
 test.describe('the printed report', () => {
@@ -321,7 +328,17 @@ test.describe('npm run status', () => {
     const run = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_CLIENT_SECRET: secrets.GOTO_CLIENT_SECRET });
 
     expect(run.exitCode, run.stderr).toBe(0);
-    for (const name of ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_REDIRECT_URI', 'GOTO_AUTH_CODE', 'GOTO_ACCESS_TOKEN', 'GOTO_ACCESS_TOKEN_EXPIRES_AT', 'GOTO_REFRESH_TOKEN', 'GOTO_PRINCIPAL', 'GOTO_ORGANIZER_KEY']) {
+    for (const name of [
+      'GOTO_CLIENT_ID',
+      'GOTO_CLIENT_SECRET',
+      'GOTO_REDIRECT_URI',
+      'GOTO_AUTH_CODE',
+      'GOTO_ACCESS_TOKEN',
+      'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+      'GOTO_REFRESH_TOKEN',
+      'GOTO_PRINCIPAL',
+      'GOTO_ORGANIZER_KEY',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^ {2}${name} +(set|missing)\\b`, 'm'));
     }
     expect(run.stdout).toMatch(/^ {2}GOTO_CLIENT_SECRET +set +environment$/m);
@@ -335,7 +352,11 @@ test.describe('npm run status', () => {
 
   test('exits 1 when the refresh token has expired with the access token, and prints no secret', async ({}, testInfo) => {
     const started = new Date();
-    const secrets = { GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=cli-secret-2', GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }), GOTO_REFRESH_TOKEN: refreshToken(33.5 * DAY, started) };
+    const secrets = {
+      GOTO_CLIENT_SECRET: 'cs+Zx9/K2q=cli-secret-2',
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }),
+      GOTO_REFRESH_TOKEN: refreshToken(33.5 * DAY, started),
+    };
     const envFile = testInfo.outputPath('expired.env');
     await writeFile(
       envFile,

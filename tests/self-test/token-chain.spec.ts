@@ -59,9 +59,10 @@ test('stores a rotated refresh token, and the next refresh sends it while the ol
   await test.step('the stored, rotated one still works', async () => {
     const again = await sandbox.chain.refresh();
     const active = (await emulator.refreshTokens(sandbox.client.clientId)).filter((token) => token.active);
-    expect(active.map((token) => fingerprint(token.token)), 'the file holds the one token the server accepts').toEqual([
-      envSnapshot(sandbox.envFile).GOTO_REFRESH_TOKEN,
-    ]);
+    expect(
+      active.map((token) => fingerprint(token.token)),
+      'the file holds the one token the server accepts',
+    ).toEqual([envSnapshot(sandbox.envFile).GOTO_REFRESH_TOKEN]);
     expect(again.refresh_token).toBeDefined();
   });
 });
@@ -92,7 +93,7 @@ const failures = [
       await pasteFreshCode(sandbox, emulator);
       await emulator.advanceClock(sandbox.client.clientId, 601);
     },
-        expected: { status: 400, error: 'invalid_grant', advice: /codes last 10 minutes/ },
+    expected: { status: 400, error: 'invalid_grant', advice: /codes last 10 minutes/ },
   },
   {
     title: 'a wrong client secret',
@@ -100,12 +101,15 @@ const failures = [
       await pasteFreshCode(sandbox, emulator);
       await updateEnvFile(sandbox.envFile, { GOTO_CLIENT_SECRET: 'not-the-secret-at-all' });
     },
-        expected: { status: 401, error: 'invalid_client', advice: /GOTO_CLIENT_SECRET/ },
+    expected: { status: 401, error: 'invalid_client', advice: /GOTO_CLIENT_SECRET/ },
   },
 ];
 
 for (const failure of failures) {
-  test(`names the step, the status, GoTo's error and what to do next for ${failure.title}, and leaves the env file as it was`, async ({ sandbox, emulator }) => {
+  test(`names the step, the status, GoTo's error and what to do next for ${failure.title}, and leaves the env file as it was`, async ({
+    sandbox,
+    emulator,
+  }) => {
     await failure.arrange(sandbox, emulator);
     const bytesBefore = await readFile(sandbox.envFile);
     const secrets = [sandbox.client.clientSecret, (await readFile(sandbox.envFile, 'utf8')).match(/GOTO_AUTH_CODE=(.*)/)?.[1] ?? ''];
@@ -167,7 +171,10 @@ test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749
 test('retries once with GoTo’s documented plain Basic form when a server that does not form-decode refuses the RFC form', async ({ emulator, sandbox }) => {
   // A secret shaped like GoTo's (base64 with "+" and "="), on a server that reads Basic literally.
   const client = await emulator.createClient({ clientSecret: '3naO10IA2agcvG+9I9TGEQ==', basicDecoding: 'none' });
-  await writeFile(sandbox.envFile, `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`);
+  await writeFile(
+    sandbox.envFile,
+    `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
+  );
   const { code } = await emulator.issueCode(client.clientId);
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
 
@@ -178,7 +185,10 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
     basicAuthorization(client.clientId, client.clientSecret),
     basicAuthorization(client.clientId, client.clientSecret, 'none'),
   ]);
-  expect(sent.map((request) => request.form?.code === code), 'the same code both times: the refusal did not use it up').toEqual([true, true]);
+  expect(
+    sent.map((request) => request.form?.code === code),
+    'the same code both times: the refusal did not use it up',
+  ).toEqual([true, true]);
 });
 
 test('keeps lines dotenv cannot read (no "=", an unclosed quote, stray text) byte for byte when tokens are written', async ({ sandbox, emulator }) => {

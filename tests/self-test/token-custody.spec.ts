@@ -2,15 +2,7 @@ import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import {
-  EnvFileError,
-  expect,
-  readEnvValues,
-  stepCustody,
-  test,
-  type EmulatorControl,
-  type Sandbox,
-} from '../../fixtures';
+import { EnvFileError, expect, readEnvValues, stepCustody, test, type EmulatorControl, type Sandbox } from '../../fixtures';
 import { runCollection, startCollection, type CollectionOptions, type CollectionProcess } from './helpers/run-collection';
 import { TokenChain } from '../../lib/goto/token-chain';
 
@@ -68,9 +60,7 @@ test.describe('runs that share one env file', () => {
 
     const runs = [1, 2, 3].map((n) => start(sandbox.env, testInfo.outputPath(`run-${n}`)));
     await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
-    await expect
-      .poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, { timeout: untilThereOnABusyMachine })
-      .toBe(2);
+    await expect.poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, { timeout: untilThereOnABusyMachine }).toBe(2);
     await emulator.releaseHeld(sandbox.client.clientId);
     const results = await Promise.all(runs.map((run) => run.done));
 
@@ -97,7 +87,11 @@ test.describe('runs that share one env file', () => {
     await expectGrantKept(emulator, sandbox);
   });
 
-  test('a run gives up waiting after GOTO_LOCK_TIMEOUT, naming the env file and the holder, having sent nothing', async ({ sandbox, emulator, send }, testInfo) => {
+  test('a run gives up waiting after GOTO_LOCK_TIMEOUT, naming the env file and the holder, having sent nothing', async ({
+    sandbox,
+    emulator,
+    send,
+  }, testInfo) => {
     await strictServer(sandbox, emulator);
     const before = await readFile(sandbox.envFile);
     const sentBefore = (await refreshesReceived(emulator, sandbox)).length;
@@ -110,7 +104,9 @@ test.describe('runs that share one env file', () => {
 
     expect(error).toBeInstanceOf(EnvFileError);
     expect((error as EnvFileError).code).toBe('ENV_FILE_LOCKED');
-    expect((error as EnvFileError).message).toContain(`${JSON.stringify(sandbox.envFile)} is locked by process ${process.pid} on ${hostname()} (refresh the access token`);
+    expect((error as EnvFileError).message).toContain(
+      `${JSON.stringify(sandbox.envFile)} is locked by process ${process.pid} on ${hostname()} (refresh the access token`,
+    );
     expect((error as EnvFileError).message).toContain('stayed locked for 2 s; the file was left unchanged and nothing was sent');
     expect((await readFile(sandbox.envFile)).equals(before), 'the env file is byte-identical').toBe(true);
     expect(await refreshesReceived(emulator, sandbox), 'nothing was sent').toHaveLength(sentBefore);
@@ -177,7 +173,10 @@ test.describe('an env file the run cannot write', () => {
     });
   }
 
-  test('an answer that cannot be written goes to a recovery file beside it, which the next run moves into the env file and deletes', async ({ sandbox, emulator }, testInfo) => {
+  test('an answer that cannot be written goes to a recovery file beside it, which the next run moves into the env file and deletes', async ({
+    sandbox,
+    emulator,
+  }, testInfo) => {
     await strictServer(sandbox, emulator);
     const folder = testInfo.outputPath('env');
     const envFile = await envFileFor(sandbox, folder, { folder: 'run', file: 'run' });
@@ -219,7 +218,14 @@ test.describe('an env file the run cannot write', () => {
 test.describe('a run stopped while GoTo’s answer is on its way', () => {
   for (const { title, signals } of [
     { title: 'Ctrl-C (SIGINT to the run’s process group)', signals: [['SIGINT', 'group']] as const },
-    { title: 'a CI cancel (SIGINT, SIGTERM, then SIGKILL to the process group)', signals: [['SIGINT', 'group'], ['SIGTERM', 'group'], ['SIGKILL', 'group']] as const },
+    {
+      title: 'a CI cancel (SIGINT, SIGTERM, then SIGKILL to the process group)',
+      signals: [
+        ['SIGINT', 'group'],
+        ['SIGTERM', 'group'],
+        ['SIGKILL', 'group'],
+      ] as const,
+    },
     { title: 'SIGTERM to the runner alone', signals: [['SIGTERM', 'runner']] as const },
   ]) {
     test(`after ${title}, the env file gets the rotated token and the next run passes`, async ({ sandbox, emulator }, testInfo) => {
@@ -237,8 +243,19 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       await emulator.releaseHeld(sandbox.client.clientId);
 
       expect(stopped.exitCode, `the run was stopped: ${stopped.output}`).not.toBe(0);
-      await expect.poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, { timeout: untilThereOnABusyMachine }).toBe(true);
-      await expect.poll(async () => stat(`${sandbox.envFile}.lock`).then(() => 'locked', () => 'released'), { timeout: untilThereOnABusyMachine }).toBe('released');
+      await expect
+        .poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, { timeout: untilThereOnABusyMachine })
+        .toBe(true);
+      await expect
+        .poll(
+          async () =>
+            stat(`${sandbox.envFile}.lock`).then(
+              () => 'locked',
+              () => 'released',
+            ),
+          { timeout: untilThereOnABusyMachine },
+        )
+        .toBe('released');
       await expectGrantKept(emulator, sandbox);
 
       const next = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('next')}`]);

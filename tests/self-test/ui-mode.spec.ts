@@ -7,7 +7,9 @@ import { serveUiMode } from './helpers/ui-mode';
 test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
 test.describe.configure({ timeout: 10 * 60_000 });
 
-test('UI mode opens on the collection in the order it runs, runs it, shows each request as a step, and offers the authorize project', async ({ page }, testInfo) => {
+test('UI mode opens on the collection in the order it runs, runs it, shows each request as a step, and offers the authorize project', async ({
+  page,
+}, testInfo) => {
   const ui = await serveUiMode({}, testInfo.outputPath('ui-mode-results'));
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -24,16 +26,26 @@ test('UI mode opens on the collection in the order it runs, runs it, shows each 
     expect(positions, 'top-down in the order the chain runs').toEqual([...positions].sort((a, b) => a - b));
     await page.getByTitle('Expand all').click();
     const tests = await tree.getByRole('treeitem').allInnerTexts();
-    const order = ['exchanges the authorization code', 'refreshes the access token', 'Users/me answers', 'lists the organizer’s webinars', 'syncs the tokens to Vercel'].map((title) =>
-      tests.findIndex((text) => text.includes(title)),
-    );
-    expect(order.every((index) => index >= 0), `every step and check is listed: ${tests.join(' | ')}`).toBe(true);
+    const order = [
+      'exchanges the authorization code',
+      'refreshes the access token',
+      'Users/me answers',
+      'lists the organizer’s webinars',
+      'syncs the tokens to Vercel',
+    ].map((title) => tests.findIndex((text) => text.includes(title)));
+    expect(
+      order.every((index) => index >= 0),
+      `every step and check is listed: ${tests.join(' | ')}`,
+    ).toBe(true);
     expect(order, 'exchange, refresh, checks, Vercel: the order they run in').toEqual([...order].sort((a, b) => a - b));
     await expect(tree.getByText('authorize.spec.ts', { exact: true }), 'the browser login is not in the collection').toHaveCount(0);
 
     // Running from UI mode works, and each request shows as a step of its test.
     await page.getByTitle('Run all — F5').click();
-    await expect(page.getByText(/^(\d+)\/\1 \(100%\) — \d+ passed(, \d+ skipped)?$/), 'the run finishes with no failure (the Vercel step is skipped unless configured)').toBeVisible({ timeout: 120_000 });
+    await expect(
+      page.getByText(/^(\d+)\/\1 \(100%\) — \d+ passed(, \d+ skipped)?$/),
+      'the run finishes with no failure (the Vercel step is skipped unless configured)',
+    ).toBeVisible({ timeout: 120_000 });
     await tree.getByText('refreshes the access token and stores it', { exact: false }).click();
     const step = page.getByTestId('actions-tree').getByText('refresh the access token · POST /oauth/token');
     await expect(step).toBeVisible();

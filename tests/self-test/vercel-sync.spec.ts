@@ -2,18 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Env } from '../../lib/config/settings';
-import {
-  ConfigError,
-  expect,
-  fingerprint,
-  syncedKeys,
-  syncToVercel,
-  test,
-  stepSender,
-  shownPath,
-  VercelSyncError,
-  type EmulatorControl,
-} from '../../fixtures';
+import { ConfigError, expect, fingerprint, syncedKeys, syncToVercel, test, stepSender, shownPath, VercelSyncError, type EmulatorControl } from '../../fixtures';
 import { findSecrets } from './helpers/artifacts';
 
 /*
@@ -34,7 +23,8 @@ type VercelSetup = { project: EmulatorVercelProject; envFile: string; env: Env; 
 /** A Vercel project in the emulator and an env file holding GoTo values shaped like real ones. */
 async function vercelSandbox(emulator: EmulatorControl, options: CreateVercelProjectOptions = {}, overrides: Env = {}): Promise<VercelSetup> {
   const project = await emulator.createVercelProject(options);
-  const jwtLike = () => `eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+  const jwtLike = () =>
+    `eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
   const values: SyncedValues = {
     GOTO_CLIENT_ID: randomUUID(),
     // GoTo's secrets are base64, with "+", "/" and "=": they must reach Vercel unchanged.
@@ -83,7 +73,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('saves the four GoTo values as sensitive variables for production and preview: one upsert per environment, with the Bearer token', async ({ emulator, vercelSync }) => {
+test('saves the four GoTo values as sensitive variables for production and preview: one upsert per environment, with the Bearer token', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
 
   const result = await vercelSync(setup.env, fast);
@@ -142,7 +135,10 @@ test('sends teamId with every Vercel API call when VERCEL_TEAM_ID is set', async
 
   const received = await emulator.vercelRequests(setup.project.projectId);
   expect(received.map((request) => request.route)).toEqual(['env', 'env', 'list-deployments', 'create-deployment']);
-  expect(received.map((request) => request.query.teamId), 'teamId on each call (https://vercel.com/docs/rest-api)').toEqual(received.map(() => setup.project.teamId));
+  expect(
+    received.map((request) => request.query.teamId),
+    'teamId on each call (https://vercel.com/docs/rest-api)',
+  ).toEqual(received.map(() => setup.project.teamId));
 });
 
 test('a second sync updates the same variables instead of adding duplicates', async ({ emulator, vercelSync }) => {
@@ -155,13 +151,21 @@ test('a second sync updates the same variables instead of adding duplicates', as
   await vercelSync(setup.env, fast);
 
   const second = (await emulator.vercelProject(setup.project.projectId)).env;
-  expect(second.map((variable) => variable.id), 'the same 8 variables (4 keys × 2 environments), none added').toEqual(first.map((variable) => variable.id));
+  expect(
+    second.map((variable) => variable.id),
+    'the same 8 variables (4 keys × 2 environments), none added',
+  ).toEqual(first.map((variable) => variable.id));
   const accessTokens = second.filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN');
-  expect(accessTokens.map((variable) => fingerprint(variable.value)), 'both environments hold the new access token').toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
+  expect(
+    accessTokens.map((variable) => fingerprint(variable.value)),
+    'both environments hold the new access token',
+  ).toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
 });
 
 test('updates a variable someone added by hand for production and preview together, without a conflict or a duplicate', async ({ emulator, vercelSync }) => {
-  const setup = await vercelSandbox(emulator, { env: [{ key: 'GOTO_CLIENT_ID', value: 'the-old-client-id', type: 'encrypted', target: ['production', 'preview'] }] });
+  const setup = await vercelSandbox(emulator, {
+    env: [{ key: 'GOTO_CLIENT_ID', value: 'the-old-client-id', type: 'encrypted', target: ['production', 'preview'] }],
+  });
 
   await vercelSync(setup.env, fast);
 
@@ -181,7 +185,10 @@ test('stores development values as encrypted, because Vercel allows sensitive va
     syncedKeys.map(() => 'sensitive production'),
     syncedKeys.map(() => 'encrypted development'),
   ]);
-  expect(result.status === 'synced' && result.targets.map(({ target, type }) => `${target}:${type}`)).toEqual(['production:sensitive', 'development:encrypted']);
+  expect(result.status === 'synced' && result.targets.map(({ target, type }) => `${target}:${type}`)).toEqual([
+    'production:sensitive',
+    'development:encrypted',
+  ]);
 });
 
 test('redeploys with one POST to the deploy hook, without a token or a body, and the new deployment sees the new values', async ({ emulator, vercelSync }) => {
@@ -190,7 +197,10 @@ test('redeploys with one POST to the deploy hook, without a token or a body, and
   await vercelSync(setup.env, fast);
 
   const received = await emulator.vercelRequests(setup.project.projectId);
-  expect(received.map((request) => request.route), 'no deployments API call').toEqual(['env', 'env', 'deploy-hook']);
+  expect(
+    received.map((request) => request.route),
+    'no deployments API call',
+  ).toEqual(['env', 'env', 'deploy-hook']);
   const hook = received.at(-1);
   expect(hook?.method).toBe('POST');
   expect(`${emulator.baseUrl}${hook?.path}` === setup.project.deployHookUrl, 'the configured hook URL').toBe(true);
@@ -215,7 +225,12 @@ test('without a deploy hook, redeploys the latest READY production deployment th
   expect(create?.json).toEqual({ name: setup.project.name, project: setup.project.projectId, deploymentId: original?.uid, target: 'production' });
   expect(create?.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(true);
   const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
-  expect(result.status === 'synced' && result.redeploy).toEqual({ via: 'deployments-api', deploymentId: newest?.uid, url: newest?.url, redeployOf: original?.uid });
+  expect(result.status === 'synced' && result.redeploy).toEqual({
+    via: 'deployments-api',
+    deploymentId: newest?.uid,
+    url: newest?.url,
+    redeployOf: original?.uid,
+  });
   expect(fingerprint(newest?.env.GOTO_REFRESH_TOKEN ?? ''), 'the redeploy sees the new refresh token').toBe(fingerprint(setup.values.GOTO_REFRESH_TOKEN));
 });
 
@@ -232,34 +247,38 @@ test('says to deploy once, after saving the variables, when the project has no R
   expect((error as VercelSyncError).done.map((result) => result.target)).toEqual(['production', 'preview']);
 });
 
-const refusals: Array<{ title: string; arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>; expected: { status: number; says: string } }> = [
-  {
-    title: 'a token Vercel does not know (403 forbidden)',
-    arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
-    expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
-  },
-  {
-    title: 'a token Vercel says has expired (401)',
-    arrange: async (setup, emulator) => {
-      await emulator.addVercelFault(setup.project.projectId, {
-        route: 'env',
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ error: { code: 'unauthorized', message: 'The token has expired' } }),
-      });
-      return setup.env;
+const refusals: Array<{ title: string; arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>; expected: { status: number; says: string } }> =
+  [
+    {
+      title: 'a token Vercel does not know (403 forbidden)',
+      arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
+      expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
     },
-    expected: { status: 401, says: 'HTTP 401 unauthorized ("The token has expired")' },
-  },
-  {
-    title: 'a token used for a team it does not belong to (403)',
-    arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
-    expected: { status: 403, says: 'HTTP 403 forbidden' },
-  },
-];
+    {
+      title: 'a token Vercel says has expired (401)',
+      arrange: async (setup, emulator) => {
+        await emulator.addVercelFault(setup.project.projectId, {
+          route: 'env',
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: { code: 'unauthorized', message: 'The token has expired' } }),
+        });
+        return setup.env;
+      },
+      expected: { status: 401, says: 'HTTP 401 unauthorized ("The token has expired")' },
+    },
+    {
+      title: 'a token used for a team it does not belong to (403)',
+      arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
+      expected: { status: 403, says: 'HTTP 403 forbidden' },
+    },
+  ];
 
 for (const refusal of refusals) {
-  test(`names the step, the status, Vercel's error and what to do for ${refusal.title}, sends nothing more and leaves the env file as it was`, async ({ emulator, vercelSync }) => {
+  test(`names the step, the status, Vercel's error and what to do for ${refusal.title}, sends nothing more and leaves the env file as it was`, async ({
+    emulator,
+    vercelSync,
+  }) => {
     const setup = await vercelSandbox(emulator);
     const env = await refusal.arrange(setup, emulator);
     const bytesBefore = await readFile(setup.envFile);
@@ -270,14 +289,21 @@ for (const refusal of refusals) {
     const { message, code, status } = error as VercelSyncError;
     expect(code).toBe('VERCEL_HTTP_STATUS');
     expect(status).toBe(refusal.expected.status);
-    expect(message).toContain(`Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/${setup.project.projectId}/env answered ${refusal.expected.says}`);
+    expect(message).toContain(
+      `Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/${setup.project.projectId}/env answered ${refusal.expected.says}`,
+    );
     expect(message).toMatch(/What to do: .*VERCEL_TOKEN/);
-    expect(message).toContain('Nothing was saved on Vercel. Not saved: production, preview (stopped at production). No redeploy happened. The env file was not changed.');
+    expect(message).toContain(
+      'Nothing was saved on Vercel. Not saved: production, preview (stopped at production). No redeploy happened. The env file was not changed.',
+    );
     for (const [label, secret] of Object.entries({ ...secretsOf(setup), 'token sent': env.VERCEL_TOKEN ?? '' })) {
       expect(message.includes(secret), `no ${label} in the message`).toBe(false);
     }
     expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
-    expect((await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route), 'one refused upsert, not retried, no redeploy').toEqual(['env']);
+    expect(
+      (await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route),
+      'one refused upsert, not retried, no redeploy',
+    ).toEqual(['env']);
   });
 }
 
@@ -298,7 +324,11 @@ test('names the variable Vercel refused inside a 201 answer, and stops before th
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       created: [],
-      failed: [{ error: { code: 'ENV_CONFLICT', message: 'A variable with the name `GOTO_CLIENT_ID` already exists for the target production', key: 'GOTO_CLIENT_ID' } }],
+      failed: [
+        {
+          error: { code: 'ENV_CONFLICT', message: 'A variable with the name `GOTO_CLIENT_ID` already exists for the target production', key: 'GOTO_CLIENT_ID' },
+        },
+      ],
     }),
   });
 
@@ -325,16 +355,28 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
     route: 'deploy-hook',
     status: 500,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ error: { code: 'internal_server_error', message: `could not deploy with ${setup.values.GOTO_REFRESH_TOKEN} and ${setup.values.GOTO_CLIENT_SECRET}` } }),
+    body: JSON.stringify({
+      error: { code: 'internal_server_error', message: `could not deploy with ${setup.values.GOTO_REFRESH_TOKEN} and ${setup.values.GOTO_CLIENT_SECRET}` },
+    }),
   });
   const error = (await syncToVercel(recording, setup.env).catch((caught: unknown) => caught)) as VercelSyncError;
 
   expect(error.message).toContain('Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/');
   expect(titles, 'each request was a step').toHaveLength(6);
-  const attachments = testInfo.attachments.map((attachment) => ({ name: `attachment ${attachment.name}`, text: `${attachment.name}\n${attachment.body?.toString('utf8') ?? ''}` }));
+  const attachments = testInfo.attachments.map((attachment) => ({
+    name: `attachment ${attachment.name}`,
+    text: `${attachment.name}\n${attachment.body?.toString('utf8') ?? ''}`,
+  }));
   expect(attachments.length, 'the exchanges were attached').toBeGreaterThanOrEqual(6);
-  expect(attachments.map((attachment) => attachment.text).join('\n'), 'the attachments show the request bodies, redacted').toMatch(/"key": "GOTO_REFRESH_TOKEN",\s+"value": "‹redacted sha256:[0-9a-f]{12}›"/);
-  const artifacts = [{ name: 'step titles', text: titles.join('\n') }, { name: 'result', text: JSON.stringify(result) }, { name: 'error', text: `${error.message}\n${JSON.stringify(error)}` }, ...attachments];
+  expect(attachments.map((attachment) => attachment.text).join('\n'), 'the attachments show the request bodies, redacted').toMatch(
+    /"key": "GOTO_REFRESH_TOKEN",\s+"value": "‹redacted sha256:[0-9a-f]{12}›"/,
+  );
+  const artifacts = [
+    { name: 'step titles', text: titles.join('\n') },
+    { name: 'result', text: JSON.stringify(result) },
+    { name: 'error', text: `${error.message}\n${JSON.stringify(error)}` },
+    ...attachments,
+  ];
   expect(findSecrets(artifacts, secretsOf(setup))).toEqual([]);
 });
 
@@ -359,11 +401,15 @@ test('on the emulator target, stays off unless Vercel too is on this machine', a
 });
 
 test('refuses invalid VERCEL_* settings before sending anything, listing every one without its value', async ({ emulator, vercelSync }) => {
-  const setup = await vercelSandbox(emulator, {}, {
-    VERCEL_TARGETS: 'prod,preview',
-    VERCEL_API_BASE_URL: 'http://vercel.example.com',
-    VERCEL_DEPLOY_HOOK_URL: 'not a hook url',
-  });
+  const setup = await vercelSandbox(
+    emulator,
+    {},
+    {
+      VERCEL_TARGETS: 'prod,preview',
+      VERCEL_API_BASE_URL: 'http://vercel.example.com',
+      VERCEL_DEPLOY_HOOK_URL: 'not a hook url',
+    },
+  );
 
   const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
 
@@ -399,10 +445,16 @@ test('retries an upsert Vercel rate-limited (429) after its Retry-After, then sa
 
   expect(result.status).toBe('synced');
   const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
-  expect(upserts.map((request) => (request.json as SentVariable[])[0]?.target.join()), 'production sent twice, then preview').toEqual(['production', 'production', 'preview']);
+  expect(
+    upserts.map((request) => (request.json as SentVariable[])[0]?.target.join()),
+    'production sent twice, then preview',
+  ).toEqual(['production', 'production', 'preview']);
 });
 
-test('a Vercel that cannot be reached fails naming the step, the address and VERCEL_API_BASE_URL, with the env file as it was', async ({ emulator, vercelSync }) => {
+test('a Vercel that cannot be reached fails naming the step, the address and VERCEL_API_BASE_URL, with the env file as it was', async ({
+  emulator,
+  vercelSync,
+}) => {
   const port = await closedPort();
   const setup = await vercelSandbox(emulator, {}, { VERCEL_API_BASE_URL: `http://127.0.0.1:${port}` });
   const bytesBefore = await readFile(setup.envFile);
@@ -418,7 +470,10 @@ test('a Vercel that cannot be reached fails naming the step, the address and VER
   expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
 });
 
-test('a Vercel answer whose body is not what Vercel documents fails naming the step, Vercel and VERCEL_API_BASE_URL, with nothing of GoTo in it', async ({ emulator, vercelSync }) => {
+test('a Vercel answer whose body is not what Vercel documents fails naming the step, Vercel and VERCEL_API_BASE_URL, with nothing of GoTo in it', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
   await emulator.addVercelFault(setup.project.projectId, {
     route: 'env',

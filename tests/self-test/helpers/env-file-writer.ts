@@ -18,10 +18,7 @@ import { realpathSync } from 'node:fs';
 import { updateEnvFile } from '../../../lib/env-file/env-file';
 import { readEnvValues } from '../../../lib/env-file/env-reader';
 
-type Job =
-  | { mode: 'tokens'; path: string }
-  | { mode: 'keys'; path: string; updates: [string, string][] }
-  | { mode: 'die-once-locked'; path: string };
+type Job = { mode: 'tokens'; path: string } | { mode: 'keys'; path: string; updates: [string, string][] } | { mode: 'die-once-locked'; path: string };
 
 /**
  * The module reads `fs.link` and `fs.open` off node:fs/promises at each call, so wrapping
@@ -30,7 +27,10 @@ type Job =
 function dieOnceLocked(lockPath: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to patch what the store calls
   const fsPromises = require('node:fs/promises') as Record<'link' | 'open', (...args: unknown[]) => Promise<unknown>>;
-  for (const [name, pathArgument] of [['link', 1], ['open', 0]] as const) {
+  for (const [name, pathArgument] of [
+    ['link', 1],
+    ['open', 0],
+  ] as const) {
     const original = fsPromises[name];
     fsPromises[name] = async (...args: unknown[]) => {
       const result = await original(...args);
