@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     rules: {
       // `_name` marks a value left unused on purpose (a destructured key being dropped).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Playwright's own idiom for a test or fixture that uses no fixture: `async ({}, use) =>`.
       'no-empty-pattern': 'off',
     },
@@ -19,7 +22,14 @@ export default tseslint.config(
     // Plain Node scripts (the benchmark's fetch script): Node's globals.
     files: ['**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Buffer: 'readonly', console: 'readonly', performance: 'readonly' },
+      globals: {
+        process: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        Buffer: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+      },
     },
   },
 );

@@ -63,7 +63,9 @@ const projects: NonNullable<PlaywrightTestConfig['projects']> = [
         },
       ]
     : []),
-  ...(plan.selfTests ? [{ name: 'self-test', testMatch: 'self-test/**/*.spec.ts', fullyParallel: true, use: browser }] : []),
+  ...(plan.selfTests
+    ? [{ name: 'self-test', testMatch: 'self-test/**/*.spec.ts', fullyParallel: true, use: browser }]
+    : []),
 ];
 
 export default defineConfig({

@@ -46,5 +46,8 @@ test('per-request cost: collection sender vs plain fetch', async ({ send }) => {
     fetchOnly.push(await timed(plain));
     collection.push(await timed(() => send(request())));
   }
-  await writeFile(process.env.BENCH_RESULT_FILE ?? test.info().outputPath('result.json'), JSON.stringify({ collection, fetchOnly }));
+  await writeFile(
+    process.env.BENCH_RESULT_FILE ?? test.info().outputPath('result.json'),
+    JSON.stringify({ collection, fetchOnly }),
+  );
 });

@@ -7,8 +7,16 @@
 'use strict';
 
 async function main() {
-  const { BENCH_AUTH, BENCH_API, BENCH_CLIENT_ID = '', BENCH_CLIENT_SECRET = '', BENCH_REFRESH_TOKEN = '' } = process.env;
-  const basic = Buffer.from(`${encodeURIComponent(BENCH_CLIENT_ID)}:${encodeURIComponent(BENCH_CLIENT_SECRET)}`).toString('base64');
+  const {
+    BENCH_AUTH,
+    BENCH_API,
+    BENCH_CLIENT_ID = '',
+    BENCH_CLIENT_SECRET = '',
+    BENCH_REFRESH_TOKEN = '',
+  } = process.env;
+  const basic = Buffer.from(
+    `${encodeURIComponent(BENCH_CLIENT_ID)}:${encodeURIComponent(BENCH_CLIENT_SECRET)}`,
+  ).toString('base64');
   const tokenResponse = await fetch(`${BENCH_AUTH}/oauth/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -27,16 +27,26 @@ const root = path.resolve(__dirname, '..');
 const work = path.join(root, 'test-results', 'bench');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const cli = require.resolve('@playwright/test/cli');
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(GOTO_|TEST_|PW_|PLAYWRIGHT_|npm_lifecycle_)/.test(name)));
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(GOTO_|TEST_|PW_|PLAYWRIGHT_|npm_lifecycle_)/.test(name)),
+);
 
 function timedProcess(args: string[], env: Record<string, string | undefined>): Promise<number> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...cleanEnv, ...env, CI: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...cleanEnv, ...env, CI: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${args.join(' ')} exited ${code}\n${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(performance.now() - start)
+        : reject(new Error(`${args.join(' ')} exited ${code}\n${stderr}`)),
+    );
   });
 }
 
@@ -54,12 +64,24 @@ async function main(): Promise<void> {
     const control = new EmulatorControl(emulator.url);
     const client = await control.createClient({ rotation: 'never' });
     const envFile = path.join(work, 'bench.env');
-    await writeFile(envFile, `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`, {
-      mode: 0o600,
+    await writeFile(
+      envFile,
+      `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    const gotoEnv = {
+      GOTO_TARGET: 'goto',
+      GOTO_ENV_FILE: envFile,
+      GOTO_AUTH_BASE_URL: emulator.url,
+      GOTO_API_BASE_URL: emulator.url,
+    };
+    await new TokenChain((request) => sendRequest(request), gotoEnv).exchangeCode({
+      code: (await control.issueCode(client.clientId)).code,
     });
-    const gotoEnv = { GOTO_TARGET: 'goto', GOTO_ENV_FILE: envFile, GOTO_AUTH_BASE_URL: emulator.url, GOTO_API_BASE_URL: emulator.url };
-    await new TokenChain((request) => sendRequest(request), gotoEnv).exchangeCode({ code: (await control.issueCode(client.clientId)).code });
-    const tokenRequests = async () => (await control.requests(client.clientId)).filter((request) => request.route === 'token').length;
+    const tokenRequests = async () =>
+      (await control.requests(client.clientId)).filter((request) => request.route === 'token').length;
 
     const floor: number[] = [];
     const chain: number[] = [];
@@ -68,11 +90,26 @@ async function main(): Promise<void> {
     const tokenRequestsPerRun: number[] = [];
     const freshEnvFile = path.join(work, 'fresh-clone.env');
     for (let run = 0; run < runs; run++) {
-      floor.push(await timedProcess([cli, 'test', '-c', 'bench/playwright.config.ts', '--project=floor', '--reporter=dot', `--output=${work}/floor`], {}));
+      floor.push(
+        await timedProcess(
+          [
+            cli,
+            'test',
+            '-c',
+            'bench/playwright.config.ts',
+            '--project=floor',
+            '--reporter=dot',
+            `--output=${work}/floor`,
+          ],
+          {},
+        ),
+      );
       chain.push(await timedProcess([cli, 'test', '--reporter=dot', `--output=${work}/chain`], gotoEnv));
       // No env file, nothing configured: what `npx playwright test` does on a fresh clone.
       await rm(freshEnvFile, { force: true });
-      freshClone.push(await timedProcess([cli, 'test', '--reporter=dot', `--output=${work}/fresh`], { GOTO_ENV_FILE: freshEnvFile }));
+      freshClone.push(
+        await timedProcess([cli, 'test', '--reporter=dot', `--output=${work}/fresh`], { GOTO_ENV_FILE: freshEnvFile }),
+      );
       const before = await tokenRequests();
       await timedProcess([cli, 'test', '--workers=4', '--reporter=dot', `--output=${work}/workers`], gotoEnv);
       tokenRequestsPerRun.push((await tokenRequests()) - before);
@@ -89,18 +126,34 @@ async function main(): Promise<void> {
     }
 
     const resultFile = path.join(work, 'per-request.json');
-    await timedProcess([cli, 'test', '-c', 'bench/playwright.config.ts', '--project=per-request', '--reporter=dot', `--output=${work}/per-request`], {
-      GOTO_EMULATOR_URL: emulator.url,
-      BENCH_RESULT_FILE: resultFile,
-    });
+    await timedProcess(
+      [
+        cli,
+        'test',
+        '-c',
+        'bench/playwright.config.ts',
+        '--project=per-request',
+        '--reporter=dot',
+        `--output=${work}/per-request`,
+      ],
+      {
+        GOTO_EMULATOR_URL: emulator.url,
+        BENCH_RESULT_FILE: resultFile,
+      },
+    );
     const perRequest = JSON.parse(await readFile(resultFile, 'utf8')) as { collection: number[]; fetchOnly: number[] };
 
     const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
-    const ratio = (value: number[], base: number[], target: string) => `${(median(value) / median(base)).toFixed(2)}× ${target}`;
+    const ratio = (value: number[], base: number[], target: string) =>
+      `${(median(value) / median(base)).toFixed(2)}× ${target}`;
     const rows: [string, string, string][] = [
       ['Playwright start-up floor (one empty test)', ms(median(floor)), '1.00×'],
       ['Daily chain, whole `npx playwright test`', ms(median(chain)), ratio(chain, floor, 'floor (target ≤ 1.15×)')],
-      ['First run on a fresh clone (emulator start included)', ms(median(freshClone)), ratio(freshClone, floor, 'floor (target ≤ 2×)')],
+      [
+        'First run on a fresh clone (emulator start included)',
+        ms(median(freshClone)),
+        ratio(freshClone, floor, 'floor (target ≤ 2×)'),
+      ],
       ['Same requests, plain Node fetch script', ms(median(plain)), ratio(plain, floor, 'floor')],
       ['Per request, plain fetch', ms(median(perRequest.fetchOnly)), '1.00×'],
       [

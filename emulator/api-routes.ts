@@ -41,10 +41,14 @@ function checkAccessToken(incoming: Incoming, state: EmulatorState): TokenCheck 
  * token was sent; GoTo's observed answer has it, so it is always there.)
  */
 export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
-  if (incoming.method !== 'GET') return jsonReply(405, { errorCode: 'MethodNotAllowed', message: 'Use GET' }, { allow: 'GET' });
+  if (incoming.method !== 'GET')
+    return jsonReply(405, { errorCode: 'MethodNotAllowed', message: 'Use GET' }, { allow: 'GET' });
   const check = checkAccessToken(incoming, state);
   if (!check.ok) {
-    return { status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token",error_description="${check.problem}"` } };
+    return {
+      status: 401,
+      headers: { 'www-authenticate': `Bearer error="invalid_token",error_description="${check.problem}"` },
+    };
   }
   const { user } = check.tenant.client;
   const n = /\+(\d+)@/.exec(user.email)?.[1] ?? '1';
@@ -73,7 +77,11 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
   const check = checkAccessToken(incoming, state);
   if (!check.ok) {
-    return jsonReply(403, { int_err_code: 'InvalidToken', msg: 'Invalid token passed' }, { 'x-amzn-errortype': 'UnauthorizedException' });
+    return jsonReply(
+      403,
+      { int_err_code: 'InvalidToken', msg: 'Invalid token passed' },
+      { 'x-amzn-errortype': 'UnauthorizedException' },
+    );
   }
   if (organizerKey !== check.grant.userKey) {
     return jsonReply(403, { int_err_code: 'AccessDenied', msg: 'The access token does not belong to this organizer' });
@@ -82,21 +90,38 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   const from = parseTime(q.fromTime);
   const to = parseTime(q.toTime);
   if (q.fromTime === undefined || q.toTime === undefined) {
-    return badRequest('InvalidRequest', `Required parameter '${q.fromTime === undefined ? 'fromTime' : 'toTime'}' is missing`);
+    return badRequest(
+      'InvalidRequest',
+      `Required parameter '${q.fromTime === undefined ? 'fromTime' : 'toTime'}' is missing`,
+    );
   }
   // An unencoded '+' in the offset arrives as a space; the OpenAPI says to encode it.
-  if (from === undefined) return badRequest('InvalidRequest', "Parameter 'fromTime' must be an ISO 8601 date-time such as 2020-03-13T10:00:00Z");
-  if (to === undefined) return badRequest('InvalidRequest', "Parameter 'toTime' must be an ISO 8601 date-time such as 2020-03-13T22:00:00Z");
+  if (from === undefined)
+    return badRequest(
+      'InvalidRequest',
+      "Parameter 'fromTime' must be an ISO 8601 date-time such as 2020-03-13T10:00:00Z",
+    );
+  if (to === undefined)
+    return badRequest(
+      'InvalidRequest',
+      "Parameter 'toTime' must be an ISO 8601 date-time such as 2020-03-13T22:00:00Z",
+    );
   if (from > to) return badRequest('InvalidRequest', "'fromTime' must not be after 'toTime'");
   const page = parseInteger(q.page, 0);
   const size = parseInteger(q.size, DEFAULT_PAGE_SIZE);
-  if (page === undefined) return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
+  if (page === undefined)
+    return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
   if (size === undefined || size < 1 || size > MAX_PAGE_SIZE)
     return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
 
   const matching = check.tenant.webinars.filter((webinar) => overlaps(webinar, from, to));
   const items = matching.slice(page * size, page * size + size);
-  const pageInfo = { size, totalElements: matching.length, totalPages: Math.ceil(matching.length / size), number: page };
+  const pageInfo = {
+    size,
+    totalElements: matching.length,
+    totalPages: Math.ceil(matching.length / size),
+    number: page,
+  };
   // Spring HATEOAS leaves `_embedded` out of an empty page and keeps `page`.
   return jsonReply(200, items.length > 0 ? { _embedded: { webinars: items }, page: pageInfo } : { page: pageInfo });
 }

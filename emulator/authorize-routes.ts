@@ -4,7 +4,15 @@ import type { EmulatorState } from './state';
 import type { Tenant } from './tenant';
 
 /** The parameters of RFC 6749 §4.1.1 and RFC 7636 §4.3; anything else is ignored (§3.1). */
-const OAUTH_PARAMS = ['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
+const OAUTH_PARAMS = [
+  'client_id',
+  'response_type',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
 
 type AuthorizeRequest = {
   tenant: Tenant;
@@ -26,7 +34,11 @@ export function showAuthorizePage(incoming: Incoming, state: EmulatorState): Rep
   const checked = checkAuthorizeRequest(incoming.query, state);
   if (!checked.ok) return checked.reply;
   const { request } = checked;
-  return htmlReply(200, renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope }), NO_STORE);
+  return htmlReply(
+    200,
+    renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope }),
+    NO_STORE,
+  );
 }
 
 /** POST /oauth/authorize: the sign-in form. Deny, a wrong password, or a code. */
@@ -40,13 +52,23 @@ export function submitAuthorizePage(incoming: Incoming, state: EmulatorState): R
   const { request } = checked;
   const form = incoming.form.values;
   if (form.decision === 'deny') {
-    return redirect(request.redirectUri, { error: 'access_denied', error_description: 'The user denied access to the application', state: request.state });
+    return redirect(request.redirectUri, {
+      error: 'access_denied',
+      error_description: 'The user denied access to the application',
+      state: request.state,
+    });
   }
   const user = request.tenant.client.user;
   const again = (error: string) =>
     htmlReply(
       200,
-      renderLoginPage({ hidden: request.carried, clientId: request.tenant.client.clientId, scope: request.scope, email: form.email, error }),
+      renderLoginPage({
+        hidden: request.carried,
+        clientId: request.tenant.client.clientId,
+        scope: request.scope,
+        email: form.email,
+        error,
+      }),
       NO_STORE,
     );
   if (form.decision !== 'allow') return again('Choose Allow or Deny.');
@@ -97,10 +119,12 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   // RFC 7636 §4.3: an absent method means "plain", which GoTo does not offer (metadata: S256 only).
   const challenge = p.code_challenge;
   if (challenge !== undefined || p.code_challenge_method !== undefined) {
-    if (challenge === undefined) return fail('invalid_request', 'code_challenge_method was sent without code_challenge');
+    if (challenge === undefined)
+      return fail('invalid_request', 'code_challenge_method was sent without code_challenge');
     if (p.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
     // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the unreserved set.
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge (RFC 7636 §4.2)');
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge))
+      return fail('invalid_request', 'code_challenge is not a valid S256 challenge (RFC 7636 §4.2)');
   }
 
   const carried: Record<string, string> = {};

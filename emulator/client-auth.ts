@@ -32,7 +32,10 @@ export function decodeBasicCredentials(authorization: string): BasicCredentials 
   const raw = { clientId: text.slice(0, colon), clientSecret: text.slice(colon + 1) };
   const clientId = formUrlDecode(raw.clientId);
   const clientSecret = formUrlDecode(raw.clientSecret);
-  return { raw, decoded: clientId === undefined || clientSecret === undefined ? undefined : { clientId, clientSecret } };
+  return {
+    raw,
+    decoded: clientId === undefined || clientSecret === undefined ? undefined : { clientId, clientSecret },
+  };
 }
 
 /** The client a token-endpoint request claims to be, before any secret is checked. */
@@ -64,19 +67,34 @@ export function authenticateClient(incoming: Incoming, state: EmulatorState): Cl
   const authorization = incoming.headers.authorization;
   let credentials: ClientCredentials;
   if (authorization !== undefined) {
-    if (!/^Basic\b/i.test(authorization)) return fail(invalidClient('unsupported authentication scheme: use HTTP Basic (RFC 6749 §2.3.1)'));
+    if (!/^Basic\b/i.test(authorization))
+      return fail(invalidClient('unsupported authentication scheme: use HTTP Basic (RFC 6749 §2.3.1)'));
     if (form.client_secret !== undefined) {
-      return fail(tokenError(400, 'invalid_request', 'client authenticated with both HTTP Basic and client_secret in the body: use one (RFC 6749 §2.3)'));
+      return fail(
+        tokenError(
+          400,
+          'invalid_request',
+          'client authenticated with both HTTP Basic and client_secret in the body: use one (RFC 6749 §2.3)',
+        ),
+      );
     }
     const basic = decodeBasicCredentials(authorization);
     const read = basic && (basicTenant(basic, state)?.settings.basicDecoding === 'none' ? basic.raw : basic.decoded);
-    if (!read) return fail(invalidClient('malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)'));
+    if (!read)
+      return fail(
+        invalidClient(
+          'malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)',
+        ),
+      );
     if (form.client_id !== undefined && form.client_id !== read.clientId) {
-      return fail(tokenError(400, 'invalid_request', 'client_id in the body differs from the one in the Basic credentials'));
+      return fail(
+        tokenError(400, 'invalid_request', 'client_id in the body differs from the one in the Basic credentials'),
+      );
     }
     credentials = read;
   } else if (form.client_id !== undefined) {
-    if (form.client_secret === undefined) return fail(invalidClient('client_secret is missing: this client must authenticate (RFC 6749 §2.3.1)'));
+    if (form.client_secret === undefined)
+      return fail(invalidClient('client_secret is missing: this client must authenticate (RFC 6749 §2.3.1)'));
     credentials = { clientId: form.client_id, clientSecret: form.client_secret };
   } else {
     return fail(invalidClient('client authentication is missing: send Authorization: Basic (RFC 6749 §2.3.1)'));
@@ -84,7 +102,8 @@ export function authenticateClient(incoming: Incoming, state: EmulatorState): Cl
   const tenant = state.tenant(credentials.clientId);
   // "client not found" is what GoTo answers for an unknown client (reference §4).
   if (!tenant) return fail(invalidClient('client not found'));
-  if (!sameSecret(credentials.clientSecret, tenant.client.clientSecret)) return fail(invalidClient('client secret does not match'));
+  if (!sameSecret(credentials.clientSecret, tenant.client.clientSecret))
+    return fail(invalidClient('client secret does not match'));
   return { ok: true, tenant };
 }
 

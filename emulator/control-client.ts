@@ -69,7 +69,10 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
-  async updateClient(clientId: string, patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>): Promise<void> {
+  async updateClient(
+    clientId: string,
+    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>,
+  ): Promise<void> {
     await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 
@@ -106,21 +109,33 @@ export class EmulatorControl {
     }
     const page = await fetch(`${this.baseUrl}/oauth/authorize?${params}`, { redirect: 'manual' });
     await page.text();
-    if (page.status !== 200) throw new EmulatorControlError(`GET /oauth/authorize answered ${page.status}, not the sign-in page`, page.status);
+    if (page.status !== 200)
+      throw new EmulatorControlError(`GET /oauth/authorize answered ${page.status}, not the sign-in page`, page.status);
 
     const form = new URLSearchParams(params);
     form.set('email', client.user.email);
     form.set('password', client.user.password);
     form.set('decision', 'allow');
-    const submitted = await fetch(`${this.baseUrl}/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    const submitted = await fetch(`${this.baseUrl}/oauth/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
     await submitted.text();
     const location = submitted.headers.get('location');
     if (submitted.status !== 302 || location === null) {
-      throw new EmulatorControlError(`POST /oauth/authorize answered ${submitted.status} without a redirect`, submitted.status);
+      throw new EmulatorControlError(
+        `POST /oauth/authorize answered ${submitted.status} without a redirect`,
+        submitted.status,
+      );
     }
     const query = new URL(location).searchParams;
     const code = query.get('code');
-    if (code === null) throw new EmulatorControlError(`POST /oauth/authorize redirected with error "${query.get('error') ?? 'unknown'}"`, submitted.status);
+    if (code === null)
+      throw new EmulatorControlError(
+        `POST /oauth/authorize redirected with error "${query.get('error') ?? 'unknown'}"`,
+        submitted.status,
+      );
     const state = query.get('state');
     return state === null ? { code } : { code, state };
   }
@@ -148,7 +163,10 @@ export class EmulatorControl {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -156,7 +174,10 @@ export class EmulatorControl {
       .replace(/^\/__emulator\/clients\/[^/]+/, '/__emulator/clients/:id')
       .replace(/^\/__emulator\/vercel\/projects\/[^/]+/, '/__emulator/vercel/projects/:id');
     if (!response.ok) {
-      throw new EmulatorControlError(`${method} ${routeForHumans} answered ${response.status}: ${errorText(text)}`, response.status);
+      throw new EmulatorControlError(
+        `${method} ${routeForHumans} answered ${response.status}: ${errorText(text)}`,
+        response.status,
+      );
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }

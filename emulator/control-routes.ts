@@ -13,7 +13,9 @@ import type { Tenant } from './tenant';
  */
 export const CONTROL_PREFIX = '/__emulator/';
 
-const redirectUri = z.string().refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
+const redirectUri = z
+  .string()
+  .refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
 const rotation = z.enum(['never', 'near-expiry', 'always']);
 const rotationWindowSeconds = z.number().int().min(0);
 

@@ -41,8 +41,11 @@ export function faultBodySchema<const Route extends string>(routes: readonly [Ro
       message: 'a held answer is the real one: no status, headers, body or drop with holdMs',
       path: ['holdMs'],
     })
-    .refine((fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined), {
-      message: 'a dropped connection has no status, headers or body',
-      path: ['drop'],
-    });
+    .refine(
+      (fault) => !fault.drop || (fault.status === undefined && fault.headers === undefined && fault.body === undefined),
+      {
+        message: 'a dropped connection has no status, headers or body',
+        path: ['drop'],
+      },
+    );
 }

@@ -40,7 +40,13 @@ export async function readIncoming(req: IncomingMessage, origin: string): Promis
   }
   // Concatenated, not resolved: a target like `//host/x` must stay a path on this server.
   const url = new URL(`${origin}${req.url ?? '/'}`);
-  const incoming: Incoming = { method: (req.method ?? 'GET').toUpperCase(), url, headers, query: toParams(url.searchParams), rawBody };
+  const incoming: Incoming = {
+    method: (req.method ?? 'GET').toUpperCase(),
+    url,
+    headers,
+    query: toParams(url.searchParams),
+    rawBody,
+  };
   if (isFormContentType(headers['content-type'])) incoming.form = toParams(new URLSearchParams(rawBody));
   return incoming;
 }
@@ -62,7 +68,11 @@ export function toParams(search: URLSearchParams): Params {
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'content-type': 'application/json;charset=UTF-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 export function htmlReply(status: number, markup: string, headers: Record<string, string> = {}): Reply {

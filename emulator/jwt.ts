@@ -29,7 +29,11 @@ export function createJwtSigner(): JwtSigner {
     },
     jwks() {
       const jwk = publicKey.export({ format: 'jwk' });
-      return { keys: [{ kty: String(jwk.kty), kid: SIGNING_KEY_ID, use: 'sig', alg: 'RS512', n: String(jwk.n), e: String(jwk.e) }] };
+      return {
+        keys: [
+          { kty: String(jwk.kty), kid: SIGNING_KEY_ID, use: 'sig', alg: 'RS512', n: String(jwk.n), e: String(jwk.e) },
+        ],
+      };
     },
   };
 }

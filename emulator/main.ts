@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`GoTo emulator listening on ${emulator.url}`);
   log(`Register an OAuth client (the answer holds its id, secret and the user to log in as):`);
-  log(`  curl -s -X POST ${emulator.url}/__emulator/clients -H 'content-type: application/json' -d '{"redirectUris":["https://app.example.com/callback"]}'`);
+  log(
+    `  curl -s -X POST ${emulator.url}/__emulator/clients -H 'content-type: application/json' -d '{"redirectUris":["https://app.example.com/callback"]}'`,
+  );
   log(`OAuth metadata: ${emulator.url}/.well-known/oauth-authorization-server`);
 
   const clientId = process.env.GOTO_CLIENT_ID;
@@ -25,7 +27,11 @@ async function main(): Promise<void> {
   if (clientId && clientSecret) {
     const redirectUri = process.env.GOTO_REDIRECT_URI;
     try {
-      const client = await new EmulatorControl(emulator.url).createClient({ clientId, clientSecret, ...(redirectUri ? { redirectUris: [redirectUri] } : {}) });
+      const client = await new EmulatorControl(emulator.url).createClient({
+        clientId,
+        clientSecret,
+        ...(redirectUri ? { redirectUris: [redirectUri] } : {}),
+      });
       log(`Registered the client from GOTO_CLIENT_ID with redirect URI ${client.redirectUris[0] ?? ''}.`);
       log(`  Log in at ${emulator.url}/oauth/authorize as ${client.user.email}, password "${client.user.password}".`);
     } catch (error) {
@@ -40,7 +46,9 @@ async function main(): Promise<void> {
     emulator.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`GoTo emulator: closing on ${signal} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `GoTo emulator: closing on ${signal} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

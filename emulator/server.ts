@@ -62,10 +62,16 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   };
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, state: EmulatorState, vercel: VercelState): Promise<void> {
+async function respond(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: EmulatorState,
+  vercel: VercelState,
+): Promise<void> {
   try {
     const incoming = await readIncoming(req, state.issuer);
-    if (incoming.url.pathname.startsWith(VERCEL_CONTROL_PREFIX)) return writeReply(res, handleVercelControl(incoming, vercel));
+    if (incoming.url.pathname.startsWith(VERCEL_CONTROL_PREFIX))
+      return writeReply(res, handleVercelControl(incoming, vercel));
     if (incoming.url.pathname.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(incoming, state));
     if (isVercelPath(incoming.url.pathname)) {
       const outcome = handleVercel(incoming, vercel);
@@ -87,7 +93,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, state: Emulato
     if (fault?.delayMs) await sleep(fault.delayMs);
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
-    if (fault?.status !== undefined) return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    if (fault?.status !== undefined)
+      return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
     const reply = dispatch(incoming, state);
     // The work is done (a token may be rotated); only the answer waits.
     if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);
@@ -95,8 +102,13 @@ async function respond(req: IncomingMessage, res: ServerResponse, state: Emulato
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));
     // Say what failed, not what was sent: request bodies hold secrets.
-    process.stderr.write(`GoTo emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    writeReply(res, jsonReply(500, { error: 'server_error', error_description: 'the emulator failed; see its stderr' }));
+    process.stderr.write(
+      `GoTo emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    writeReply(
+      res,
+      jsonReply(500, { error: 'server_error', error_description: 'the emulator failed; see its stderr' }),
+    );
   }
 }
 

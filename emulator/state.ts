@@ -32,7 +32,14 @@ export type CodeGrant = {
  * code exchange and the refreshes after it) shares a `family`, so that the whole grant can
  * be revoked at once (RFC 9700 §4.14.2).
  */
-type IssuedToken = { clientId: string; userKey: string; scope: string; family: string; issuedAtMs: number; expiresAtMs: number };
+type IssuedToken = {
+  clientId: string;
+  userKey: string;
+  scope: string;
+  family: string;
+  issuedAtMs: number;
+  expiresAtMs: number;
+};
 
 export type AccessTokenGrant = IssuedToken & { revoked: boolean };
 
@@ -67,7 +74,8 @@ export class EmulatorState {
 
   createTenant(options: CreateClientOptions): Tenant {
     const clientId = options.clientId ?? randomId();
-    if (this.tenants.has(clientId)) throw new DuplicateClientError('a client with this client id is already registered');
+    if (this.tenants.has(clientId))
+      throw new DuplicateClientError('a client with this client id is already registered');
     const n = ++this.usersCreated;
     const tenant = new Tenant(
       {
@@ -75,7 +83,12 @@ export class EmulatorState {
         clientSecret: options.clientSecret ?? randomClientSecret(),
         redirectUris: options.redirectUris ?? [DEFAULT_REDIRECT_URI],
         scope: options.scope ?? DEFAULT_SCOPE,
-        user: { email: `organizer+${n}@example.com`, password: USER_PASSWORD, organizerKey: randomKey19(), accountKey: randomKey19() },
+        user: {
+          email: `organizer+${n}@example.com`,
+          password: USER_PASSWORD,
+          organizerKey: randomKey19(),
+          accountKey: randomKey19(),
+        },
       },
       {
         rotation: options.rotation ?? 'near-expiry',
@@ -98,7 +111,10 @@ export class EmulatorState {
     return grant ? this.tenants.get(grant.clientId) : undefined;
   }
 
-  issueCode(tenant: Tenant, grant: Pick<CodeGrant, 'scope' | 'redirectUri' | 'redirectUriSent' | 'codeChallenge'>): string {
+  issueCode(
+    tenant: Tenant,
+    grant: Pick<CodeGrant, 'scope' | 'redirectUri' | 'redirectUriSent' | 'codeChallenge'>,
+  ): string {
     const iat = Math.floor(tenant.now() / 1000);
     const exp = iat + CODE_TTL_SECONDS;
     // The claims of a real GoTo code (reference §1). `ogn` (origin of the login), `ls`
@@ -116,7 +132,13 @@ export class EmulatorState {
       uri: grant.redirectUri,
       jti: randomId(),
     });
-    this.codes.set(code, { ...grant, clientId: tenant.client.clientId, userKey: tenant.client.user.organizerKey, expiresAtMs: exp * 1000, used: false });
+    this.codes.set(code, {
+      ...grant,
+      clientId: tenant.client.clientId,
+      userKey: tenant.client.user.organizerKey,
+      expiresAtMs: exp * 1000,
+      used: false,
+    });
     return code;
   }
 
@@ -183,7 +205,13 @@ export class EmulatorState {
   }
 
   /** A signed token and what the emulator keeps of it. */
-  private mint(tenant: Tenant, scope: string, family: string, typ: 'a' | 'r', ttlSeconds: number): { token: string; issued: IssuedToken } {
+  private mint(
+    tenant: Tenant,
+    scope: string,
+    family: string,
+    typ: 'a' | 'r',
+    ttlSeconds: number,
+  ): { token: string; issued: IssuedToken } {
     const iat = Math.floor(tenant.now() / 1000);
     const exp = iat + ttlSeconds;
     const token = this.signer.sign({

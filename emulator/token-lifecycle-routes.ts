@@ -20,7 +20,10 @@ export function handleIntrospect(incoming: Incoming, state: EmulatorState): Repl
   const grant = access ?? refresh;
   // RFC 7662 §2.2: anything unknown, expired, revoked or another client's is just inactive.
   const active =
-    grant !== undefined && grant.clientId === tenant.client.clientId && now < grant.expiresAtMs && (access ? !access.revoked : refresh?.retired === undefined);
+    grant !== undefined &&
+    grant.clientId === tenant.client.clientId &&
+    now < grant.expiresAtMs &&
+    (access ? !access.revoked : refresh?.retired === undefined);
   if (!grant || !active) return jsonReply(200, { active: false }, NO_STORE);
   return jsonReply(
     200,
@@ -58,15 +61,23 @@ export function handleRevoke(incoming: Incoming, state: EmulatorState): Reply {
 type Checked = { ok: true; token: string; tenant: Tenant } | { ok: false; reply: Reply };
 
 function checkTokenForm(incoming: Incoming, state: EmulatorState): Checked {
-  if (incoming.method !== 'POST') return { ok: false, reply: tokenError(405, 'invalid_request', 'this endpoint accepts POST only', { allow: 'POST' }) };
+  if (incoming.method !== 'POST')
+    return {
+      ok: false,
+      reply: tokenError(405, 'invalid_request', 'this endpoint accepts POST only', { allow: 'POST' }),
+    };
   if (!incoming.form || !isFormContentType(incoming.headers['content-type'])) {
-    return { ok: false, reply: tokenError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded') };
+    return {
+      ok: false,
+      reply: tokenError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded'),
+    };
   }
   const repeated = repeatedParameter(incoming.form.repeated);
   if (repeated) return { ok: false, reply: repeated };
   const auth = authenticateClient(incoming, state);
   if (!auth.ok) return auth;
   const token = incoming.form.values.token;
-  if (token === undefined || token === '') return { ok: false, reply: tokenError(400, 'invalid_request', 'token is missing') };
+  if (token === undefined || token === '')
+    return { ok: false, reply: tokenError(400, 'invalid_request', 'token is missing') };
   return { ok: true, token, tenant: auth.tenant };
 }

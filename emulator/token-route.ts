@@ -7,9 +7,16 @@ import type { Tenant } from './tenant';
 
 /** POST /oauth/token (RFC 6749 §3.2): the authorization_code and refresh_token grants. */
 export function handleToken(incoming: Incoming, state: EmulatorState): Reply {
-  if (incoming.method !== 'POST') return tokenError(405, 'invalid_request', 'the token endpoint accepts POST only (RFC 6749 §3.2)', { allow: 'POST' });
+  if (incoming.method !== 'POST')
+    return tokenError(405, 'invalid_request', 'the token endpoint accepts POST only (RFC 6749 §3.2)', {
+      allow: 'POST',
+    });
   if (!incoming.form || !isFormContentType(incoming.headers['content-type'])) {
-    return tokenError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded (RFC 6749 §4.1.3)');
+    return tokenError(
+      400,
+      'invalid_request',
+      'Content-Type must be application/x-www-form-urlencoded (RFC 6749 §4.1.3)',
+    );
   }
   const repeated = repeatedParameter(incoming.form.repeated);
   if (repeated) return repeated;
@@ -37,17 +44,24 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
   const grant = state.code(code);
   if (!grant) return invalidGrant('authorization code is not valid: this server did not issue it');
   if (grant.clientId !== tenant.client.clientId) return invalidGrant('authorization code was issued to another client');
-  if (grant.used) return invalidGrant('authorization code has already been used: a code works once, start again at /oauth/authorize');
-  if (tenant.now() >= grant.expiresAtMs) return invalidGrant('authorization code has expired: codes last 10 minutes, start again at /oauth/authorize');
+  if (grant.used)
+    return invalidGrant('authorization code has already been used: a code works once, start again at /oauth/authorize');
+  if (tenant.now() >= grant.expiresAtMs)
+    return invalidGrant('authorization code has expired: codes last 10 minutes, start again at /oauth/authorize');
   if (form.redirect_uri === undefined) {
     if (grant.redirectUriSent)
-      return tokenError(400, 'invalid_request', 'redirect_uri is missing: it was sent to /oauth/authorize, so it is required here (RFC 6749 §4.1.3)');
+      return tokenError(
+        400,
+        'invalid_request',
+        'redirect_uri is missing: it was sent to /oauth/authorize, so it is required here (RFC 6749 §4.1.3)',
+      );
   } else if (form.redirect_uri !== grant.redirectUri) {
     return invalidGrant('redirect_uri does not match the one used at /oauth/authorize (RFC 6749 §4.1.3)');
   }
   if (grant.codeChallenge !== undefined) {
     const verifier = form.code_verifier;
-    if (verifier === undefined) return invalidGrant('code_verifier is missing: a code_challenge was sent to /oauth/authorize (RFC 7636 §4.5)');
+    if (verifier === undefined)
+      return invalidGrant('code_verifier is missing: a code_challenge was sent to /oauth/authorize (RFC 7636 §4.5)');
     if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.codeChallenge) {
       return invalidGrant('code_verifier does not match the code_challenge (RFC 7636 §4.6)');
     }
@@ -83,10 +97,12 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
       'refresh token was used again after it was rotated out: the whole grant is revoked (RFC 9700 §4.14.2), start again at /oauth/authorize',
     );
   }
-  if (grant.retired === 'rotated') return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
+  if (grant.retired === 'rotated')
+    return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
   if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');
   const now = tenant.now();
-  if (now >= grant.expiresAtMs) return invalidGrant('refresh token has expired: refresh tokens last 30 days, start again at /oauth/authorize');
+  if (now >= grant.expiresAtMs)
+    return invalidGrant('refresh token has expired: refresh tokens last 30 days, start again at /oauth/authorize');
 
   // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
   let scope = grant.scope;
@@ -94,12 +110,14 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
     const granted = grant.scope.split(/\s+/).filter(Boolean);
     const asked = form.scope.split(/\s+/).filter(Boolean);
     const extra = asked.find((s) => !granted.includes(s));
-    if (extra !== undefined) return tokenError(400, 'invalid_scope', `scope "${extra}" was not granted to this refresh token (RFC 6749 §6)`);
+    if (extra !== undefined)
+      return tokenError(400, 'invalid_scope', `scope "${extra}" was not granted to this refresh token (RFC 6749 §6)`);
     if (asked.length > 0) scope = asked.join(' ');
   }
 
   const { rotation, rotationWindowSeconds } = tenant.settings;
-  const rotate = rotation === 'always' || (rotation === 'near-expiry' && grant.expiresAtMs - now < rotationWindowSeconds * 1000);
+  const rotate =
+    rotation === 'always' || (rotation === 'near-expiry' && grant.expiresAtMs - now < rotationWindowSeconds * 1000);
   const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
   if (!rotate) {

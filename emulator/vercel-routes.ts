@@ -54,14 +54,21 @@ export function handleVercel(incoming: Incoming, state: VercelState): VercelOutc
     const waitMs = (fault.delayMs ?? 0) + (fault.holdMs ?? 0);
     const delay = waitMs === 0 ? {} : { delayMs: waitMs };
     if (fault.drop) return { drop: true, ...delay };
-    if (fault.status !== undefined) return { reply: { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' }, ...delay };
+    if (fault.status !== undefined)
+      return { reply: { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' }, ...delay };
     // A fault with only a delay: handled as usual afterwards.
     return { reply: answer(route, incoming, json, project, state), ...delay };
   }
   return { reply: answer(route, incoming, json, project, state) };
 }
 
-function answer(route: VercelRoute, incoming: Incoming, json: Json, project: VercelProject | undefined, state: VercelState): Reply {
+function answer(
+  route: VercelRoute,
+  incoming: Incoming,
+  json: Json,
+  project: VercelProject | undefined,
+  state: VercelState,
+): Reply {
   if (route === 'other') return vercelError(404, 'not_found', 'The requested API endpoint was not found.');
   if (route === 'deploy-hook') return deployHook(incoming, project);
   const refused = checkAccess(incoming, project, state);
@@ -96,11 +103,13 @@ function projectOf(route: VercelRoute, incoming: Incoming, json: Json, state: Ve
  */
 function checkAccess(incoming: Incoming, project: VercelProject | undefined, state: VercelState): Reply | undefined {
   const token = /^Bearer +(\S+) *$/i.exec(incoming.headers.authorization ?? '')?.[1];
-  if (token === undefined || !state.knowsToken(token)) return vercelError(403, 'forbidden', 'Not authorized', { invalidToken: true });
+  if (token === undefined || !state.knowsToken(token))
+    return vercelError(403, 'forbidden', 'Not authorized', { invalidToken: true });
   if (!project) return vercelError(404, 'not_found', 'Project not found');
   if (project.token !== token) return vercelError(403, 'forbidden', 'Not authorized');
   const teamId = incoming.query.values.teamId;
-  if (teamId !== undefined && teamId !== project.teamId) return vercelError(403, 'forbidden', 'Not authorized: the token may not act for this team');
+  if (teamId !== undefined && teamId !== project.teamId)
+    return vercelError(403, 'forbidden', 'Not authorized: the token may not act for this team');
   if (teamId === undefined && project.teamId !== undefined) return vercelError(404, 'not_found', 'Project not found');
   return undefined;
 }
@@ -126,7 +135,8 @@ type EnvFailure = { error: { code: string; message: string; key: string; target:
  * status is 201 even when some (or all) were refused.
  */
 function upsertEnv(incoming: Incoming, json: Json, project: VercelProject): Reply {
-  if (incoming.method !== 'POST') return vercelError(405, 'method_unknown', 'This endpoint only responds to POST in the emulator');
+  if (incoming.method !== 'POST')
+    return vercelError(405, 'method_unknown', 'This endpoint only responds to POST in the emulator');
   if (!json.ok) return vercelError(400, 'bad_request', 'The body must be JSON');
   const parsed = envBody.safeParse(json.value);
   if (!parsed.success) return vercelError(400, 'bad_request', `Invalid request: ${z.prettifyError(parsed.error)}`);
@@ -150,22 +160,46 @@ function upsertEnv(incoming: Incoming, json: Json, project: VercelProject): Repl
 function saveVariable(project: VercelProject, item: EnvItem, upsert: boolean): VercelEnvVariable | EnvFailure {
   const target = [...new Set(item.target)];
   if (item.type === 'sensitive' && target.includes('development')) {
-    return failure('bad_request', 'Sensitive environment variables cannot be created in the Development environment', item.key, target);
+    return failure(
+      'bad_request',
+      'Sensitive environment variables cannot be created in the Development environment',
+      item.key,
+      target,
+    );
   }
-  const overlapping = project.env.filter((variable) => variable.key === item.key && variable.target.some((t) => target.includes(t)));
+  const overlapping = project.env.filter(
+    (variable) => variable.key === item.key && variable.target.some((t) => target.includes(t)),
+  );
   const [existing] = overlapping;
   if (!existing) {
     const now = Date.now();
-    const variable: VercelEnvVariable = { id: vercelId('', 16), key: item.key, value: item.value, type: item.type, target, createdAt: now, updatedAt: now };
+    const variable: VercelEnvVariable = {
+      id: vercelId('', 16),
+      key: item.key,
+      value: item.value,
+      type: item.type,
+      target,
+      createdAt: now,
+      updatedAt: now,
+    };
     project.env.push(variable);
     return variable;
   }
   if (upsert && overlapping.length === 1 && target.every((t) => existing.target.includes(t))) {
-    Object.assign(existing, { value: item.value, type: item.type, updatedAt: Math.max(Date.now(), existing.updatedAt + 1) });
+    Object.assign(existing, {
+      value: item.value,
+      type: item.type,
+      updatedAt: Math.max(Date.now(), existing.updatedAt + 1),
+    });
     return existing;
   }
   const clash = target.filter((t) => overlapping.some((variable) => variable.target.includes(t)));
-  return failure('ENV_CONFLICT', `A variable with the name \`${item.key}\` already exists for the target ${clash.join(', ')}`, item.key, target);
+  return failure(
+    'ENV_CONFLICT',
+    `A variable with the name \`${item.key}\` already exists for the target ${clash.join(', ')}`,
+    item.key,
+    target,
+  );
 }
 
 function failure(code: string, message: string, key: string, target: VercelEnvTarget[]): EnvFailure {
@@ -186,7 +220,8 @@ function shown(variable: VercelEnvVariable): Record<string, unknown> {
 
 /** GET /v6/deployments, filtered by `projectId`, `target` and `state`, newest first, `limit` of them. */
 function listDeployments(incoming: Incoming, project: VercelProject): Reply {
-  if (incoming.method !== 'GET') return vercelError(405, 'method_unknown', 'This endpoint only responds to GET in the emulator');
+  if (incoming.method !== 'GET')
+    return vercelError(405, 'method_unknown', 'This endpoint only responds to GET in the emulator');
   const q = incoming.query.values;
   const limit = q.limit === undefined ? 20 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
@@ -207,7 +242,8 @@ function listDeployments(incoming: Incoming, project: VercelProject): Reply {
       readyState: deployment.state,
       target: deployment.target,
       projectId: project.projectId,
-      source: deployment.source === 'registered' ? 'git' : deployment.source === 'deploy-hook' ? 'deploy-hook' : 'redeploy',
+      source:
+        deployment.source === 'registered' ? 'git' : deployment.source === 'deploy-hook' ? 'deploy-hook' : 'redeploy',
     }));
   return jsonReply(200, { deployments, pagination: { count: deployments.length, next: null, prev: null } });
 }
@@ -225,16 +261,25 @@ const createDeploymentBody = z.looseObject({
  * the answer says QUEUED, as Vercel's does right after the call.
  */
 function createDeployment(incoming: Incoming, json: Json, project: VercelProject): Reply {
-  if (incoming.method !== 'POST') return vercelError(405, 'method_unknown', 'This endpoint only responds to POST in the emulator');
+  if (incoming.method !== 'POST')
+    return vercelError(405, 'method_unknown', 'This endpoint only responds to POST in the emulator');
   const parsed = createDeploymentBody.safeParse(json.ok ? json.value : undefined);
   if (!parsed.success) return vercelError(400, 'bad_request', `Invalid request: ${z.prettifyError(parsed.error)}`);
   const { deploymentId, target } = parsed.data;
-  if (deploymentId === undefined) return vercelError(400, 'missing_files', 'Missing files (the emulator only redeploys: send `deploymentId`)');
+  if (deploymentId === undefined)
+    return vercelError(400, 'missing_files', 'Missing files (the emulator only redeploys: send `deploymentId`)');
   const original = project.deployments.find((deployment) => deployment.uid === deploymentId);
   if (!original) return vercelError(404, 'not_found', 'Deployment not found');
   if (target !== undefined && target !== 'production' && target !== 'preview')
-    return vercelError(400, 'bad_request', 'Invalid request: `target` must be `production` or `preview` in the emulator');
-  const deployment = project.deploy('redeploy', { target: target === 'production' ? 'production' : null, redeployOf: original.uid });
+    return vercelError(
+      400,
+      'bad_request',
+      'Invalid request: `target` must be `production` or `preview` in the emulator',
+    );
+  const deployment = project.deploy('redeploy', {
+    target: target === 'production' ? 'production' : null,
+    redeployOf: original.uid,
+  });
   return jsonReply(200, {
     id: deployment.uid,
     url: deployment.url,
@@ -249,9 +294,11 @@ function createDeployment(incoming: Incoming, json: Json, project: VercelProject
 
 /** POST (or GET) /v1/integrations/deploy/{projectId}/{hookId}: no token; the URL is the credential. */
 function deployHook(incoming: Incoming, project: VercelProject | undefined): Reply {
-  if (incoming.method !== 'POST' && incoming.method !== 'GET') return vercelError(405, 'method_unknown', 'This endpoint only responds to POST or GET');
+  if (incoming.method !== 'POST' && incoming.method !== 'GET')
+    return vercelError(405, 'method_unknown', 'This endpoint only responds to POST or GET');
   const hookId = safeDecode(DEPLOY_HOOK_PATH.exec(incoming.url.pathname)?.[2] ?? '');
-  if (!project || project.hookId === undefined || project.hookId !== hookId) return vercelError(404, 'not_found', 'Deploy hook not found');
+  if (!project || project.hookId === undefined || project.hookId !== hookId)
+    return vercelError(404, 'not_found', 'Deploy hook not found');
   const deployment = project.deploy('deploy-hook');
   return jsonReply(201, { job: { id: vercelId('', 20), state: 'PENDING', createdAt: deployment.created } });
 }

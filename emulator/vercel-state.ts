@@ -46,12 +46,20 @@ export class VercelProject {
     // Deploy hook ids are 10 characters (https://vercel.com/docs/deploy-hooks shows `tKybBxqhQs`).
     this.hookId = options.deployHook === false ? undefined : vercelId('', 10);
     for (const variable of options.env ?? [])
-      this.env.push({ ...variable, target: [...variable.target], id: vercelId('', 16), createdAt: Date.now(), updatedAt: Date.now() });
+      this.env.push({
+        ...variable,
+        target: [...variable.target],
+        id: vercelId('', 16),
+        createdAt: Date.now(),
+        updatedAt: Date.now(),
+      });
     if (options.productionDeployment !== false) this.deploy('registered');
   }
 
   get deployHookUrl(): string | undefined {
-    return this.hookId === undefined ? undefined : `${this.origin}/v1/integrations/deploy/${this.projectId}/${this.hookId}`;
+    return this.hookId === undefined
+      ? undefined
+      : `${this.origin}/v1/integrations/deploy/${this.projectId}/${this.hookId}`;
   }
 
   describe(): EmulatorVercelProject {
@@ -73,7 +81,10 @@ export class VercelProject {
   }
 
   /** A new READY deployment, built with its environment's variables as they are now. */
-  deploy(source: VercelDeployment['source'], options: { target?: 'production' | null; redeployOf?: string } = {}): VercelDeployment {
+  deploy(
+    source: VercelDeployment['source'],
+    options: { target?: 'production' | null; redeployOf?: string } = {},
+  ): VercelDeployment {
     const target = options.target === undefined ? 'production' : options.target;
     const { redeployOf } = options;
     const deployment: VercelDeployment = {
@@ -93,7 +104,9 @@ export class VercelProject {
   }
 
   valuesFor(target: VercelEnvTarget): Record<string, string> {
-    return Object.fromEntries(this.env.filter((variable) => variable.target.includes(target)).map((variable) => [variable.key, variable.value]));
+    return Object.fromEntries(
+      this.env.filter((variable) => variable.target.includes(target)).map((variable) => [variable.key, variable.value]),
+    );
   }
 
   record(entry: Omit<VercelReceivedRequest, 'at'>): void {

@@ -60,7 +60,8 @@ export function buildWebinarCatalog(user: { organizerKey: string; accountKey: st
     const dayOffset = -SPAN_DAYS + Math.round((i * 2 * SPAN_DAYS) / (WEBINAR_COUNT - 1));
     const start = anchorDay + dayOffset * DAY_MS + (8 + pick.int(10)) * 3_600_000;
     const durationMs = (DURATIONS_MIN[pick.int(DURATIONS_MIN.length)] ?? 60) * 60_000;
-    const recurrenceType: Webinar['recurrenceType'] = i % 9 === 4 ? 'series' : i % 11 === 7 ? 'sequence' : 'single_session';
+    const recurrenceType: Webinar['recurrenceType'] =
+      i % 9 === 4 ? 'series' : i % 11 === 7 ? 'sequence' : 'single_session';
     // A series repeats weekly, a sequence runs on consecutive days (OpenAPI `recurrenceType`).
     const sessions = recurrenceType === 'single_session' ? 1 : 3;
     const stepMs = recurrenceType === 'series' ? 7 * DAY_MS : DAY_MS;

@@ -26,7 +26,9 @@ type ApiRequestParts<Success extends z.ZodType> = {
 };
 
 /** A `GET` on the product API with `Authorization: Bearer` (RFC 6750 §2.1). */
-export function apiGetRequest<Success extends z.ZodType>(parts: ApiRequestParts<Success>): PreparedRequest<Success, typeof apiErrorSchema> {
+export function apiGetRequest<Success extends z.ZodType>(
+  parts: ApiRequestParts<Success>,
+): PreparedRequest<Success, typeof apiErrorSchema> {
   return {
     step: parts.step,
     method: 'GET',

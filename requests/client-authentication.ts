@@ -17,7 +17,14 @@ export function formUrlEncode(value: string): string {
  * can hold `+`, `/` and `=`), and a server that decodes per the RFC reads a raw `+` as a
  * space. We follow the RFC; `none` gives the docs' form, for servers that do not decode.
  */
-export function basicAuthorization(clientId: string, clientSecret: string, encoding: BasicEncoding = 'form-urlencoded'): string {
-  const credentials = encoding === 'form-urlencoded' ? `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}` : `${clientId}:${clientSecret}`;
+export function basicAuthorization(
+  clientId: string,
+  clientSecret: string,
+  encoding: BasicEncoding = 'form-urlencoded',
+): string {
+  const credentials =
+    encoding === 'form-urlencoded'
+      ? `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}`
+      : `${clientId}:${clientSecret}`;
   return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
 }

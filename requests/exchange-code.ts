@@ -23,8 +23,11 @@ export type ExchangeCodeInput = z.input<typeof exchangeCodeInput>;
  * Exchange an authorization code for tokens (RFC 6749 §4.1.3). `redirect_uri` must be the
  * one the code was issued for. A code is single use and lasts 10 minutes.
  */
-export function exchangeCodeRequest(input: ExchangeCodeInput): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
-  const { authBaseUrl, clientId, clientSecret, basicEncoding, code, redirectUri, codeVerifier } = exchangeCodeInput.parse(input);
+export function exchangeCodeRequest(
+  input: ExchangeCodeInput,
+): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
+  const { authBaseUrl, clientId, clientSecret, basicEncoding, code, redirectUri, codeVerifier } =
+    exchangeCodeInput.parse(input);
   const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
   if (codeVerifier) form.code_verifier = codeVerifier;
   return tokenEndpointRequest({

@@ -8,5 +8,8 @@ import * as z from 'zod';
  */
 export const gotoKey = z.union([
   z.string().regex(/^\d+$/, { error: 'must be a string of digits' }),
-  z.number().refine(Number.isSafeInteger, { error: 'arrived as a JSON number too large to be exact; the key is lost' }).transform(String),
+  z
+    .number()
+    .refine(Number.isSafeInteger, { error: 'arrived as a JSON number too large to be exact; the key is lost' })
+    .transform(String),
 ]);

@@ -51,7 +51,9 @@ export const listWebinarsInput = z.object({
 export type ListWebinarsInput = z.input<typeof listWebinarsInput>;
 
 /** `GET /G2W/rest/v2/organizers/{organizerKey}/webinars` (operation `getWebinars`). */
-export function listWebinarsRequest(input: ListWebinarsInput): PreparedRequest<typeof listWebinarsSchema, typeof apiErrorSchema> {
+export function listWebinarsRequest(
+  input: ListWebinarsInput,
+): PreparedRequest<typeof listWebinarsSchema, typeof apiErrorSchema> {
   const { apiBaseUrl, accessToken, organizerKey, fromTime, toTime, page, size } = listWebinarsInput.parse(input);
   const url = new URL(`/G2W/rest/v2/organizers/${encodeURIComponent(organizerKey)}/webinars`, apiBaseUrl);
   // GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes

@@ -20,7 +20,9 @@ export type RefreshTokenInput = z.input<typeof refreshTokenInput>;
  * Get a new access token with the refresh token (RFC 6749 §6; GoTo "How to refresh an
  * access token"). GoTo answers with a new `refresh_token` only when it rotates the old one.
  */
-export function refreshTokenRequest(input: RefreshTokenInput): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
+export function refreshTokenRequest(
+  input: RefreshTokenInput,
+): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
   const { authBaseUrl, clientId, clientSecret, basicEncoding, refreshToken } = refreshTokenInput.parse(input);
   return tokenEndpointRequest({
     step: refreshTokenStep,

@@ -50,4 +50,10 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
 };
 
 /** Fields whose values are secret wherever they appear in a form or JSON body. */
-export const secretFieldNames: ReadonlySet<string> = new Set(['client_secret', 'code', 'code_verifier', 'refresh_token', 'access_token']);
+export const secretFieldNames: ReadonlySet<string> = new Set([
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+]);

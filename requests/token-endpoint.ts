@@ -21,7 +21,9 @@ type TokenRequestParts = {
  * HTTP Basic (§2.3.1), JSON back. Both grants share everything but the form and what
  * `invalid_grant` means.
  */
-export function tokenEndpointRequest(parts: TokenRequestParts): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
+export function tokenEndpointRequest(
+  parts: TokenRequestParts,
+): PreparedRequest<typeof tokenResponseSchema, typeof oauthErrorSchema> {
   const authorization = basicAuthorization(parts.clientId, parts.clientSecret, parts.basicEncoding);
   return {
     step: parts.basicEncoding === 'none' ? `${parts.step} (plain Basic, as GoTo's docs show)` : parts.step,

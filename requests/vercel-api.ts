@@ -100,7 +100,9 @@ export function vercelAdvice(facts: FailureFacts): string {
 /** Advice that depends only on the status, for Vercel calls. */
 export function vercelGenericAdvice(status: number): string {
   if (status === 429) return 'Vercel is rate limiting this token: wait a few minutes and run again.';
-  if (status >= 500) return 'Vercel had a server error: try again in a few minutes and check https://www.vercel-status.com.';
-  if (status === 400) return 'Vercel rejected the request (its message says why): check VERCEL_TARGETS and VERCEL_PROJECT_ID, then run again.';
+  if (status >= 500)
+    return 'Vercel had a server error: try again in a few minutes and check https://www.vercel-status.com.';
+  if (status === 400)
+    return 'Vercel rejected the request (its message says why): check VERCEL_TARGETS and VERCEL_PROJECT_ID, then run again.';
   return 'check the VERCEL_* settings and run again.';
 }

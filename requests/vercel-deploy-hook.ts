@@ -25,7 +25,9 @@ export type DeployHookInput = z.input<typeof deployHookInput>;
  * the URL" can deploy: "treat it with the same security as you would any other token"),
  * so its id (the last segment) is a secret: no step title, attachment or error shows it. The docs show the answer's body but not its status, so 200 and 201 count.
  */
-export function deployHookRequest(input: DeployHookInput): PreparedRequest<typeof deployHookResponseSchema, typeof vercelErrorSchema> {
+export function deployHookRequest(
+  input: DeployHookInput,
+): PreparedRequest<typeof deployHookResponseSchema, typeof vercelErrorSchema> {
   const { hookUrl } = deployHookInput.parse(input);
   const url = new URL(hookUrl);
   const hookId = url.pathname.split('/').filter(Boolean).at(-1) ?? '';

@@ -30,7 +30,9 @@ export type RedeployInput = z.input<typeof redeployInput>;
  * applied to previous deployments … You must redeploy your project"
  * (https://vercel.com/docs/environment-variables/managing-environment-variables).
  */
-export function redeployRequest(input: RedeployInput): PreparedRequest<typeof redeployResponseSchema, typeof vercelErrorSchema> {
+export function redeployRequest(
+  input: RedeployInput,
+): PreparedRequest<typeof redeployResponseSchema, typeof vercelErrorSchema> {
   const { projectIdOrName, deploymentId, name, ...api } = redeployInput.parse(input);
   return vercelApiRequest(api, {
     step: 'redeploy the latest production deployment on Vercel',

@@ -66,7 +66,9 @@ export type UpsertEnvInput = z.input<typeof upsertEnvInput>;
  * list differs from the existing variable's, while one target at a time updates it in place
  * (not in Vercel's docs; observed by others, https://github.com/getsentry/sentry/pull/118490).
  */
-export function upsertEnvRequest(input: UpsertEnvInput): PreparedRequest<typeof upsertEnvResponseSchema, typeof vercelErrorSchema> {
+export function upsertEnvRequest(
+  input: UpsertEnvInput,
+): PreparedRequest<typeof upsertEnvResponseSchema, typeof vercelErrorSchema> {
   const { projectIdOrName, target, type, variables, ...api } = upsertEnvInput.parse(input);
   const values = Object.values(variables);
   return vercelApiRequest(api, {

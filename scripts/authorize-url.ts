@@ -11,7 +11,12 @@ import { loadSettings, requireSettings } from '../lib/config/settings';
 
 try {
   const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);
-  const url = authorizeUrl({ authBaseUrl: settings.authBaseUrl, clientId: settings.clientId, redirectUri: settings.redirectUri, state: randomState() });
+  const url = authorizeUrl({
+    authBaseUrl: settings.authBaseUrl,
+    clientId: settings.clientId,
+    redirectUri: settings.redirectUri,
+    state: randomState(),
+  });
   process.stdout.write(
     [
       'Open this URL, log in to GoTo and allow access:',

@@ -45,7 +45,13 @@ try {
   const settings = loadSettings();
   const recoveryFile = recoveryPathOf(realEnvFile(settings.envFile));
   const recovery = { path: recoveryFile, keys: Object.keys(readEnvValues(recoveryFile)) };
-  const status = tokenStatus({ settings, env: process.env, fileValues: readEnvValues(settings.envFile), now: new Date(), recovery });
+  const status = tokenStatus({
+    settings,
+    env: process.env,
+    fileValues: readEnvValues(settings.envFile),
+    now: new Date(),
+    recovery,
+  });
   process.stdout.write(renderStatus(status, { color: useColor(process.env, process.stdout.isTTY === true) }));
   process.exitCode = strict && status.verdict.some((line) => line.tone === 'warn') ? 1 : status.exitCode;
 } catch (error) {

@@ -50,5 +50,8 @@ function contentsOf(bytes: Buffer): EnvFileContents {
 
 function missingOrFailed(path: string, error: unknown): EnvFileContents {
   if (fsCode(error) === 'ENOENT') return { exists: false, text: '', values: {} };
-  throw new EnvFileError('ENV_FILE_READ_FAILED', `Could not read ${where(path)} (${fsCode(error) ?? 'error'}).`, { path, cause: error });
+  throw new EnvFileError('ENV_FILE_READ_FAILED', `Could not read ${where(path)} (${fsCode(error) ?? 'error'}).`, {
+    path,
+    cause: error,
+  });
 }

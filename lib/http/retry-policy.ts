@@ -44,7 +44,13 @@ function neverSentAndFinal(reason: string): boolean {
  */
 const closedEarlyCodes: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
-export type NetworkFailure = { reason: string; timedOut: boolean; method: string; attempt: number; maxAttempts: number };
+export type NetworkFailure = {
+  reason: string;
+  timedOut: boolean;
+  method: string;
+  attempt: number;
+  maxAttempts: number;
+};
 
 /**
  * After a request got no answer: whether to send it again, and whether it may have been
@@ -53,15 +59,26 @@ export type NetworkFailure = { reason: string; timedOut: boolean; method: string
  * rotated out. A connection closed before any answer is retried for GET only (RFC 9110
  * §9.2.2); one never made, for any method (RFC 9112 §9.3.1).
  */
-export function afterNetworkFailure({ reason, timedOut, method, attempt, maxAttempts }: NetworkFailure): { retry: boolean; mayHaveArrived: boolean } {
-  const safeToRepeat = !timedOut && (notConnectedCodes.has(reason) || (closedEarlyCodes.has(reason) && method === 'GET'));
+export function afterNetworkFailure({ reason, timedOut, method, attempt, maxAttempts }: NetworkFailure): {
+  retry: boolean;
+  mayHaveArrived: boolean;
+} {
+  const safeToRepeat =
+    !timedOut && (notConnectedCodes.has(reason) || (closedEarlyCodes.has(reason) && method === 'GET'));
   return {
     retry: safeToRepeat && attempt < maxAttempts,
     mayHaveArrived: method !== 'GET' && !notConnectedCodes.has(reason) && !neverSentAndFinal(reason),
   };
 }
 
-export type StatusAnswer = { status: number; retryAfter: string | null; now: number; attempt: number; maxAttempts: number; maxRetryAfterMs: number };
+export type StatusAnswer = {
+  status: number;
+  retryAfter: string | null;
+  now: number;
+  attempt: number;
+  maxAttempts: number;
+  maxRetryAfterMs: number;
+};
 
 /**
  * After an answer with a status other than success: whether to send it again. Only 429,
@@ -77,7 +94,11 @@ export function afterStatus({ status, retryAfter, now, attempt, maxAttempts, max
   const retryable = retryableStatuses.has(status);
   const serverWaitMs = retryable ? retryAfterMs(retryAfter, now) : undefined;
   const tooLong = serverWaitMs !== undefined && serverWaitMs > maxRetryAfterMs;
-  return { retry: retryable && attempt < maxAttempts && !tooLong, ...(serverWaitMs === undefined ? {} : { serverWaitMs }), tooLong };
+  return {
+    retry: retryable && attempt < maxAttempts && !tooLong,
+    ...(serverWaitMs === undefined ? {} : { serverWaitMs }),
+    tooLong,
+  };
 }
 
 /**
@@ -100,7 +121,11 @@ export function retryAfterMs(header: string | null, now: number): number | undef
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so many
  * runners do not retry in step. `random` is there for tests.
  */
-export function backoffMs(attempt: number, options: { backoffBaseMs: number; maxRetryAfterMs: number }, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  options: { backoffBaseMs: number; maxRetryAfterMs: number },
+  random: () => number = Math.random,
+): number {
   const step = Math.min(options.backoffBaseMs * 2 ** (attempt - 1), options.maxRetryAfterMs);
   return step / 2 + random() * (step / 2);
 }

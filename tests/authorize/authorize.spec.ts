@@ -1,11 +1,23 @@
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
-import { authorizeInBrowser, ensureBrowserCanRun, envSnapshot, expect, fingerprint, requireSettings, test } from '../../fixtures';
+import {
+  authorizeInBrowser,
+  ensureBrowserCanRun,
+  envSnapshot,
+  expect,
+  fingerprint,
+  requireSettings,
+  test,
+} from '../../fixtures';
 
 // First-time authorization, what the form page, the address bar and the Bruno request did
 // by hand. Against GoTo a person logs in (headed); on the emulator the form is filled in.
 test.beforeAll(() => ensureBrowserCanRun({ headed: test.info().project.use.headless === false }));
 
-test('logs in, exchanges the code at once, stores the tokens, then proves them with a refresh and Users/me', async ({ page, chain, login }) => {
+test('logs in, exchanges the code at once, stores the tokens, then proves them with a refresh and Users/me', async ({
+  page,
+  chain,
+  login,
+}) => {
   const settings = requireSettings(chain.settings(), ['clientId', 'clientSecret', 'redirectUri']);
   // A person logs in at GoTo for up to GOTO_LOGIN_TIMEOUT; the exchange and checks take a minute at most.
   test.setTimeout(settings.loginTimeoutMs + 60_000);
@@ -20,7 +32,13 @@ test('logs in, exchanges the code at once, stores the tokens, then proves them w
   });
 
   const code = await test.step('log in at GoTo and allow access', () =>
-    authorizeInBrowser(page, { url, redirectUri: settings.redirectUri, state, timeoutMs: settings.loginTimeoutMs, login }));
+    authorizeInBrowser(page, {
+      url,
+      redirectUri: settings.redirectUri,
+      state,
+      timeoutMs: settings.loginTimeoutMs,
+      login,
+    }));
   const token = await chain.exchangeCode({ code, codeVerifier: pkce?.codeVerifier });
 
   expect(envSnapshot(settings.envFile), 'the new tokens are in the env file').toMatchObject({

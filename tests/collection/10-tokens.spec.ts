@@ -10,45 +10,60 @@ import { envSnapshot, expect, fingerprint, test } from '../../fixtures';
  */
 test.describe.configure({ mode: 'serial' });
 
-test('exchanges the authorization code for tokens, stores them and removes the used code', { tag: '@tokens' }, async ({ chain }) => {
-  const settings = chain.settings();
-  // A check beside it may have exchanged the code first: then this step reports that exchange.
-  const exchanged = (await chain.grantsOfThisRun()).includes('authorization_code');
-  test.skip(!settings.authCode && !exchanged, 'GOTO_AUTH_CODE is not set: the chain starts from the stored refresh token');
-  const before = envSnapshot(settings.envFile);
+test(
+  'exchanges the authorization code for tokens, stores them and removes the used code',
+  { tag: '@tokens' },
+  async ({ chain }) => {
+    const settings = chain.settings();
+    // A check beside it may have exchanged the code first: then this step reports that exchange.
+    const exchanged = (await chain.grantsOfThisRun()).includes('authorization_code');
+    test.skip(
+      !settings.authCode && !exchanged,
+      'GOTO_AUTH_CODE is not set: the chain starts from the stored refresh token',
+    );
+    const before = envSnapshot(settings.envFile);
 
-  const token = await chain.exchangeCode();
+    const token = await chain.exchangeCode();
 
-  expect(token.refresh_token, 'a code exchange returns a refresh token (RFC 6749 §4.1.4)').toBeDefined();
-  // Checks running beside it may store the organizer key meanwhile; nothing else may change.
-  const { GOTO_AUTH_CODE: _usedCode, GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
-  const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
-  expect(after, 'the tokens are stored, the code is gone, every other value is kept').toEqual({
-    ...kept,
-    GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
-    GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
-    GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
-    ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
-  });
-  expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(Date.now());
-});
+    expect(token.refresh_token, 'a code exchange returns a refresh token (RFC 6749 §4.1.4)').toBeDefined();
+    // Checks running beside it may store the organizer key meanwhile; nothing else may change.
+    const { GOTO_AUTH_CODE: _usedCode, GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
+    const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
+    expect(after, 'the tokens are stored, the code is gone, every other value is kept').toEqual({
+      ...kept,
+      GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
+      GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
+      ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
+    });
+    expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(
+      Date.now(),
+    );
+  },
+);
 
-test('refreshes the access token and stores it, keeping the refresh token unless GoTo rotated it', { tag: ['@tokens', '@refresh'] }, async ({ chain }) => {
-  const settings = chain.settings();
-  const before = envSnapshot(settings.envFile);
+test(
+  'refreshes the access token and stores it, keeping the refresh token unless GoTo rotated it',
+  { tag: ['@tokens', '@refresh'] },
+  async ({ chain }) => {
+    const settings = chain.settings();
+    const before = envSnapshot(settings.envFile);
 
-  const token = await chain.refresh();
+    const token = await chain.refresh();
 
-  // Checks running beside it may store the organizer key meanwhile; nothing else may change.
-  const { GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
-  const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
-  expect(after, 'only the token values changed').toEqual({
-    ...kept,
-    GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
-    GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
-    // GoTo sends a refresh_token only when it rotates it; then the old one stops working.
-    GOTO_REFRESH_TOKEN: token.refresh_token ? fingerprint(token.refresh_token) : before.GOTO_REFRESH_TOKEN,
-    ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
-  });
-  expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(Date.now());
-});
+    // Checks running beside it may store the organizer key meanwhile; nothing else may change.
+    const { GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
+    const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
+    expect(after, 'only the token values changed').toEqual({
+      ...kept,
+      GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
+      // GoTo sends a refresh_token only when it rotates it; then the old one stops working.
+      GOTO_REFRESH_TOKEN: token.refresh_token ? fingerprint(token.refresh_token) : before.GOTO_REFRESH_TOKEN,
+      ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
+    });
+    expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(
+      Date.now(),
+    );
+  },
+);

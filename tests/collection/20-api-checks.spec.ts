@@ -1,14 +1,21 @@
 import { expect, test } from '../../fixtures';
 
 // Each check gets this run's fresh access token from the `accessToken` fixture.
-test('Users/me answers with the signed-in user, whose id is stored as the organizer key', async ({ chain, accessToken }) => {
+test('Users/me answers with the signed-in user, whose id is stored as the organizer key', async ({
+  chain,
+  accessToken,
+}) => {
   const me = await chain.usersMe(accessToken);
 
   expect(me.id, 'the organizer key is a string of digits, never a number').toMatch(/^\d+$/);
   expect(chain.settings().organizerKey, 'the env file holds the organizer key').toBe(me.id);
 });
 
-test('lists the organizer’s webinars of the coming 30 days with the new access token', async ({ chain, accessToken, organizerKey }) => {
+test('lists the organizer’s webinars of the coming 30 days with the new access token', async ({
+  chain,
+  accessToken,
+  organizerKey,
+}) => {
   const fromTime = new Date();
   const toTime = new Date(fromTime.getTime() + 30 * 24 * 3600 * 1000);
 

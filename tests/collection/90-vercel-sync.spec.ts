@@ -16,8 +16,12 @@ test('syncs the tokens to Vercel and redeploys', async ({ vercelSync, chain }, t
 
   expect(result.status, 'the sync ran').toBe('synced');
   if (result.status !== 'synced') return;
-  for (const { target, keys } of result.targets) expect(keys, `${target} holds the four values`).toEqual([...syncedKeys]);
-  const redeployed = result.redeploy.via === 'deploy-hook' ? `deploy hook job ${result.redeploy.jobId}` : `deployment ${result.redeploy.deploymentId}`;
+  for (const { target, keys } of result.targets)
+    expect(keys, `${target} holds the four values`).toEqual([...syncedKeys]);
+  const redeployed =
+    result.redeploy.via === 'deploy-hook'
+      ? `deploy hook job ${result.redeploy.jobId}`
+      : `deployment ${result.redeploy.deploymentId}`;
   testInfo.annotations.push({
     type: 'vercel',
     description: `${result.projectId}: ${result.targets.map(({ target, type }) => `${target} (${type})`).join(', ')}; redeployed: ${redeployed}`,

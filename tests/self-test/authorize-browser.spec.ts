@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { authorizeUrl, createPkcePair, randomState } from '../../requests';
-import { AuthorizeError, authorizeInBrowser, emulatorLogin, ensureBrowserCanRun, expect, test, type Sandbox } from '../../fixtures';
+import {
+  AuthorizeError,
+  authorizeInBrowser,
+  emulatorLogin,
+  ensureBrowserCanRun,
+  expect,
+  test,
+  type Sandbox,
+} from '../../fixtures';
 import { collectArtifacts, findSecrets } from './helpers/artifacts';
 
 // The browser half of first-time authorization, in a real (headless) Chromium against the
@@ -40,7 +48,11 @@ function logIn(page: Page, sandbox: Sandbox, options: LoginOptions = {}): Promis
   });
 }
 
-test('reads the code from the redirect without loading the redirect site, and exchanges it with the PKCE verifier', async ({ page, sandbox, emulator }) => {
+test('reads the code from the redirect without loading the redirect site, and exchanges it with the PKCE verifier', async ({
+  page,
+  sandbox,
+  emulator,
+}) => {
   const pkce = createPkcePair();
   const state = randomState();
   const siteRequests: string[] = [];
@@ -55,12 +67,19 @@ test('reads the code from the redirect without loading the redirect site, and ex
   const authorize = received.find((request) => request.route === 'authorize' && request.method === 'GET');
   const token = received.find((request) => request.route === 'token');
   expect(authorize?.query).toMatchObject({ code_challenge: pkce.codeChallenge, code_challenge_method: 'S256', state });
-  expect(token?.form?.code_verifier === pkce.codeVerifier, 'the verifier went with the code (RFC 7636 §4.5)').toBe(true);
+  expect(token?.form?.code_verifier === pkce.codeVerifier, 'the verifier went with the code (RFC 7636 §4.5)').toBe(
+    true,
+  );
   expect(page.url().includes(code), 'the page never shows the code').toBe(false);
   expect(siteRequests, 'the redirect site was never loaded').toEqual([]);
 });
 
-const failures: { title: string; code: string; run: (page: Page, sandbox: Sandbox) => Promise<unknown>; says: RegExp }[] = [
+const failures: {
+  title: string;
+  code: string;
+  run: (page: Page, sandbox: Sandbox) => Promise<unknown>;
+  says: RegExp;
+}[] = [
   {
     title: 'turns an access_denied redirect into advice to choose Allow',
     code: 'GOTO_AUTHORIZE_DENIED',
@@ -105,7 +124,10 @@ for (const failure of failures) {
   });
 }
 
-test('keeps the code out of the browser trace, which the redirect would otherwise record', async ({ page, sandbox }, testInfo) => {
+test('keeps the code out of the browser trace, which the redirect would otherwise record', async ({
+  page,
+  sandbox,
+}, testInfo) => {
   const code = await logIn(page, sandbox);
 
   // Save what the trace holds now (the project's `trace` setting records every test and

@@ -6,7 +6,14 @@ import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures'
 import { TokenChain } from '../../lib/goto/token-chain';
 import { runCollection } from './helpers/run-collection';
 
-type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+};
 type Job = { needs?: string; if?: string; strategy?: { matrix?: { shard?: number[] } }; steps: Step[] };
 type Workflow = {
   on: Record<string, unknown>;
@@ -16,7 +23,8 @@ type Workflow = {
 };
 
 const root = path.resolve(__dirname, '../..');
-const readWorkflow = async (name: string) => parse(await readFile(path.join(root, '.github/workflows', name), 'utf8')) as Workflow;
+const readWorkflow = async (name: string) =>
+  parse(await readFile(path.join(root, '.github/workflows', name), 'utf8')) as Workflow;
 const runs = (job: Job) => job.steps.flatMap((step) => (step.run ? [step.run] : []));
 const stepRunning = (job: Job, command: string) => job.steps.find((step) => step.run?.includes(command));
 
@@ -25,7 +33,10 @@ test.describe('the daily workflow', () => {
     const workflow = await readWorkflow('goto-tokens.yml');
 
     expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
-    expect(workflow.concurrency, 'a second run waits: two refreshes could lose a rotation').toEqual({ group: 'goto-tokens', 'cancel-in-progress': false });
+    expect(workflow.concurrency, 'a second run waits: two refreshes could lose a rotation').toEqual({
+      group: 'goto-tokens',
+      'cancel-in-progress': false,
+    });
   });
 
   test('runs the daily chain against GoTo from repository secrets with the github reporter', async () => {
@@ -50,7 +61,10 @@ test.describe('the daily workflow', () => {
       ['playwright-report/', 'always()'],
       ['junit-results.xml', 'always()'],
     ]);
-    expect(stepRunning(job, 'npx playwright test')?.env?.PLAYWRIGHT_JUNIT_OUTPUT_NAME, 'the JUnit file it uploads').toBe('junit-results.xml');
+    expect(
+      stepRunning(job, 'npx playwright test')?.env?.PLAYWRIGHT_JUNIT_OUTPUT_NAME,
+      'the JUnit file it uploads',
+    ).toBe('junit-results.xml');
     expect(JSON.stringify(uploads), 'the env file with the tokens is never uploaded').not.toContain('.env');
   });
 
@@ -60,7 +74,10 @@ test.describe('the daily workflow', () => {
     const keep = stepRunning(job, 'npm run save-rotated-token');
 
     expect(keep?.if).toBe('always()');
-    expect(keep?.env).toMatchObject({ GOTO_INITIAL_REFRESH_TOKEN: '${{ secrets.GOTO_REFRESH_TOKEN }}', GH_TOKEN: '${{ secrets.GOTO_SECRETS_TOKEN }}' });
+    expect(keep?.env).toMatchObject({
+      GOTO_INITIAL_REFRESH_TOKEN: '${{ secrets.GOTO_REFRESH_TOKEN }}',
+      GH_TOKEN: '${{ secrets.GOTO_SECRETS_TOKEN }}',
+    });
     expect(runs(job)).toContain('npm run status -- --strict');
     expect(workflow.env.GOTO_REFRESH_WARN_DAYS, 'the threshold is configurable').toContain('inputs.refresh_warn_days');
   });
@@ -75,31 +92,47 @@ test.describe('the sharded workflow', () => {
     expect(shards?.needs).toBe('refresh');
     expect(shards?.strategy?.matrix?.shard).toEqual([1, 2, 3, 4]);
     const checks = shards?.steps?.find((step) => step.run?.includes('--shard='));
-    expect(checks?.run).toBe('npx playwright test --grep-invert @tokens --shard=${{ matrix.shard }}/${{ strategy.job-total }} --reporter=blob');
+    expect(checks?.run).toBe(
+      'npx playwright test --grep-invert @tokens --shard=${{ matrix.shard }}/${{ strategy.job-total }} --reporter=blob',
+    );
     expect(checks?.env, 'shards use the refresh job’s token').toMatchObject({ GOTO_TOKEN_REQUESTS: 'off' });
     expect(runs(merge as Job)).toContain('npx playwright merge-reports --reporter=html,junit ./all-blob-reports');
   });
 });
 
 test('every npm script the workflows run exists, and no step puts a secret on a command line', async () => {
-  const scripts = Object.keys((JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+  const scripts = Object.keys(
+    (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts,
+  );
   for (const name of ['goto-tokens.yml', 'goto-tokens-sharded.yml']) {
     const workflow = await readWorkflow(name);
     for (const job of Object.values(workflow.jobs)) {
       for (const run of runs(job)) {
-        for (const [, script] of run.matchAll(/npm run ([\w:-]+)/g)) expect(scripts, `${name}: npm run ${script}`).toContain(script);
+        for (const [, script] of run.matchAll(/npm run ([\w:-]+)/g))
+          expect(scripts, `${name}: npm run ${script}`).toContain(script);
         expect(run, `${name}: secrets reach steps through env only`).not.toContain('secrets.');
       }
     }
   }
 });
 
-test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refresh send no second refresh', async ({ sandbox, emulator }, testInfo) => {
+test('shards running the API checks with GOTO_TOKEN_REQUESTS=off after one refresh send no second refresh', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   test.setTimeout(10 * 60_000);
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
-  const refreshes = async () => (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token').length;
+  const refreshes = async () =>
+    (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token')
+      .length;
 
-  const refresh = await runCollection(sandbox.env, ['--grep', '@refresh', '--reporter=line', `--output=${testInfo.outputPath('refresh')}`]);
+  const refresh = await runCollection(sandbox.env, [
+    '--grep',
+    '@refresh',
+    '--reporter=line',
+    `--output=${testInfo.outputPath('refresh')}`,
+  ]);
   const shards = await Promise.all(
     [1, 2].map((shard) =>
       runCollection({ ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, [
@@ -125,7 +158,11 @@ test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is 
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
   const sentBefore = (await emulator.requests(sandbox.client.clientId)).length;
   const before = await readFile(sandbox.envFile);
-  const chain = new TokenChain(send, { ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' }, { custody: stepCustody(testInfo) });
+  const chain = new TokenChain(
+    send,
+    { ...sandbox.env, GOTO_TOKEN_REQUESTS: 'off' },
+    { custody: stepCustody(testInfo) },
+  );
 
   const error = await chain.refresh().catch((caught: unknown) => caught);
 
@@ -142,13 +179,22 @@ test.describe('save-rotated-token', () => {
     // A stand-in for the GitHub CLI that records how it was called.
     await writeFile(path.join(bin, 'gh'), `#!/bin/sh\necho "$@" > "${bin}/args"\ncat > "${bin}/stdin"\n`);
     await chmod(path.join(bin, 'gh'), 0o755);
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/save-rotated-token.ts'], {
-      cwd: root,
-      env: { PATH: `${bin}:${process.env.PATH}`, ...env },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'scripts/save-rotated-token.ts'],
+      {
+        cwd: root,
+        env: { PATH: `${bin}:${process.env.PATH}`, ...env },
+        encoding: 'utf8',
+      },
+    );
     const read = (name: string) => readFile(path.join(bin, name), 'utf8').catch(() => undefined);
-    return { status: result.status, output: result.stdout + result.stderr, args: await read('args'), stdin: await read('stdin') };
+    return {
+      status: result.status,
+      output: result.stdout + result.stderr,
+      args: await read('args'),
+      stdin: await read('stdin'),
+    };
   }
 
   test('does nothing when the refresh token did not rotate', async ({}, testInfo) => {
@@ -156,7 +202,12 @@ test.describe('save-rotated-token', () => {
     await writeFile(envFile, 'GOTO_REFRESH_TOKEN=same-token-value\n');
 
     const result = await run(
-      { GOTO_ENV_FILE: envFile, GOTO_INITIAL_REFRESH_TOKEN: 'same-token-value', GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/app' },
+      {
+        GOTO_ENV_FILE: envFile,
+        GOTO_INITIAL_REFRESH_TOKEN: 'same-token-value',
+        GH_TOKEN: 't',
+        GITHUB_REPOSITORY: 'acme/app',
+      },
       testInfo,
     );
 
@@ -168,7 +219,15 @@ test.describe('save-rotated-token', () => {
     const envFile = testInfo.outputPath('ci.env');
     await writeFile(envFile, 'GOTO_REFRESH_TOKEN=rotated-token-value\n');
 
-    const result = await run({ GOTO_ENV_FILE: envFile, GOTO_INITIAL_REFRESH_TOKEN: 'old-token-value', GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/app' }, testInfo);
+    const result = await run(
+      {
+        GOTO_ENV_FILE: envFile,
+        GOTO_INITIAL_REFRESH_TOKEN: 'old-token-value',
+        GH_TOKEN: 't',
+        GITHUB_REPOSITORY: 'acme/app',
+      },
+      testInfo,
+    );
 
     expect(result.status, result.output).toBe(0);
     expect(result.args?.trim()).toBe('secret set GOTO_REFRESH_TOKEN --repo acme/app');

@@ -27,7 +27,9 @@ test('exchanges a pasted code once, then keeps refreshing daily against a rotati
     const first = await run('run-1');
     outputs.push(first.output);
     expect(first.exitCode, first.output).toBe(0);
-    expect(readEnvValues(sandbox.envFile), 'the used code is removed from the file').not.toHaveProperty('GOTO_AUTH_CODE');
+    expect(readEnvValues(sandbox.envFile), 'the used code is removed from the file').not.toHaveProperty(
+      'GOTO_AUTH_CODE',
+    );
   });
 
   for (const day of [2, 3]) {
@@ -38,7 +40,9 @@ test('exchanges a pasted code once, then keeps refreshing daily against a rotati
     });
   }
 
-  const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+  const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.route === 'token',
+  );
   expect(
     tokenRequests.map((request) => request.form?.grant_type),
     'one exchange, then one refresh per run',
@@ -96,25 +100,45 @@ test('under `npm test` the collection runs on the emulator and leaves the env fi
   expect((await readFile(userFile)).equals(before), 'the user file is byte-identical').toBe(true);
 });
 
-test('a failed refresh stops the run’s checks, each naming the step that failed, with no second token request', async ({ sandbox, emulator }, testInfo) => {
+test('a failed refresh stops the run’s checks, each naming the step that failed, with no second token request', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
   // 31 days on: the refresh token has expired (they last 30).
   await emulator.advanceClock(sandbox.client.clientId, 31 * 86_400);
   const before = await readFile(sandbox.envFile);
 
-  const result = await runCollection(sandbox.env, ['--workers=2', '--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+  const result = await runCollection(sandbox.env, [
+    '--workers=2',
+    '--reporter=line',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
 
   expect(result.exitCode, 'the run fails').not.toBe(0);
-  expect(result.output).toContain('Step "refresh the access token" failed: POST /oauth/token answered HTTP 400 invalid_grant');
-  const stopped = result.output.match(/Step "refresh the access token" failed earlier in this run, so no other token request was sent/g) ?? [];
+  expect(result.output).toContain(
+    'Step "refresh the access token" failed: POST /oauth/token answered HTTP 400 invalid_grant',
+  );
+  const stopped =
+    result.output.match(
+      /Step "refresh the access token" failed earlier in this run, so no other token request was sent/g,
+    ) ?? [];
   expect(stopped.length, 'both API checks say which step failed').toBe(2);
-  const refreshes = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token');
+  const refreshes = (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.form?.grant_type === 'refresh_token',
+  );
   expect(refreshes, 'one token request for the whole run').toHaveLength(1);
   expect((await readFile(sandbox.envFile)).equals(before), 'the env file is as it was').toBe(true);
 });
 
-test('an unknown GOTO_TARGET stops the run before any request, naming the variable and its choices', async ({ sandbox, emulator }, testInfo) => {
-  const result = await runCollection({ ...sandbox.env, GOTO_TARGET: 'staging' }, ['--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+test('an unknown GOTO_TARGET stops the run before any request, naming the variable and its choices', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  const result = await runCollection({ ...sandbox.env, GOTO_TARGET: 'staging' }, [
+    '--reporter=line',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
 
   expect(result.exitCode, 'the run fails').not.toBe(0);
   expect(result.output).toContain('GOTO_TARGET must be `emulator` or `goto`');

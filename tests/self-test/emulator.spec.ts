@@ -22,7 +22,14 @@ type Control = {
   ): Promise<{ code: string; state?: string }>;
 };
 type Json = Record<string, unknown>;
-type Tokens = { access_token: string; refresh_token: string; token_type: string; expires_in: number; scope: string; principal: string };
+type Tokens = {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  principal: string;
+};
 
 /** RFC 6749 §2.3.1 / Appendix B: form-urlencode id and secret, join with ':', base64. */
 function basic(clientId: string, clientSecret: string): string {
@@ -81,7 +88,12 @@ function getMe(baseUrl: string, authorization?: string) {
   return fetch(`${baseUrl}/identity/v1/Users/me`, { headers: authorization ? { authorization } : {} });
 }
 
-function getWebinars(baseUrl: string, organizerKey: string, accessToken: string | undefined, query: Record<string, string>) {
+function getWebinars(
+  baseUrl: string,
+  organizerKey: string,
+  accessToken: string | undefined,
+  query: Record<string, string>,
+) {
   return fetch(`${baseUrl}/G2W/rest/v2/organizers/${organizerKey}/webinars?${new URLSearchParams(query)}`, {
     headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
   });
@@ -94,19 +106,29 @@ function isoDaysFromNow(days: number): string {
 }
 
 test.describe('authorization endpoint', () => {
-  test('shows a sign-in page whose Email and Password labels point at their inputs', async ({ emulator, emulatorClient }) => {
-    const response = await fetch(authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, response_type: 'code', state: 's1' }), {
-      redirect: 'manual',
-    });
+  test('shows a sign-in page whose Email and Password labels point at their inputs', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const response = await fetch(
+      authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, response_type: 'code', state: 's1' }),
+      {
+        redirect: 'manual',
+      },
+    );
     const html = await response.text();
     expect(response.status).toBe(200);
-    expect(html, 'the Email label is tied to the email input').toMatch(/<label for="email">Email<\/label>[\s\S]*<input id="email" name="email"/);
+    expect(html, 'the Email label is tied to the email input').toMatch(
+      /<label for="email">Email<\/label>[\s\S]*<input id="email" name="email"/,
+    );
     expect(html, 'the Password label is tied to a password input').toMatch(
       /<label for="password">Password<\/label>[\s\S]*<input id="password" name="password" type="password"/,
     );
     expect(html).toMatch(/<button type="submit" name="decision" value="allow">Allow<\/button>/);
     expect(html).toMatch(/<button type="submit" name="decision" value="deny">Deny<\/button>/);
-    expect(html, 'the OAuth parameters ride along as hidden fields').toContain('<input type="hidden" name="state" value="s1">');
+    expect(html, 'the OAuth parameters ride along as hidden fields').toContain(
+      '<input type="hidden" name="state" value="s1">',
+    );
   });
 
   test('redirects to the redirect URI with a code and the state after Allow', async ({ emulator, emulatorClient }) => {
@@ -145,17 +167,30 @@ test.describe('authorization endpoint', () => {
     expect(location.searchParams.get('state')).toBe('st');
   });
 
-  test('issueCode signs in through GET and POST /oauth/authorize as a browser would', async ({ emulator, emulatorClient }) => {
+  test('issueCode signs in through GET and POST /oauth/authorize as a browser would', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const { code, state } = await emulator.issueCode(emulatorClient.clientId, { state: 'via-control' });
     expect(code).toBeTruthy();
     expect(state).toBe('via-control');
     const requests = await emulator.requests(emulatorClient.clientId);
     expect(requests.map((r) => `${r.method} ${r.route}`)).toEqual(['GET authorize', 'POST authorize']);
-    expect(requests[1]?.form).toMatchObject({ client_id: emulatorClient.clientId, email: emulatorClient.user.email, decision: 'allow', state: 'via-control' });
+    expect(requests[1]?.form).toMatchObject({
+      client_id: emulatorClient.clientId,
+      email: emulatorClient.user.email,
+      decision: 'allow',
+      state: 'via-control',
+    });
   });
 
   test('redirects with error=access_denied and the state after Deny', async ({ emulator, emulatorClient }) => {
-    const response = await submitLogin(emulator.baseUrl, { client_id: emulatorClient.clientId, response_type: 'code', state: 'd1', decision: 'deny' });
+    const response = await submitLogin(emulator.baseUrl, {
+      client_id: emulatorClient.clientId,
+      response_type: 'code',
+      state: 'd1',
+      decision: 'deny',
+    });
     const location = new URL(response.headers.get('location') ?? '');
     expect(response.status).toBe(302);
     expect(location.searchParams.get('error')).toBe('access_denied');
@@ -179,18 +214,33 @@ test.describe('authorization endpoint', () => {
   const pageErrors = [
     {
       name: 'an unknown client_id',
-      params: (c: Client) => ({ client_id: 'no-such-client', response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }),
+      params: (c: Client) => ({
+        client_id: 'no-such-client',
+        response_type: 'code',
+        redirect_uri: c.redirectUris[0] ?? '',
+      }),
       text: 'client not found',
     },
-    { name: 'a missing client_id', params: (c: Client) => ({ response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }), text: 'no client_id' },
+    {
+      name: 'a missing client_id',
+      params: (c: Client) => ({ response_type: 'code', redirect_uri: c.redirectUris[0] ?? '' }),
+      text: 'no client_id',
+    },
     {
       name: 'an unregistered redirect_uri',
-      params: (c: Client) => ({ client_id: c.clientId, response_type: 'code', redirect_uri: 'https://evil.example/cb' }),
+      params: (c: Client) => ({
+        client_id: c.clientId,
+        response_type: 'code',
+        redirect_uri: 'https://evil.example/cb',
+      }),
       text: 'not one of the redirect URIs',
     },
   ];
   for (const { name, params, text } of pageErrors) {
-    test(`answers ${name} with a 400 page and never redirects (RFC 6749 §4.1.2.1)`, async ({ emulator, emulatorClient }) => {
+    test(`answers ${name} with a 400 page and never redirects (RFC 6749 §4.1.2.1)`, async ({
+      emulator,
+      emulatorClient,
+    }) => {
       const response = await fetch(authorizeUrl(emulator.baseUrl, params(emulatorClient)), { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
@@ -210,7 +260,10 @@ test.describe('authorization endpoint', () => {
   ];
   for (const { name, params, error } of redirectErrors) {
     test(`redirects ${name} back with error=${error} and the state`, async ({ emulator, emulatorClient }) => {
-      const response = await fetch(authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, state: 'e1', ...params }), { redirect: 'manual' });
+      const response = await fetch(
+        authorizeUrl(emulator.baseUrl, { client_id: emulatorClient.clientId, state: 'e1', ...params }),
+        { redirect: 'manual' },
+      );
       expect(response.status).toBe(302);
       const location = new URL(response.headers.get('location') ?? '');
       expect(location.searchParams.get('error')).toBe(error);
@@ -218,7 +271,10 @@ test.describe('authorization endpoint', () => {
     });
   }
 
-  test("issues a code that is an RS512 JWT carrying GoTo's claims and a 600-second life", async ({ emulator, emulatorClient }) => {
+  test("issues a code that is an RS512 JWT carrying GoTo's claims and a 600-second life", async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const before = Math.floor(Date.now() / 1000);
     const { code } = await emulator.issueCode(emulatorClient.clientId);
     const after = Math.ceil(Date.now() / 1000);
@@ -243,7 +299,9 @@ test.describe('authorization endpoint', () => {
 
 test.describe('token endpoint: authorization_code grant', () => {
   test('exchanges a code for tokens with no-store headers (RFC 6749 §5.1)', async ({ emulator, emulatorClient }) => {
-    const { code } = await emulator.issueCode(emulatorClient.clientId, { redirectUri: emulatorClient.redirectUris[0] ?? '' });
+    const { code } = await emulator.issueCode(emulatorClient.clientId, {
+      redirectUri: emulatorClient.redirectUris[0] ?? '',
+    });
     const response = await postToken(
       emulator.baseUrl,
       { grant_type: 'authorization_code', code, redirect_uri: emulatorClient.redirectUris[0] ?? '' },
@@ -260,12 +318,19 @@ test.describe('token endpoint: authorization_code grant', () => {
       scope: 'collab: identity:scim.me',
       principal: emulatorClient.user.email,
     });
-    expect(decodeJwt(String(response.body.access_token)).header.kid, 'GoTo tokens start eyJraWQiOiJvYXV0aHYyLmxt').toMatch(/^oauthv2\.lm/);
+    expect(
+      decodeJwt(String(response.body.access_token)).header.kid,
+      'GoTo tokens start eyJraWQiOiJvYXV0aHYyLmxt',
+    ).toMatch(/^oauthv2\.lm/);
     const received = (await emulator.requests(emulatorClient.clientId)).filter((r) => r.route === 'token');
     expect(received, 'the emulator received one form-encoded Basic-authenticated request').toHaveLength(1);
     expect(received[0]?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
     expect(received[0]?.headers.authorization).toMatch(/^Basic /);
-    expect(received[0]?.form).toEqual({ grant_type: 'authorization_code', code, redirect_uri: emulatorClient.redirectUris[0] });
+    expect(received[0]?.form).toEqual({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: emulatorClient.redirectUris[0],
+    });
   });
 
   test('rejects a reused authorization code with invalid_grant', async ({ emulator, emulatorClient }) => {
@@ -274,26 +339,50 @@ test.describe('token endpoint: authorization_code grant', () => {
     expect((await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code }, auth)).status).toBe(200);
     const second = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code }, auth);
     expect(second.status).toBe(400);
-    expect(second.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('already been used') });
+    expect(second.body).toEqual({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('already been used'),
+    });
   });
 
-  test('accepts a code until 10 minutes have passed on the client clock, then rejects it', async ({ emulator, emulatorClient }) => {
+  test('accepts a code until 10 minutes have passed on the client clock, then rejects it', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const auth = { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) };
     const first = await emulator.issueCode(emulatorClient.clientId);
     const second = await emulator.issueCode(emulatorClient.clientId);
     // The client clock also runs in real time (and `iat` is in whole seconds), so stay clear
     // of the edge on a busy machine: 590 s in, still valid; 601 s in, expired.
     await emulator.advanceClock(emulatorClient.clientId, 590);
-    expect((await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code: first.code }, auth)).status, 'still valid at 590 s').toBe(200);
+    expect(
+      (await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code: first.code }, auth)).status,
+      'still valid at 590 s',
+    ).toBe(200);
     await emulator.advanceClock(emulatorClient.clientId, 11);
     const late = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code: second.code }, auth);
     expect(late.status).toBe(400);
     expect(late.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('expired') });
   });
 
-  const codeErrors: { name: string; form: (code: string, c: Client, other: string) => Record<string, string>; error: string; says: string }[] = [
-    { name: 'a missing code', form: () => ({ grant_type: 'authorization_code' }), error: 'invalid_request', says: 'code is missing' },
-    { name: 'a garbage code', form: () => ({ grant_type: 'authorization_code', code: 'not-a-code' }), error: 'invalid_grant', says: 'did not issue' },
+  const codeErrors: {
+    name: string;
+    form: (code: string, c: Client, other: string) => Record<string, string>;
+    error: string;
+    says: string;
+  }[] = [
+    {
+      name: 'a missing code',
+      form: () => ({ grant_type: 'authorization_code' }),
+      error: 'invalid_request',
+      says: 'code is missing',
+    },
+    {
+      name: 'a garbage code',
+      form: () => ({ grant_type: 'authorization_code', code: 'not-a-code' }),
+      error: 'invalid_grant',
+      says: 'did not issue',
+    },
     {
       name: "another client's code",
       form: (_code, _c, other) => ({ grant_type: 'authorization_code', code: other }),
@@ -315,11 +404,15 @@ test.describe('token endpoint: authorization_code grant', () => {
   ];
   for (const { name, form, error, says } of codeErrors) {
     test(`rejects ${name} with ${error}, never echoing the code`, async ({ emulator }) => {
-      const client = await emulator.createClient({ redirectUris: ['https://app.example.com/callback', 'https://app.example.com/other'] });
+      const client = await emulator.createClient({
+        redirectUris: ['https://app.example.com/callback', 'https://app.example.com/other'],
+      });
       const otherClient = await emulator.createClient();
       const { code } = await emulator.issueCode(client.clientId, { redirectUri: client.redirectUris[0] ?? '' });
       const { code: otherCode } = await emulator.issueCode(otherClient.clientId);
-      const response = await postToken(emulator.baseUrl, form(code, client, otherCode), { authorization: basic(client.clientId, client.clientSecret) });
+      const response = await postToken(emulator.baseUrl, form(code, client, otherCode), {
+        authorization: basic(client.clientId, client.clientSecret),
+      });
       expect(response.status).toBe(400);
       expect(response.body.error).toBe(error);
       expect(String(response.body.error_description)).toContain(says);
@@ -327,39 +420,67 @@ test.describe('token endpoint: authorization_code grant', () => {
     });
   }
 
-  test('requires the code_verifier whose S256 hash was the code_challenge (RFC 7636 §4.6)', async ({ emulator, emulatorClient }) => {
+  test('requires the code_verifier whose S256 hash was the code_challenge (RFC 7636 §4.6)', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const verifier = 'emulator-self-test-verifier-0123456789-abcdefghijkl';
     const { code } = await emulator.issueCode(emulatorClient.clientId, { codeChallenge: await s256(verifier) });
     const auth = { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) };
     await test.step('without a verifier', async () => {
       const response = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code }, auth);
-      expect(response.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('code_verifier is missing') });
+      expect(response.body).toEqual({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('code_verifier is missing'),
+      });
     });
     await test.step('with the wrong verifier', async () => {
-      const response = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code, code_verifier: `${verifier}x` }, auth);
-      expect(response.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('does not match') });
+      const response = await postToken(
+        emulator.baseUrl,
+        { grant_type: 'authorization_code', code, code_verifier: `${verifier}x` },
+        auth,
+      );
+      expect(response.body).toEqual({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('does not match'),
+      });
     });
     await test.step('with the right verifier', async () => {
-      const response = await postToken(emulator.baseUrl, { grant_type: 'authorization_code', code, code_verifier: verifier }, auth);
+      const response = await postToken(
+        emulator.baseUrl,
+        { grant_type: 'authorization_code', code, code_verifier: verifier },
+        auth,
+      );
       expect(response.status).toBe(200);
     });
   });
 });
 
 test.describe('token endpoint: client authentication', () => {
-  test('decodes Basic credentials per RFC 6749 §2.3.1 when id and secret hold ":", "%", "+" and spaces', async ({ emulator }) => {
-    const client = await emulator.createClient({ clientId: `odd:id%2B+${Date.now()}-${Math.random()}`, clientSecret: 'se:cr%et+with space/=' });
+  test('decodes Basic credentials per RFC 6749 §2.3.1 when id and secret hold ":", "%", "+" and spaces', async ({
+    emulator,
+  }) => {
+    const client = await emulator.createClient({
+      clientId: `odd:id%2B+${Date.now()}-${Math.random()}`,
+      clientSecret: 'se:cr%et+with space/=',
+    });
     const tokens = await tokensFor(emulator, client);
     expect(tokens.access_token).toBeTruthy();
     const [received] = (await emulator.requests(client.clientId)).filter((r) => r.route === 'token');
     const sent = Buffer.from((received?.headers.authorization ?? '').slice('Basic '.length), 'base64').toString('utf8');
-    expect(sent, 'the id and secret travelled form-encoded inside the base64').toMatch(/^odd%3Aid%252B%2B.*:se%3Acr%25et%2Bwith\+space%2F%3D$/);
+    expect(sent, 'the id and secret travelled form-encoded inside the base64').toMatch(
+      /^odd%3Aid%252B%2B.*:se%3Acr%25et%2Bwith\+space%2F%3D$/,
+    );
   });
 
   test('rejects Basic credentials that skipped form-encoding when the secret holds "+"', async ({ emulator }) => {
     const client = await emulator.createClient({ clientSecret: 'abc+def/ghi==' });
     const raw = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
-    const response = await postToken(emulator.baseUrl, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: raw });
+    const response = await postToken(
+      emulator.baseUrl,
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { authorization: raw },
+    );
     expect(response.status, "'+' decodes to a space, so the secret does not match").toBe(401);
     expect(response.body.error).toBe('invalid_client');
   });
@@ -377,23 +498,57 @@ test.describe('token endpoint: client authentication', () => {
     expect(received?.headers.authorization, 'no Authorization header was sent').toBeUndefined();
   });
 
-  test('rejects Basic and client_secret_post in one request with invalid_request (RFC 6749 §2.3)', async ({ emulator, emulatorClient }) => {
+  test('rejects Basic and client_secret_post in one request with invalid_request (RFC 6749 §2.3)', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const response = await postToken(
       emulator.baseUrl,
-      { grant_type: 'refresh_token', refresh_token: 'x', client_id: emulatorClient.clientId, client_secret: emulatorClient.clientSecret },
+      {
+        grant_type: 'refresh_token',
+        refresh_token: 'x',
+        client_id: emulatorClient.clientId,
+        client_secret: emulatorClient.clientSecret,
+      },
       { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) },
     );
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
   });
 
-  const badClients: { name: string; headers: (c: Client) => Record<string, string>; form?: (c: Client) => Record<string, string>; says: string }[] = [
-    { name: 'an unknown client id', headers: (c) => ({ authorization: basic('no-such-client', c.clientSecret) }), says: 'client not found' },
-    { name: 'a wrong secret', headers: (c) => ({ authorization: basic(c.clientId, 'wrong') }), says: 'secret does not match' },
+  const badClients: {
+    name: string;
+    headers: (c: Client) => Record<string, string>;
+    form?: (c: Client) => Record<string, string>;
+    says: string;
+  }[] = [
+    {
+      name: 'an unknown client id',
+      headers: (c) => ({ authorization: basic('no-such-client', c.clientSecret) }),
+      says: 'client not found',
+    },
+    {
+      name: 'a wrong secret',
+      headers: (c) => ({ authorization: basic(c.clientId, 'wrong') }),
+      says: 'secret does not match',
+    },
     { name: 'no client authentication', headers: () => ({}), says: 'authentication is missing' },
-    { name: 'a Basic value that is not base64', headers: () => ({ authorization: 'Basic ***' }), says: 'malformed Basic' },
-    { name: 'a Basic value without ":"', headers: () => ({ authorization: `Basic ${Buffer.from('just-an-id').toString('base64')}` }), says: 'malformed Basic' },
-    { name: 'a client_id without client_secret', headers: () => ({}), form: (c) => ({ client_id: c.clientId }), says: 'client_secret is missing' },
+    {
+      name: 'a Basic value that is not base64',
+      headers: () => ({ authorization: 'Basic ***' }),
+      says: 'malformed Basic',
+    },
+    {
+      name: 'a Basic value without ":"',
+      headers: () => ({ authorization: `Basic ${Buffer.from('just-an-id').toString('base64')}` }),
+      says: 'malformed Basic',
+    },
+    {
+      name: 'a client_id without client_secret',
+      headers: () => ({}),
+      form: (c) => ({ client_id: c.clientId }),
+      says: 'client_secret is missing',
+    },
   ];
   for (const { name, headers, form, says } of badClients) {
     test(`answers ${name} with 401 invalid_client and a Basic challenge`, async ({ emulator, emulatorClient }) => {
@@ -410,21 +565,37 @@ test.describe('token endpoint: client authentication', () => {
 
   const grantErrors: { name: string; form: Record<string, string>; error: string }[] = [
     { name: 'a missing grant_type', form: {}, error: 'invalid_request' },
-    { name: 'grant_type=client_credentials', form: { grant_type: 'client_credentials' }, error: 'unsupported_grant_type' },
-    { name: 'grant_type=password', form: { grant_type: 'password', username: 'u', password: 'p' }, error: 'unsupported_grant_type' },
+    {
+      name: 'grant_type=client_credentials',
+      form: { grant_type: 'client_credentials' },
+      error: 'unsupported_grant_type',
+    },
+    {
+      name: 'grant_type=password',
+      form: { grant_type: 'password', username: 'u', password: 'p' },
+      error: 'unsupported_grant_type',
+    },
   ];
   for (const { name, form, error } of grantErrors) {
     test(`answers ${name} with 400 ${error}`, async ({ emulator, emulatorClient }) => {
-      const response = await postToken(emulator.baseUrl, form, { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) });
+      const response = await postToken(emulator.baseUrl, form, {
+        authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret),
+      });
       expect(response.status).toBe(400);
       expect(response.body.error).toBe(error);
     });
   }
 
-  test('answers a JSON body with 400 invalid_request: the token endpoint takes forms only', async ({ emulator, emulatorClient }) => {
+  test('answers a JSON body with 400 invalid_request: the token endpoint takes forms only', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const response = await fetch(`${emulator.baseUrl}/oauth/token`, {
       method: 'POST',
-      headers: { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret), 'content-type': 'application/json' },
+      headers: {
+        authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret),
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: 'x' }),
     });
     expect(response.status).toBe(400);
@@ -440,7 +611,12 @@ test.describe('token endpoint: refresh_token grant', () => {
       await emulator.advanceClock(client.clientId, 29 * DAY);
       const response = await refresh(emulator, client, tokens.refresh_token);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ access_token: expect.any(String), expires_in: 3600, scope: 'collab: identity:scim.me', principal: client.user.email });
+      expect(response.body).toEqual({
+        access_token: expect.any(String),
+        expires_in: 3600,
+        scope: 'collab: identity:scim.me',
+        principal: client.user.email,
+      });
     });
     await test.step('after 30 days the same token is expired', async () => {
       await emulator.advanceClock(client.clientId, 2 * DAY);
@@ -450,7 +626,10 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test("rotation 'near-expiry' replaces the refresh token inside the window and rejects the old one", async ({ emulator, emulatorClient }) => {
+  test("rotation 'near-expiry' replaces the refresh token inside the window and rejects the old one", async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     await test.step('outside the 7-day window the token is kept', async () => {
       const response = await refresh(emulator, emulatorClient, tokens.refresh_token);
@@ -460,7 +639,11 @@ test.describe('token endpoint: refresh_token grant', () => {
       await emulator.advanceClock(emulatorClient.clientId, 24 * DAY);
       const response = await refresh(emulator, emulatorClient, tokens.refresh_token);
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String), expires_in: 3600 });
+      expect(response.body).toMatchObject({
+        token_type: 'Bearer',
+        refresh_token: expect.any(String),
+        expires_in: 3600,
+      });
       expect(response.body.refresh_token).not.toBe(tokens.refresh_token);
       return String(response.body.refresh_token);
     });
@@ -481,14 +664,20 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test("rotation 'always' (set with updateClient) returns a new refresh token each time and retires the old one", async ({ emulator, emulatorClient }) => {
+  test("rotation 'always' (set with updateClient) returns a new refresh token each time and retires the old one", async ({
+    emulator,
+    emulatorClient,
+  }) => {
     await emulator.updateClient(emulatorClient.clientId, { rotation: 'always' });
     const tokens = await tokensFor(emulator, emulatorClient);
     const first = await refresh(emulator, emulatorClient, tokens.refresh_token);
     const second = await refresh(emulator, emulatorClient, String(first.body.refresh_token));
     expect(first.body.token_type).toBe('Bearer');
     expect(second.status).toBe(200);
-    expect(new Set([tokens.refresh_token, first.body.refresh_token, second.body.refresh_token]).size, 'three distinct refresh tokens').toBe(3);
+    expect(
+      new Set([tokens.refresh_token, first.body.refresh_token, second.body.refresh_token]).size,
+      'three distinct refresh tokens',
+    ).toBe(3);
     const reused = await refresh(emulator, emulatorClient, String(first.body.refresh_token));
     expect(reused.body.error).toBe('invalid_grant');
   });
@@ -504,17 +693,25 @@ test.describe('token endpoint: refresh_token grant', () => {
     const reused = await refresh(emulator, client, tokens.refresh_token);
 
     expect(reused.status).toBe(400);
-    expect(reused.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('the whole grant is revoked') });
+    expect(reused.body).toEqual({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('the whole grant is revoked'),
+    });
     const successor = await refresh(emulator, client, String(rotated.body.refresh_token));
     expect(successor.body.error, 'the refresh token that replaced it is dead too').toBe('invalid_grant');
     expect(
       (await emulator.refreshTokens(client.clientId)).map((token) => token.active),
       'no refresh token of the grant works',
     ).toEqual([false, false]);
-    expect((await getMe(emulator.baseUrl, `Bearer ${String(rotated.body.access_token)}`)).status, 'nor its access tokens').toBe(401);
+    expect(
+      (await getMe(emulator.baseUrl, `Bearer ${String(rotated.body.access_token)}`)).status,
+      'nor its access tokens',
+    ).toBe(401);
   });
 
-  test('without reuse detection, a rotated-out refresh token is refused and its successor keeps working', async ({ emulator }) => {
+  test('without reuse detection, a rotated-out refresh token is refused and its successor keeps working', async ({
+    emulator,
+  }) => {
     const client = await emulator.createClient({ rotation: 'always' });
     const tokens = await tokensFor(emulator, client);
     const rotated = await refresh(emulator, client, tokens.refresh_token);
@@ -523,7 +720,9 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect((await refresh(emulator, client, String(rotated.body.refresh_token))).status).toBe(200);
   });
 
-  test('reuse detection revokes only the grant of the reused token, not another authorization of the same client', async ({ emulator }) => {
+  test('reuse detection revokes only the grant of the reused token, not another authorization of the same client', async ({
+    emulator,
+  }) => {
     const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
     const first = await tokensFor(emulator, client);
     const second = await tokensFor(emulator, client);
@@ -534,18 +733,41 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect((await refresh(emulator, client, second.refresh_token)).status, 'the other grant still refreshes').toBe(200);
   });
 
-  test('leaves earlier access tokens valid after a refresh until their hour ends', async ({ emulator, emulatorClient }) => {
+  test('leaves earlier access tokens valid after a refresh until their hour ends', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
     expect(refreshed.body.access_token).not.toBe(tokens.access_token);
-    expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'the first access token still works').toBe(200);
+    expect(
+      (await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status,
+      'the first access token still works',
+    ).toBe(200);
     await emulator.advanceClock(emulatorClient.clientId, 3600);
-    expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'after 3600 s it has expired').toBe(401);
+    expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'after 3600 s it has expired').toBe(
+      401,
+    );
   });
 
-  const refreshErrors: { name: string; form: (other: string) => Record<string, string>; error: string; says: string }[] = [
-    { name: 'a missing refresh_token', form: () => ({ grant_type: 'refresh_token' }), error: 'invalid_request', says: 'refresh_token is missing' },
-    { name: 'a garbage refresh_token', form: () => ({ grant_type: 'refresh_token', refresh_token: 'garbage' }), error: 'invalid_grant', says: 'did not issue' },
+  const refreshErrors: {
+    name: string;
+    form: (other: string) => Record<string, string>;
+    error: string;
+    says: string;
+  }[] = [
+    {
+      name: 'a missing refresh_token',
+      form: () => ({ grant_type: 'refresh_token' }),
+      error: 'invalid_request',
+      says: 'refresh_token is missing',
+    },
+    {
+      name: 'a garbage refresh_token',
+      form: () => ({ grant_type: 'refresh_token', refresh_token: 'garbage' }),
+      error: 'invalid_grant',
+      says: 'did not issue',
+    },
     {
       name: "another client's refresh_token",
       form: (other) => ({ grant_type: 'refresh_token', refresh_token: other }),
@@ -566,26 +788,41 @@ test.describe('token endpoint: refresh_token grant', () => {
 });
 
 test.describe('identity: /identity/v1/Users/me', () => {
-  test('returns the SCIM record with the organizer and account keys as 19-digit strings', async ({ emulator, emulatorClient }) => {
+  test('returns the SCIM record with the organizer and account keys as 19-digit strings', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const response = await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`);
     const text = await response.text();
     expect(response.status).toBe(200);
-    expect(text, 'the key is a JSON string, not a number that would lose digits').toContain(`"id":"${emulatorClient.user.organizerKey}"`);
+    expect(text, 'the key is a JSON string, not a number that would lose digits').toContain(
+      `"id":"${emulatorClient.user.organizerKey}"`,
+    );
     const me = JSON.parse(text) as Json;
     expect(me).toMatchObject({ id: expect.stringMatching(/^\d{19}$/), userName: emulatorClient.user.email });
     expect(Number(me.id)).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
-    expect(me['urn:scim:schemas:extension:getgo:1.0']).toEqual({ accounts: [expect.objectContaining({ value: emulatorClient.user.accountKey })] });
+    expect(me['urn:scim:schemas:extension:getgo:1.0']).toEqual({
+      accounts: [expect.objectContaining({ value: emulatorClient.user.accountKey })],
+    });
   });
 
-  const badTokens: { name: string; authorization: (t: Tokens) => string | undefined; advance?: number; says: string }[] = [
+  const badTokens: {
+    name: string;
+    authorization: (t: Tokens) => string | undefined;
+    advance?: number;
+    says: string;
+  }[] = [
     { name: 'no token', authorization: () => undefined, says: 'No access token' },
     { name: 'a garbage token', authorization: () => 'Bearer garbage', says: 'not valid' },
     { name: 'a refresh token', authorization: (t) => `Bearer ${t.refresh_token}`, says: 'not valid' },
     { name: 'an expired token', authorization: (t) => `Bearer ${t.access_token}`, advance: 3600, says: 'expired' },
   ];
   for (const { name, authorization, advance, says } of badTokens) {
-    test(`answers ${name} with 401, an empty body and a Bearer invalid_token challenge (RFC 6750 §3)`, async ({ emulator, emulatorClient }) => {
+    test(`answers ${name} with 401, an empty body and a Bearer invalid_token challenge (RFC 6750 §3)`, async ({
+      emulator,
+      emulatorClient,
+    }) => {
       const tokens = await tokensFor(emulator, emulatorClient);
       if (advance) await emulator.advanceClock(emulatorClient.clientId, advance);
       const response = await getMe(emulator.baseUrl, authorization(tokens));
@@ -609,7 +846,12 @@ test.describe('GoTo Webinar: list webinars', () => {
     test(`answers ${name} with 403 InvalidToken, not 401`, async ({ emulator, emulatorClient }) => {
       const tokens = await tokensFor(emulator, emulatorClient);
       if (advance) await emulator.advanceClock(emulatorClient.clientId, advance);
-      const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, token(tokens), wideRange());
+      const response = await getWebinars(
+        emulator.baseUrl,
+        emulatorClient.user.organizerKey,
+        token(tokens),
+        wideRange(),
+      );
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ int_err_code: 'InvalidToken', msg: 'Invalid token passed' });
     });
@@ -634,7 +876,12 @@ test.describe('GoTo Webinar: list webinars', () => {
   for (const { name, query } of badQueries) {
     test(`answers ${name} with 400 and GoTo's error shape`, async ({ emulator, emulatorClient }) => {
       const tokens = await tokensFor(emulator, emulatorClient);
-      const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, query);
+      const response = await getWebinars(
+        emulator.baseUrl,
+        emulatorClient.user.organizerKey,
+        tokens.access_token,
+        query,
+      );
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({
         errorCode: 'InvalidRequest',
@@ -649,13 +896,19 @@ test.describe('GoTo Webinar: list webinars', () => {
     const pages: Json[] = [];
     const texts: string[] = [];
     for (const page of ['0', '1', '2']) {
-      const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, { ...wideRange(), page, size: '20' });
+      const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, {
+        ...wideRange(),
+        page,
+        size: '20',
+      });
       expect(response.status).toBe(200);
       const text = await response.text();
       texts.push(text);
       pages.push(JSON.parse(text) as Json);
     }
-    expect(pages.map((p) => p.page)).toEqual([0, 1, 2].map((number) => ({ size: 20, totalElements: 45, totalPages: 3, number })));
+    expect(pages.map((p) => p.page)).toEqual(
+      [0, 1, 2].map((number) => ({ size: 20, totalElements: 45, totalPages: 3, number })),
+    );
     const webinars = pages.flatMap((p) => (p._embedded as { webinars: Json[] }).webinars);
     expect(webinars).toHaveLength(45);
     expect(new Set(webinars.map((w) => w.webinarKey)).size, 'no webinar on two pages').toBe(45);
@@ -685,12 +938,21 @@ test.describe('GoTo Webinar: list webinars', () => {
   test('returns only webinars with a session overlapping [fromTime, toTime]', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const range = { fromTime: isoDaysFromNow(0), toTime: isoDaysFromNow(20) };
-    const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, { ...range, size: '200' });
-    const body = (await response.json()) as { _embedded: { webinars: { times: { startTime: string; endTime: string }[] }[] }; page: { totalElements: number } };
+    const response = await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, {
+      ...range,
+      size: '200',
+    });
+    const body = (await response.json()) as {
+      _embedded: { webinars: { times: { startTime: string; endTime: string }[] }[] };
+      page: { totalElements: number };
+    };
     expect(body.page.totalElements).toBeGreaterThan(0);
     expect(body.page.totalElements).toBeLessThan(45);
     for (const webinar of body._embedded.webinars) {
-      const inRange = webinar.times.some((t) => Date.parse(t.startTime) <= Date.parse(range.toTime) && Date.parse(t.endTime) >= Date.parse(range.fromTime));
+      const inRange = webinar.times.some(
+        (t) =>
+          Date.parse(t.startTime) <= Date.parse(range.toTime) && Date.parse(t.endTime) >= Date.parse(range.fromTime),
+      );
       expect(inRange, 'each webinar has a session in the range').toBe(true);
     }
   });
@@ -707,7 +969,10 @@ test.describe('GoTo Webinar: list webinars', () => {
 });
 
 test.describe('faults', () => {
-  test('answers the next token request with a queued fault once, records it, then behaves normally', async ({ emulator, emulatorClient }) => {
+  test('answers the next token request with a queued fault once, records it, then behaves normally', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     await emulator.addFault(emulatorClient.clientId, {
       route: 'token',
@@ -731,12 +996,18 @@ test.describe('faults', () => {
     ).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
   });
 
-  test('applies an API fault as many times as asked, attributed by the bearer token', async ({ emulator, emulatorClient }) => {
+  test('applies an API fault as many times as asked, attributed by the bearer token', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     await emulator.addFault(emulatorClient.clientId, { route: 'webinars', status: 429, body: '', times: 2 });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
-      statuses.push((await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, wideRange())).status);
+      statuses.push(
+        (await getWebinars(emulator.baseUrl, emulatorClient.user.organizerKey, tokens.access_token, wideRange()))
+          .status,
+      );
     }
     expect(statuses).toEqual([429, 429, 200]);
   });
@@ -752,7 +1023,9 @@ test.describe('faults', () => {
 });
 
 test.describe('held answers', () => {
-  test('holdMs rotates the refresh token at once and holds the answer back: a client that gives up never learns the new one', async ({ emulator }) => {
+  test('holdMs rotates the refresh token at once and holds the answer back: a client that gives up never learns the new one', async ({
+    emulator,
+  }) => {
     const client = await emulator.createClient({ rotation: 'always' });
     const tokens = await tokensFor(emulator, client);
     await emulator.addFault(client.clientId, { route: 'token', holdMs: 60_000 });
@@ -764,7 +1037,9 @@ test.describe('held answers', () => {
       signal: abandon.signal,
     });
     // The request is recorded and handled in one go, so once it shows in the log the token is rotated.
-    await expect.poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length).toBe(2);
+    await expect
+      .poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length)
+      .toBe(2);
 
     abandon.abort();
 
@@ -784,7 +1059,9 @@ test.describe('held answers', () => {
     const tokens = await tokensFor(emulator, client);
     await emulator.addFault(client.clientId, { route: 'token', holdMs: 60_000 });
     const answer = refresh(emulator, client, tokens.refresh_token);
-    await expect.poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length).toBe(2);
+    await expect
+      .poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length)
+      .toBe(2);
 
     await expect.poll(() => emulator.releaseHeld(client.clientId)).toBe(1);
 
@@ -792,7 +1069,9 @@ test.describe('held answers', () => {
   });
 
   test('refuses holdMs together with a canned status', async ({ emulator, emulatorClient }) => {
-    await expect(emulator.addFault(emulatorClient.clientId, { route: 'token', holdMs: 100, status: 500 })).rejects.toThrow(/holdMs/);
+    await expect(
+      emulator.addFault(emulatorClient.clientId, { route: 'token', holdMs: 100, status: 500 }),
+    ).rejects.toThrow(/holdMs/);
   });
 });
 
@@ -820,14 +1099,26 @@ test.describe('the emulator itself', () => {
     });
   });
 
-  test("records each request in its client's log with lowercased headers and the client's clock", async ({ emulator, emulatorClient }) => {
+  test("records each request in its client's log with lowercased headers and the client's clock", async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     await emulator.advanceClock(emulatorClient.clientId, 10 * DAY);
-    await fetch(`${emulator.baseUrl}/identity/v1/Users/me?probe=1`, { headers: { Authorization: `Bearer ${tokens.access_token}`, 'X-Trace': 'abc' } });
+    await fetch(`${emulator.baseUrl}/identity/v1/Users/me?probe=1`, {
+      headers: { Authorization: `Bearer ${tokens.access_token}`, 'X-Trace': 'abc' },
+    });
     const last = (await emulator.requests(emulatorClient.clientId)).at(-1);
-    expect(last).toMatchObject({ route: 'users-me', method: 'GET', path: '/identity/v1/Users/me', query: { probe: '1' } });
+    expect(last).toMatchObject({
+      route: 'users-me',
+      method: 'GET',
+      path: '/identity/v1/Users/me',
+      query: { probe: '1' },
+    });
     expect(last?.headers['x-trace']).toBe('abc');
-    expect(Date.parse(last?.at ?? '') - Date.now(), 'stamped 10 days ahead, on the client clock').toBeGreaterThan(9 * DAY * 1000);
+    expect(Date.parse(last?.at ?? '') - Date.now(), 'stamped 10 days ahead, on the client clock').toBeGreaterThan(
+      9 * DAY * 1000,
+    );
   });
 
   test('revokes a refresh token at /oauth/revoke so it neither introspects as active nor refreshes (RFC 7009, RFC 7662)', async ({
@@ -837,8 +1128,14 @@ test.describe('the emulator itself', () => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const auth = { authorization: basic(emulatorClient.clientId, emulatorClient.clientSecret) };
     const before = await postForm(`${emulator.baseUrl}/oauth/introspect`, { token: tokens.refresh_token }, auth);
-    expect(before.body).toMatchObject({ active: true, client_id: emulatorClient.clientId, username: emulatorClient.user.email });
-    expect((await postForm(`${emulator.baseUrl}/oauth/revoke`, { token: tokens.refresh_token }, auth)).status).toBe(200);
+    expect(before.body).toMatchObject({
+      active: true,
+      client_id: emulatorClient.clientId,
+      username: emulatorClient.user.email,
+    });
+    expect((await postForm(`${emulator.baseUrl}/oauth/revoke`, { token: tokens.refresh_token }, auth)).status).toBe(
+      200,
+    );
     const after = await postForm(`${emulator.baseUrl}/oauth/introspect`, { token: tokens.refresh_token }, auth);
     expect(after.body).toEqual({ active: false });
     expect((await refresh(emulator, emulatorClient, tokens.refresh_token)).body.error).toBe('invalid_grant');

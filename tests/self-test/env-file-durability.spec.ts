@@ -49,7 +49,10 @@ interface Writer {
   stderr(): string;
 }
 
-type WriterJob = { mode: 'tokens'; path: string } | { mode: 'keys'; path: string; updates: [string, string][] } | { mode: 'die-once-locked'; path: string };
+type WriterJob =
+  | { mode: 'tokens'; path: string }
+  | { mode: 'keys'; path: string; updates: [string, string][] }
+  | { mode: 'die-once-locked'; path: string };
 
 /** Every writer a test started; killed after it, whatever happened. */
 const writers = new Set<Writer>();
@@ -110,7 +113,9 @@ test.describe('a writer killed at any moment', () => {
     const name = 'comments-and-blanks.env';
     // Every line but the two token lines must come out byte for byte as in the fixture.
     const expectedText = (n: number) =>
-      before.replace(/^GOTO_ACCESS_TOKEN=.*$/m, `GOTO_ACCESS_TOKEN=a-${n}`).replace(/^GOTO_REFRESH_TOKEN=$/m, `GOTO_REFRESH_TOKEN=r-${n}`);
+      before
+        .replace(/^GOTO_ACCESS_TOKEN=.*$/m, `GOTO_ACCESS_TOKEN=a-${n}`)
+        .replace(/^GOTO_REFRESH_TOKEN=$/m, `GOTO_REFRESH_TOKEN=r-${n}`);
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'a-0', GOTO_REFRESH_TOKEN: 'r-0' });
     expect(await fs.readFile(path, 'utf8'), 'the first write changed only the two token lines').toBe(expectedText(0));
 
@@ -120,7 +125,9 @@ test.describe('a writer killed at any moment', () => {
       const values = parse(text);
       const n = Number(/^a-(\d+)$/.exec(values.GOTO_ACCESS_TOKEN ?? '')?.[1]);
       expect(Number.isInteger(n), `${after}: dotenv reads a complete access token`).toBe(true);
-      expect(values.GOTO_REFRESH_TOKEN, `${after}: the refresh token is from the same write as the access token`).toBe(`r-${n}`);
+      expect(values.GOTO_REFRESH_TOKEN, `${after}: the refresh token is from the same write as the access token`).toBe(
+        `r-${n}`,
+      );
       expect(text, `${after}: every other line is byte-identical to the fixture`).toBe(expectedText(n));
       expect(await modeOf(path), `${after}: only the owner can read the tokens`).toBe(0o600);
       return n;
@@ -133,7 +140,9 @@ test.describe('a writer killed at any moment', () => {
         const raw = await fs.readFile(join(folder, `${name}.lock`), 'utf8');
         return /^\{"pid":(\d+),/.exec(raw)?.[1] ?? `unknown pid (${JSON.stringify(raw)})`;
       };
-      return Promise.all(names.map(async (entry) => (entry === `${name}.lock` ? `lock of ${await lockOwner()}` : entry)));
+      return Promise.all(
+        names.map(async (entry) => (entry === `${name}.lock` ? `lock of ${await lockOwner()}` : entry)),
+      );
     };
 
     let n = 0;
@@ -163,7 +172,10 @@ test.describe('a writer killed at any moment', () => {
           wrote = parse(await fs.readFile(path, 'utf8')).GOTO_ACCESS_TOKEN !== `a-${n}`;
           if (!wrote) await sleep(1);
         }
-        expect(wrote, `the writer after kill ${kills} wrote despite ${leftBefore.join(', ')} (it printed ${writer.stdout()})`).toBe(true);
+        expect(
+          wrote,
+          `the writer after kill ${kills} wrote despite ${leftBefore.join(', ')} (it printed ${writer.stdout()})`,
+        ).toBe(true);
         slowestRecoveryMs = Math.max(slowestRecoveryMs, Date.now() - startedAt);
         seen.waitedOutLeftovers += 1;
       }
@@ -171,7 +183,10 @@ test.describe('a writer killed at any moment', () => {
       const { signal } = await writer.kill();
       kills += 1;
       const after = `after kill ${kills} (pid ${writer.pid})`;
-      expect(signal, `${after}: the writer was still writing when killed (it printed ${writer.stdout()}${writer.stderr()})`).toBe('SIGKILL');
+      expect(
+        signal,
+        `${after}: the writer was still writing when killed (it printed ${writer.stdout()}${writer.stderr()})`,
+      ).toBe('SIGKILL');
 
       const previous = n;
       n = await checkWhole(after);
@@ -202,14 +217,18 @@ test.describe('a writer killed at any moment', () => {
 
     expect(seen.lockLeft, 'some writers were killed while holding the lock').toBeGreaterThan(0);
     expect(seen.tempLeft, 'some writers were killed with a temp file written').toBeGreaterThan(0);
-    expect(seen.waitedOutLeftovers, "some writers had to get past a killed writer's lock or temp file").toBeGreaterThan(0);
+    expect(seen.waitedOutLeftovers, "some writers had to get past a killed writer's lock or temp file").toBeGreaterThan(
+      0,
+    );
     test.info().annotations.push({
       type: 'kills',
       description: `${kills} kills in ${n} writes; ${JSON.stringify(seen)}; slowest first write after a kill ${slowestRecoveryMs} ms`,
     });
 
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: `a-${n + 1}`, GOTO_REFRESH_TOKEN: `r-${n + 1}` });
-    expect(await fs.readFile(path, 'utf8'), 'one more normal write changes only the token lines').toBe(expectedText(n + 1));
+    expect(await fs.readFile(path, 'utf8'), 'one more normal write changes only the token lines').toBe(
+      expectedText(n + 1),
+    );
     expect(await fs.readdir(folder), 'and leaves no lock or temp file behind').toEqual([name]);
   });
 });
@@ -274,10 +293,17 @@ test.describe('leftovers of killed writers', () => {
   test("leaves alone files that only look like leftovers: other files' temp files and other names", async () => {
     const { path, folder } = await copyFixture(name);
     const dead = await exitedPid();
-    const others = [`other.env.${dead}-0123456789ab.tmp`, `${name}.bak`, `${name}.${dead}-not-hex-here.tmp`, `${name}.${dead}-0123456789ab.tmp.keep`];
+    const others = [
+      `other.env.${dead}-0123456789ab.tmp`,
+      `${name}.bak`,
+      `${name}.${dead}-not-hex-here.tmp`,
+      `${name}.${dead}-0123456789ab.tmp.keep`,
+    ];
     for (const other of others) await fs.writeFile(join(folder, other), 'keep me');
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'next' });
-    expect((await fs.readdir(folder)).sort(), 'only names of the form <file>.<pid>-<12 hex>.tmp are cleaned').toEqual([name, ...others].sort());
+    expect((await fs.readdir(folder)).sort(), 'only names of the form <file>.<pid>-<12 hex>.tmp are cleaned').toEqual(
+      [name, ...others].sort(),
+    );
   });
 });
 
@@ -290,14 +316,21 @@ test.describe('writers in separate processes', () => {
     test.setTimeout(10 * 60_000);
     const { path, folder, before } = await copyFixture('crlf.env');
     const jobs = Array.from({ length: processes }, (_, p) =>
-      Array.from({ length: updatesEach }, (_, i) => [`GOTO_P${p}_${i}`, `eyJ.p${p}.u${i}.${'x'.repeat(40)}`] as [string, string]),
+      Array.from(
+        { length: updatesEach },
+        (_, i) => [`GOTO_P${p}_${i}`, `eyJ.p${p}.u${i}.${'x'.repeat(40)}`] as [string, string],
+      ),
     );
     const started = jobs.map((updates) => spawnWriter({ mode: 'keys', path, updates }));
     // Loading takes most of a second: start them together so that their updates interleave.
     await Promise.all(started.map((writer) => writer.ready));
     for (const writer of started) writer.start();
-    const results = await Promise.all(started.map(async (writer) => ({ ...(await writer.exited), stdout: writer.stdout() })));
-    expect(results, 'every process finished all its updates').toEqual(started.map(() => ({ status: 0, signal: null, stdout: 'ok' })));
+    const results = await Promise.all(
+      started.map(async (writer) => ({ ...(await writer.exited), stdout: writer.stdout() })),
+    );
+    expect(results, 'every process finished all its updates').toEqual(
+      started.map(() => ({ status: 0, signal: null, stdout: 'ok' })),
+    );
 
     const after = await fs.readFile(path, 'utf8');
     expect(parse(after), `dotenv reads all ${processes * updatesEach} updates and the old values`).toEqual({
@@ -305,9 +338,10 @@ test.describe('writers in separate processes', () => {
       ...Object.fromEntries(jobs.flat()),
     });
     expect(after.startsWith(before), 'the old lines are untouched, byte for byte').toBe(true);
-    expect(after.slice(before.length).split('\r\n').sort(), 'after them, one CRLF line per update and nothing else').toEqual(
-      ['', ...jobs.flat().map(([key, value]) => `${key}=${value}`)].sort(),
-    );
+    expect(
+      after.slice(before.length).split('\r\n').sort(),
+      'after them, one CRLF line per update and nothing else',
+    ).toEqual(['', ...jobs.flat().map(([key, value]) => `${key}=${value}`)].sort());
     expect(await fs.readdir(folder), 'no lock or temp file is left').toEqual(['crlf.env']);
   });
 });

@@ -63,10 +63,14 @@ async function runNode(
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // ts-node loads the module under test with its imports, as the collection does.
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...job })], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...options,
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...job })],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...options,
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -109,7 +113,9 @@ test.describe('editing in place', () => {
       const { path, before } = await copyFixture(name);
       await updateEnvFile(path, { GOTO_PRINCIPAL: 'someone@example.com' });
       const added = `${addsBreakFirst ? lineBreak : ''}GOTO_PRINCIPAL=someone@example.com${lineBreak}`;
-      expect(await readText(path), 'the old text is a prefix, the new line follows it').toBe(before.toString('utf8') + added);
+      expect(await readText(path), 'the old text is a prefix, the new line follows it').toBe(
+        before.toString('utf8') + added,
+      );
     });
   }
 
@@ -117,7 +123,12 @@ test.describe('editing in place', () => {
     const { path } = await copyFixture('duplicates.env');
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: null });
     expect(await readText(path), 'all three definitions are gone; comments stay').toBe(
-      ['GOTO_CLIENT_ID=example-client-id', '# dotenv keeps the last definition of a key', 'GOTO_REFRESH_TOKEN=example-refresh', ''].join('\n'),
+      [
+        'GOTO_CLIENT_ID=example-client-id',
+        '# dotenv keeps the last definition of a key',
+        'GOTO_REFRESH_TOKEN=example-refresh',
+        '',
+      ].join('\n'),
     );
     expect((await readEnvFile(path)).values, 'dotenv no longer sees the key').not.toHaveProperty('GOTO_ACCESS_TOKEN');
   });
@@ -127,7 +138,10 @@ test.describe('editing in place', () => {
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'fourth' });
     const expected = before
       .toString('utf8')
-      .replace('GOTO_ACCESS_TOKEN=third-and-used # the one dotenv reads', 'GOTO_ACCESS_TOKEN=fourth # the one dotenv reads');
+      .replace(
+        'GOTO_ACCESS_TOKEN=third-and-used # the one dotenv reads',
+        'GOTO_ACCESS_TOKEN=fourth # the one dotenv reads',
+      );
     expect(await readText(path), 'only the last definition changed, its comment kept').toBe(expected);
     expect(parse(await readText(path)).GOTO_ACCESS_TOKEN, 'dotenv reads the new value').toBe('fourth');
   });
@@ -154,7 +168,8 @@ test.describe('editing in place', () => {
     const after = await fs.readFile(path);
     expect([...after.subarray(0, 3)], 'the UTF-8 BOM is still the first three bytes').toEqual([0xef, 0xbb, 0xbf]);
     expect(after.toString('utf8'), 'the first line keeps its bytes').toBe(
-      before.toString('utf8').replace(/GOTO_ACCESS_TOKEN=.*/, 'GOTO_ACCESS_TOKEN=eyJ.new.token') + 'GOTO_SCOPE=collab:\n',
+      before.toString('utf8').replace(/GOTO_ACCESS_TOKEN=.*/, 'GOTO_ACCESS_TOKEN=eyJ.new.token') +
+        'GOTO_SCOPE=collab:\n',
     );
     expect(parse(after).GOTO_CLIENT_ID, 'dotenv still reads the key after the BOM').toBe('example-client-id');
   });
@@ -169,7 +184,10 @@ test.describe('editing in place', () => {
     expect(await readText(path)).toBe(
       before
         .toString('utf8')
-        .replace('export   GOTO_CLIENT_SECRET = "example secret with spaces"', 'export   GOTO_CLIENT_SECRET = "another secret"')
+        .replace(
+          'export   GOTO_CLIENT_SECRET = "example secret with spaces"',
+          'export   GOTO_CLIENT_SECRET = "another secret"',
+        )
         .replace('"2024-05-01T10:00:00.000Z" # ISO time, UTC', '"2024-05-01T11:00:00.000Z" # ISO time, UTC')
         .replace('GOTO_PRINCIPAL: someone@example.com', 'GOTO_PRINCIPAL: other@example.com'),
     );
@@ -190,7 +208,9 @@ test.describe('editing in place', () => {
 
   test('changes the quote style only when the old one cannot hold the new value', () => {
     const after = applyEnvUpdates("A='old'\nB='old'\n", { A: "it's # here", B: 'fits' });
-    expect(after, "a single quote and '#' force double quotes; B keeps its single quotes").toBe("A=\"it's # here\"\nB='fits'\n");
+    expect(after, "a single quote and '#' force double quotes; B keeps its single quotes").toBe(
+      "A=\"it's # here\"\nB='fits'\n",
+    );
   });
 
   test('replaces a multi-line value without touching the lines around it', async () => {
@@ -319,7 +339,11 @@ test.describe('the file', () => {
     const folder = testInfo.outputPath('a-folder.env');
     await fs.mkdir(folder, { recursive: true });
 
-    const reads: (() => unknown)[] = [() => readEnvValues(folder), () => readEnvFileSync(folder), () => readEnvFile(folder)];
+    const reads: (() => unknown)[] = [
+      () => readEnvValues(folder),
+      () => readEnvFileSync(folder),
+      () => readEnvFile(folder),
+    ];
     for (const read of reads) {
       const error = await Promise.resolve()
         .then(read)
@@ -354,7 +378,10 @@ test.describe('the file', () => {
     { state: 'a 0644 file', mode: 0o644 },
   ]) {
     test(`leaves ${state} at mode 0600 after a write`, async () => {
-      const path = mode === undefined ? test.info().outputPath('created.env') : (await copyFixture('comments-and-blanks.env', mode)).path;
+      const path =
+        mode === undefined
+          ? test.info().outputPath('created.env')
+          : (await copyFixture('comments-and-blanks.env', mode)).path;
       await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token' });
       expect(await modeOf(path), 'only the owner can read the tokens').toBe(0o600);
       expect(parse(await readText(path)).GOTO_ACCESS_TOKEN).toBe('eyJ.new.token');
@@ -399,7 +426,11 @@ test.describe('the file', () => {
       // /tmp is): it may create the lock and temp files, but not rename over root's file.
       await fs.chmod(path, 0o644);
       await fs.chmod(folder, 0o1777);
-      const child = await runNode(updateInChild, { path, updates: [['GOTO_ACCESS_TOKEN', 'new']] }, { uid: 65534, gid: 65534 });
+      const child = await runNode(
+        updateInChild,
+        { path, updates: [['GOTO_ACCESS_TOKEN', 'new']] },
+        { uid: 65534, gid: 65534 },
+      );
       expect(child.stderr, 'the child ran').toBe('');
       code = (JSON.parse(child.stdout) as { code: string }).code;
     } else {
@@ -432,7 +463,11 @@ test.describe('the lock', () => {
   });
 
   for (const { left, owner, silentForMs } of [
-    { left: 'a process that has exited', owner: async () => ({ pid: await exitedPid(), host: hostname(), created: Date.now() }), silentForMs: 0 },
+    {
+      left: 'a process that has exited',
+      owner: async () => ({ pid: await exitedPid(), host: hostname(), created: Date.now() }),
+      silentForMs: 0,
+    },
     {
       left: 'a live process that stopped renewing it',
       owner: async () => ({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }),
@@ -471,12 +506,24 @@ test.describe('the lock', () => {
     const notices: LockHolder[] = [];
 
     const error = await caught(
-      updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }, { lockTimeoutMs: 300, waitNoticeMs: 50, onWait: (holder) => notices.push(holder) }),
+      updateEnvFile(
+        path,
+        { GOTO_ACCESS_TOKEN: 'new' },
+        { lockTimeoutMs: 300, waitNoticeMs: 50, onWait: (holder) => notices.push(holder) },
+      ),
     );
 
-    const holder = { lockFile: `${path}.lock`, pid: process.pid, host: hostname(), since: '2026-12-01T10:00:01.000Z', purpose: 'refresh the access token' };
+    const holder = {
+      lockFile: `${path}.lock`,
+      pid: process.pid,
+      host: hostname(),
+      since: '2026-12-01T10:00:01.000Z',
+      purpose: 'refresh the access token',
+    };
     expect(notices, 'one notice, naming the holder').toEqual([holder]);
-    expect((error as EnvFileError).message).toContain(`is locked by process ${process.pid} on ${hostname()} (refresh the access token, since 10:00:01 UTC)`);
+    expect((error as EnvFileError).message).toContain(
+      `is locked by process ${process.pid} on ${hostname()} (refresh the access token, since 10:00:01 UTC)`,
+    );
     expect((error as EnvFileError).message).toContain(JSON.stringify(`${path}.lock`));
   });
 
@@ -486,13 +533,17 @@ test.describe('the lock', () => {
     let waiter: Promise<void> | undefined;
 
     await withLockedEnvFile(path, { staleLockMs: 2_000 }, async (file) => {
-      waiter = updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'second' }, { staleLockMs: 2_000, lockTimeoutMs: 60_000 }).then(() => {
-        waiterDone = true;
-      });
+      waiter = updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'second' }, { staleLockMs: 2_000, lockTimeoutMs: 60_000 }).then(
+        () => {
+          waiterDone = true;
+        },
+      );
       // Held for several stale periods: only renewal keeps the waiter out.
       for (let renewals = 0; renewals < 4; renewals++) {
         const before = (await fs.stat(`${path}.lock`)).mtimeMs;
-        await expect.poll(async () => (await fs.stat(`${path}.lock`)).mtimeMs, { intervals: [20] }).toBeGreaterThan(before);
+        await expect
+          .poll(async () => (await fs.stat(`${path}.lock`)).mtimeMs, { intervals: [20] })
+          .toBeGreaterThan(before);
       }
       expect(waiterDone, 'the waiter is still waiting').toBe(false);
       await file.update({ GOTO_ACCESS_TOKEN: 'first' });
@@ -560,20 +611,29 @@ test.describe('randomised', () => {
   // fast-check builds the files and shrinks a failure to the smallest file and updates that
   // still fail, printed with the seed that replays it.
   const lineBreak = fc.constantFrom('\n', '\r\n', '\r');
-  const line = fc.tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom(...keys)).map(([index, key]): { written: string; key?: string } => {
-    const chosen = lines[index]!;
-    return typeof chosen === 'string' ? { written: chosen } : { written: chosen(key), key };
-  });
+  const line = fc
+    .tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom(...keys))
+    .map(([index, key]): { written: string; key?: string } => {
+      const chosen = lines[index]!;
+      return typeof chosen === 'string' ? { written: chosen } : { written: chosen(key), key };
+    });
   const value = fc.option(
     fc.array(fc.constantFrom(...alphabet), { maxLength: 11 }).map((chars) => chars.join('')),
     { freq: 5 },
   );
   const updates = fc.dictionary(fc.constantFrom(...keys, ...newKeys), value, { minKeys: 1, maxKeys: 3 });
   const envCase: fc.Arbitrary<Case> = fc
-    .record({ lineBreak, bom: fc.boolean(), lines: fc.array(line, { maxLength: 7 }), cutLastBreak: fc.boolean(), updates })
+    .record({
+      lineBreak,
+      bom: fc.boolean(),
+      lines: fc.array(line, { maxLength: 7 }),
+      cutLastBreak: fc.boolean(),
+      updates,
+    })
     .map(({ lineBreak, bom, lines, cutLastBreak, updates }) => {
       const entries: Entry[] = bom ? [{ text: '\uFEFF' }] : [];
-      for (const { written, key } of lines) entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
+      for (const { written, key } of lines)
+        entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
       const last = entries.at(-1);
       if (last && cutLastBreak) last.text = last.text.replace(/\r?\n$|\r$/, '');
       return { lineBreak, entries, updates: updates as EnvUpdates };
@@ -615,11 +675,14 @@ test.describe('randomised', () => {
     // The result must be the untouched entries, in order and verbatim, with other text only
     // where a touched entry stood or after the end (a new key).
     const lastDefinition = new Map(entries.flatMap((e, i) => (e.key ? [[e.key, i] as const] : [])));
-    const touched = (e: Entry, i: number) => e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
+    const touched = (e: Entry, i: number) =>
+      e.key !== undefined && e.key in updates && (updates[e.key] === null || lastDefinition.get(e.key) === i);
     const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const anything = '[\\s\\S]*?';
     let pattern = '';
-    entries.forEach((e, i) => (pattern += touched(e, i) ? (pattern.endsWith(anything) ? '' : anything) : escape(e.text)));
+    entries.forEach(
+      (e, i) => (pattern += touched(e, i) ? (pattern.endsWith(anything) ? '' : anything) : escape(e.text)),
+    );
     if (Object.keys(updates).some((k) => !lastDefinition.has(k) && updates[k] !== null)) pattern += anything;
     if (!new RegExp(`^${pattern}$`).test(after)) return 'an untouched line moved or changed';
 

@@ -67,8 +67,15 @@ function expectNoSecret(message: string, secrets: string[]): void {
 }
 
 /** What the emulator received on `route` since `seenBefore` requests had been logged. */
-async function receivedSince(emulator: EmulatorControl, sandbox: Sandbox, seenBefore: number, route: FaultRoute): Promise<ReceivedRequest[]> {
-  return (await emulator.requests(sandbox.client.clientId)).slice(seenBefore).filter((request) => request.route === route);
+async function receivedSince(
+  emulator: EmulatorControl,
+  sandbox: Sandbox,
+  seenBefore: number,
+  route: FaultRoute,
+): Promise<ReceivedRequest[]> {
+  return (await emulator.requests(sandbox.client.clientId))
+    .slice(seenBefore)
+    .filter((request) => request.route === route);
 }
 
 async function logLength(emulator: EmulatorControl, sandbox: Sandbox): Promise<number> {
@@ -207,7 +214,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.exchangeCode(),
     route: 'token',
-    expected: { step: exchangeStep, status: 401, says: 'HTTP 401 invalid_client ("client secret does not match")', advice: /GOTO_CLIENT_SECRET/ },
+    expected: {
+      step: exchangeStep,
+      status: 401,
+      says: 'HTTP 401 invalid_client ("client secret does not match")',
+      advice: /GOTO_CLIENT_SECRET/,
+    },
   },
   {
     title: 'a 400 invalid_request',
@@ -221,7 +233,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 400, says: 'HTTP 400 invalid_request ("refresh_token is missing")', advice: /shape of the request.*report it/ },
+    expected: {
+      step: refreshStep,
+      status: 400,
+      says: 'HTTP 400 invalid_request ("refresh_token is missing")',
+      advice: /shape of the request.*report it/,
+    },
   },
   {
     title: 'a 400 unsupported_grant_type',
@@ -256,7 +273,12 @@ const refusals: Array<{
     },
     act: (chain) => chain.refresh(),
     route: 'token',
-    expected: { step: refreshStep, status: 500, says: 'HTTP 500 server_error ("internal failure")', advice: /server error.*status\.goto\.com/ },
+    expected: {
+      step: refreshStep,
+      status: 500,
+      says: 'HTTP 500 server_error ("internal failure")',
+      advice: /server error.*status\.goto\.com/,
+    },
   },
   {
     title: 'a 401 from Users/me for an expired access token',
@@ -284,12 +306,20 @@ const refusals: Array<{
     },
     act: (chain) => chain.listWebinars({ fromTime: new Date(), toTime: new Date(Date.now() + 864e5) }),
     route: 'webinars',
-    expected: { step: 'list the organizer’s webinars', status: 403, says: 'HTTP 403 InvalidToken ("Invalid token passed")', advice: /run the refresh step/ },
+    expected: {
+      step: 'list the organizer’s webinars',
+      status: 403,
+      says: 'HTTP 403 InvalidToken ("Invalid token passed")',
+      advice: /run the refresh step/,
+    },
   },
 ];
 
 for (const refusal of refusals) {
-  test(`reports ${refusal.title} with the step, GoTo's error and advice, sent once, env file untouched`, async ({ sandbox, emulator }) => {
+  test(`reports ${refusal.title} with the step, GoTo's error and advice, sent once, env file untouched`, async ({
+    sandbox,
+    emulator,
+  }) => {
     const extraSecrets = (await refusal.arrange(sandbox, emulator)) ?? [];
     const bytesBefore = await readFile(sandbox.envFile);
     const secrets = secretsIn(sandbox, ...extraSecrets);
@@ -309,7 +339,10 @@ for (const refusal of refusals) {
     expect(message, 'one attempt is not worth mentioning').not.toContain('attempts');
     expectNoSecret(message, secrets);
     expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
-    expect(await receivedSince(emulator, sandbox, seenBefore, refusal.route), 'the emulator received exactly one request').toHaveLength(1);
+    expect(
+      await receivedSince(emulator, sandbox, seenBefore, refusal.route),
+      'the emulator received exactly one request',
+    ).toHaveLength(1);
   });
 }
 
@@ -346,7 +379,11 @@ const retriedOnce: Array<{
   {
     title: 'retries a refresh answered 502 once, then refreshes',
     route: 'token',
-    fault: { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+    fault: {
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+    },
     act: (chain) => chain.refresh(),
     attachment: 'POST /oauth/token',
     earlier: { outcome: 'HTTP 502', waitSetBy: 'backoff' },
@@ -384,9 +421,14 @@ for (const retry of retriedOnce) {
     const received = await receivedSince(emulator, sandbox, seenBefore, retry.route);
     expect(received, 'the emulator received the request twice').toHaveLength(2);
     const [first, second] = received.map((request) => Date.parse(request.at));
-    expect((second ?? 0) - (first ?? 0), `the second came at least ${retry.minGapMs} ms after the first`).toBeGreaterThanOrEqual(retry.minGapMs);
+    expect(
+      (second ?? 0) - (first ?? 0),
+      `the second came at least ${retry.minGapMs} ms after the first`,
+    ).toBeGreaterThanOrEqual(retry.minGapMs);
     if (retry.route === 'token') {
-      expect(received[1]?.form?.refresh_token, 'the same refresh token both times').toBe(received[0]?.form?.refresh_token);
+      expect(received[1]?.form?.refresh_token, 'the same refresh token both times').toBe(
+        received[0]?.form?.refresh_token,
+      );
       const latest = (await emulator.requests(sandbox.client.clientId)).length;
       expect(latest, 'nothing else was sent').toBe(seenBefore + 2);
     }
@@ -407,7 +449,13 @@ test('writes the tokens of the attempt that succeeded after a 503', async ({ san
 });
 
 /** The same "not now" answer every time: the attempts run out. */
-const persistent: Array<{ title: string; fault: Omit<Fault, 'route' | 'times'>; status: number; says: string; advice: RegExp }> = [
+const persistent: Array<{
+  title: string;
+  fault: Omit<Fault, 'route' | 'times'>;
+  status: number;
+  says: string;
+  advice: RegExp;
+}> = [
   {
     title: 'fails after 3 attempts with rate-limit advice when every answer is 429',
     fault: { status: 429 },
@@ -417,7 +465,11 @@ const persistent: Array<{ title: string; fault: Omit<Fault, 'route' | 'times'>; 
   },
   {
     title: 'fails after 3 attempts when every answer is a 502 HTML error page, saying the body is not JSON',
-    fault: { status: 502, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>' },
+    fault: {
+      status: 502,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>',
+    },
     status: 502,
     says: 'HTTP 502 with a body that is not JSON (content-type text/html)',
     advice: /gateway in front of GoTo.*status\.goto\.com/,
@@ -451,7 +503,10 @@ for (const failure of persistent) {
     expect(message).toMatch(failure.advice);
     expectNoSecret(message, secrets);
     expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
-    expect(await receivedSince(emulator, sandbox, seenBefore, 'token'), 'the emulator received three attempts').toHaveLength(3);
+    expect(
+      await receivedSince(emulator, sandbox, seenBefore, 'token'),
+      'the emulator received three attempts',
+    ).toHaveLength(3);
     expect((await attachedExchange('POST /oauth/token'))?.attempts, 'the report shows three attempts').toBe(3);
   });
 }
@@ -461,10 +516,18 @@ for (const [form, header] of [
   ['delay-seconds', () => '3600'],
   ['an HTTP-date', () => new Date(Date.now() + 2 * 3600_000).toUTCString()],
 ] as const) {
-  test(`fails at once, saying when to run again, when a 429's Retry-After (${form}) asks for longer than 30 s`, async ({ sandbox, emulator }) => {
+  test(`fails at once, saying when to run again, when a 429's Retry-After (${form}) asks for longer than 30 s`, async ({
+    sandbox,
+    emulator,
+  }) => {
     await withTokens(sandbox, emulator);
     const retryAfter = header();
-    await emulator.addFault(sandbox.client.clientId, { route: 'token', status: 429, headers: { 'retry-after': retryAfter }, times: 3 });
+    await emulator.addFault(sandbox.client.clientId, {
+      route: 'token',
+      status: 429,
+      headers: { 'retry-after': retryAfter },
+      times: 3,
+    });
     const bytesBefore = await readFile(sandbox.envFile);
     const seenBefore = await logLength(emulator, sandbox);
     const sentAt = Date.now();
@@ -477,7 +540,9 @@ for (const [form, header] of [
     expect(status).toBe(429);
     expect(attempts, 'not retried: the wait is longer than the cap').toBe(1);
     expect(message).toContain(`Step "${refreshStep}" failed: POST /oauth/token answered HTTP 429.`);
-    expect(message).toMatch(/rate limiting .* asked to wait \d+ s before the next try \(Retry-After\), longer than goto-token-runner waits by itself \(30 s\)/);
+    expect(message).toMatch(
+      /rate limiting .* asked to wait \d+ s before the next try \(Retry-After\), longer than goto-token-runner waits by itself \(30 s\)/,
+    );
     const runAgainAfter = Date.parse(/run again after (\S+)\.$/.exec(message)?.[1] ?? '');
     const expected = /^\d+$/.test(retryAfter)
       ? { from: sentAt + 3600_000, to: answeredAt + 3600_000 }
@@ -492,10 +557,18 @@ for (const [form, header] of [
 }
 
 /** A 200 whose body is not GoTo's token response: the request worked, the data did not (not retried). */
-const badSuccessBodies: Array<{ title: string; fault: Omit<Fault, 'route' | 'status'>; problem: string | RegExp; secret?: string }> = [
+const badSuccessBodies: Array<{
+  title: string;
+  fault: Omit<Fault, 'route' | 'status'>;
+  problem: string | RegExp;
+  secret?: string;
+}> = [
   {
     title: 'an HTML page with status 200 is a response error saying the body is not JSON',
-    fault: { headers: { 'content-type': 'text/html;charset=UTF-8' }, body: '<html><body><form action="/login">Sign in to continue</form></body></html>' },
+    fault: {
+      headers: { 'content-type': 'text/html;charset=UTF-8' },
+      body: '<html><body><form action="/login">Sign in to continue</form></body></html>',
+    },
     problem: 'the body is not JSON (content-type text/html)',
   },
   {
@@ -505,7 +578,10 @@ const badSuccessBodies: Array<{ title: string; fault: Omit<Fault, 'route' | 'sta
   },
   {
     title: 'truncated JSON is a response error saying the body may have been cut off',
-    fault: { headers: { 'content-type': 'application/json' }, body: '{"access_token":"eyJraWQiOiJ0cnVuY2F0ZWQtdG9rZW4tdmFsdWU' },
+    fault: {
+      headers: { 'content-type': 'application/json' },
+      body: '{"access_token":"eyJraWQiOiJ0cnVuY2F0ZWQtdG9rZW4tdmFsdWU',
+    },
     problem: 'the body is not valid JSON although its content-type says so (it may have been cut off)',
     secret: 'eyJraWQiOiJ0cnVuY2F0ZWQtdG9rZW4tdmFsdWU',
   },
@@ -532,7 +608,9 @@ for (const bad of badSuccessBodies) {
     const { code, status, message } = error as GotoResponseError;
     expect(code).toBe('GOTO_RESPONSE_SCHEMA');
     expect(status).toBe(200);
-    expect(message).toContain(`Step "${refreshStep}" failed: POST /oauth/token answered HTTP 200, but the body is not what GoTo sends:`);
+    expect(message).toContain(
+      `Step "${refreshStep}" failed: POST /oauth/token answered HTTP 200, but the body is not what GoTo sends:`,
+    );
     if (typeof bad.problem === 'string') expect(message).toContain(bad.problem);
     else expect(message).toMatch(bad.problem);
     expect(message).toMatch(/\nWhat to do: check that GOTO_AUTH_BASE_URL and GOTO_API_BASE_URL point at GoTo/);
@@ -542,7 +620,10 @@ for (const bad of badSuccessBodies) {
   });
 }
 
-test('does not send a refresh again when the connection closed before any answer, since GoTo may have acted on it', async ({ sandbox, emulator }) => {
+test('does not send a refresh again when the connection closed before any answer, since GoTo may have acted on it', async ({
+  sandbox,
+  emulator,
+}) => {
   await withTokens(sandbox, emulator);
   await emulator.addFault(sandbox.client.clientId, { route: 'token', drop: true, times: 3 });
   const bytesBefore = await readFile(sandbox.envFile);
@@ -556,15 +637,22 @@ test('does not send a refresh again when the connection closed before any answer
   expect(code).toBe('GOTO_NETWORK');
   expect(['UND_ERR_SOCKET', 'ECONNRESET'], 'closed or reset by the server').toContain(reason);
   expect(attempts).toBe(1);
-  expect(message).toContain(`Step "${refreshStep}" failed: POST ${emulator.baseUrl}/oauth/token lost the connection before any answer (${reason}).`);
+  expect(message).toContain(
+    `Step "${refreshStep}" failed: POST ${emulator.baseUrl}/oauth/token lost the connection before any answer (${reason}).`,
+  );
   expect(message).toContain('It was not sent again: it may have reached the server');
-  expect(message).toMatch(/What to do: .*If the next run answers invalid_grant, .*authorize again; nothing was written\.$/);
+  expect(message).toMatch(
+    /What to do: .*If the next run answers invalid_grant, .*authorize again; nothing was written\.$/,
+  );
   expectNoSecret(message, secrets);
   expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
   expect(await receivedSince(emulator, sandbox, seenBefore, 'token'), 'sent once (RFC 9112 §9.3.1)').toHaveLength(1);
 });
 
-test('gives up on a request that gets no answer within timeoutMs, and does not send it again', async ({ sandbox, emulator }) => {
+test('gives up on a request that gets no answer within timeoutMs, and does not send it again', async ({
+  sandbox,
+  emulator,
+}) => {
   const refreshToken = `rt-timeout-${randomUUID()}`;
   const request = refreshTokenRequest({
     authBaseUrl: emulator.baseUrl,
@@ -577,14 +665,20 @@ test('gives up on a request that gets no answer within timeoutMs, and does not s
   const seenBefore = await logLength(emulator, sandbox);
   let exchange: RedactedExchange | undefined;
 
-  const error = await sendRequest(request, { timeoutMs: 300, backoffBaseMs: 10, onExchange: (seen) => (exchange = seen) }).catch((caught: unknown) => caught);
+  const error = await sendRequest(request, {
+    timeoutMs: 300,
+    backoffBaseMs: 10,
+    onExchange: (seen) => (exchange = seen),
+  }).catch((caught: unknown) => caught);
 
   expect(error).toBeInstanceOf(GotoNetworkError);
   const { code, timedOut, attempts, message } = error as GotoNetworkError;
   expect(code).toBe('GOTO_TIMEOUT');
   expect(timedOut).toBe(true);
   expect(attempts).toBe(1);
-  expect(message).toContain(`Step "${refreshStep}" failed: POST ${emulator.baseUrl}/oauth/token got no answer within 0.3 s.`);
+  expect(message).toContain(
+    `Step "${refreshStep}" failed: POST ${emulator.baseUrl}/oauth/token got no answer within 0.3 s.`,
+  );
   expect(message).toContain('It was not sent again');
   expect(message).toMatch(/What to do: check the network and https:\/\/status\.goto\.com, then run again/);
   expectNoSecret(message, [sandbox.client.clientSecret, refreshToken, ...request.secrets]);
@@ -603,9 +697,10 @@ test('retries a refused connection (never reached a server, RFC 9112 §9.3.1) an
   });
   const seen: RedactedExchange[] = [];
 
-  const error = await sendRequest(request, { backoffBaseMs: 10, onExchange: (exchange) => seen.push(structuredClone(exchange)) }).catch(
-    (caught: unknown) => caught,
-  );
+  const error = await sendRequest(request, {
+    backoffBaseMs: 10,
+    onExchange: (exchange) => seen.push(structuredClone(exchange)),
+  }).catch((caught: unknown) => caught);
 
   expect(error).toBeInstanceOf(GotoNetworkError);
   const { code, reason, attempts, message } = error as GotoNetworkError;

@@ -37,7 +37,8 @@ test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=
     code,
     'stored access token': readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN ?? 'missing',
   };
-  for (const [index, token] of (await emulator.refreshTokens(clientId)).entries()) secrets[`refresh token ${index}`] = token.token;
+  for (const [index, token] of (await emulator.refreshTokens(clientId)).entries())
+    secrets[`refresh token ${index}`] = token.token;
   for (const [index, token] of bearerTokens.entries()) secrets[`access token ${index}`] = token;
 
   const artifacts = [{ name: 'stdout and stderr', text: run.output }, ...(await collectArtifacts(out))];

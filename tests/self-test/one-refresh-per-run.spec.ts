@@ -42,7 +42,10 @@ test('with --workers=4 and 20 API checks side by side, the first check refreshes
   // 20 checks; a webinar check that starts before Users/me stored the organizer key asks for it itself.
   expect(after.apiCalls.length).toBeGreaterThanOrEqual(20);
   expect(bearers.size, 'every API check sent the same access token').toBe(1);
-  expect([...bearers][0] === `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN}`, 'the one the refresh stored').toBe(true);
+  expect(
+    [...bearers][0] === `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN}`,
+    'the one the refresh stored',
+  ).toBe(true);
 });
 
 test('20 daily runs in a row pass against a server that rotates the refresh token on every refresh, ending with the one it still accepts', async ({
@@ -63,6 +66,10 @@ test('20 daily runs in a row pass against a server that rotates the refresh toke
   expect(refreshes, 'one refresh per run').toHaveLength(20);
   const accepted = (await emulator.refreshTokens(sandbox.client.clientId)).filter((token) => token.active);
   expect(accepted, 'the server accepts exactly one refresh token').toHaveLength(1);
-  expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN === accepted[0]?.token, 'and the env file holds it').toBe(true);
-  expect((await readFile(sandbox.envFile, 'utf8')).startsWith(userLines), 'the user’s own lines are untouched').toBe(true);
+  expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN === accepted[0]?.token, 'and the env file holds it').toBe(
+    true,
+  );
+  expect((await readFile(sandbox.envFile, 'utf8')).startsWith(userLines), 'the user’s own lines are untouched').toBe(
+    true,
+  );
 });

@@ -1,9 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { AuthCodeError, expect, GotoHttpError, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
+import {
+  AuthCodeError,
+  expect,
+  GotoHttpError,
+  test,
+  updateEnvFile,
+  type EmulatorControl,
+  type Sandbox,
+} from '../../fixtures';
 import { TokenChain } from '../../lib/goto/token-chain';
 
 /** Puts `code` in the sandbox's env file and tries to exchange it, `minutesLater` from now. */
-async function exchange(sandbox: Sandbox, send: ConstructorParameters<typeof TokenChain>[0], code: string, minutesLater = 0) {
+async function exchange(
+  sandbox: Sandbox,
+  send: ConstructorParameters<typeof TokenChain>[0],
+  code: string,
+  minutesLater = 0,
+) {
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
   const before = await readFile(sandbox.envFile);
   const chain = new TokenChain(send, sandbox.env, { now: () => new Date(Date.now() + minutesLater * 60_000) });
@@ -18,7 +31,11 @@ async function tokenRequests(emulator: EmulatorControl, clientId: string) {
   return (await emulator.requests(clientId)).filter((request) => request.route === 'token');
 }
 
-test('refuses an expired code before sending it, saying how long ago it expired and how to get a new one', async ({ sandbox, emulator, send }) => {
+test('refuses an expired code before sending it, saying how long ago it expired and how to get a new one', async ({
+  sandbox,
+  emulator,
+  send,
+}) => {
   const issuedAt = Date.now();
   const { code } = await emulator.issueCode(sandbox.client.clientId);
 
@@ -49,8 +66,14 @@ test('refuses a code issued to another OAuth client before sending it', async ({
   expect(await tokenRequests(emulator, other.clientId)).toEqual([]);
 });
 
-test('refuses a code issued for another redirect URI than GOTO_REDIRECT_URI before sending it', async ({ sandbox, emulator, send }) => {
-  const client = await emulator.createClient({ redirectUris: ['https://app.example.com/callback', 'https://other.example.com/'] });
+test('refuses a code issued for another redirect URI than GOTO_REDIRECT_URI before sending it', async ({
+  sandbox,
+  emulator,
+  send,
+}) => {
+  const client = await emulator.createClient({
+    redirectUris: ['https://app.example.com/callback', 'https://other.example.com/'],
+  });
   await updateEnvFile(sandbox.envFile, {
     GOTO_CLIENT_ID: client.clientId,
     GOTO_CLIENT_SECRET: client.clientSecret,

@@ -1,13 +1,30 @@
 import { createHash } from 'node:crypto';
-import { authorizeUrl, basicAuthorization, createPkcePair, gotoKey, listWebinarsRequest, refreshTokenRequest, tokenResponseSchema } from '../../requests';
+import {
+  authorizeUrl,
+  basicAuthorization,
+  createPkcePair,
+  gotoKey,
+  listWebinarsRequest,
+  refreshTokenRequest,
+  tokenResponseSchema,
+} from '../../requests';
 import { expect, test } from '../../fixtures';
 
-const client = { authBaseUrl: 'https://authentication.logmeininc.com', clientId: 'a2094c4f-868a-4339-934f-4da2d788d0aa' };
+const client = {
+  authBaseUrl: 'https://authentication.logmeininc.com',
+  clientId: 'a2094c4f-868a-4339-934f-4da2d788d0aa',
+};
 
 test('builds the authorize URL with client_id, response_type=code, redirect_uri, state, scope and an S256 challenge', () => {
   const { codeChallenge } = createPkcePair();
 
-  const url = authorizeUrl({ ...client, redirectUri: 'https://example.com/', state: 'xyz', scope: 'collab:', codeChallenge });
+  const url = authorizeUrl({
+    ...client,
+    redirectUri: 'https://example.com/',
+    state: 'xyz',
+    scope: 'collab:',
+    codeChallenge,
+  });
 
   expect(url.origin + url.pathname).toBe('https://authentication.logmeininc.com/oauth/authorize');
   expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -41,11 +58,17 @@ for (const [id, secret, expected] of [
 }
 
 test('keeps the client secret and refresh token out of the URL and lists them as the request’s secrets', () => {
-  const request = refreshTokenRequest({ ...client, clientSecret: 'the-client-secret', refreshToken: 'the-refresh-token' });
+  const request = refreshTokenRequest({
+    ...client,
+    clientSecret: 'the-client-secret',
+    refreshToken: 'the-refresh-token',
+  });
 
   expect(request.url.toString()).toBe('https://authentication.logmeininc.com/oauth/token');
   expect(request.form).toEqual({ grant_type: 'refresh_token', refresh_token: 'the-refresh-token' });
-  expect(request.secrets).toEqual(expect.arrayContaining(['the-client-secret', 'the-refresh-token', request.headers.authorization]));
+  expect(request.secrets).toEqual(
+    expect.arrayContaining(['the-client-secret', 'the-refresh-token', request.headers.authorization]),
+  );
 });
 
 test('sends webinar time ranges as ISO UTC without milliseconds and the organizer key as digits', () => {
@@ -63,7 +86,11 @@ test('sends webinar time ranges as ISO UTC without milliseconds and the organize
 });
 
 test('keeps unknown token response fields and requires access_token and expires_in', () => {
-  const legacy = tokenResponseSchema.parse({ access_token: 'a', expires_in: 3600, organizer_key: '8439885694023999999' });
+  const legacy = tokenResponseSchema.parse({
+    access_token: 'a',
+    expires_in: 3600,
+    organizer_key: '8439885694023999999',
+  });
   const missing = tokenResponseSchema.safeParse({ expires_in: 3600 });
 
   expect(legacy.organizer_key, 'legacy fields pass through').toBe('8439885694023999999');

@@ -23,7 +23,12 @@ test('lists every invalid variable in one message, with what it is for, and neve
   await writeFile(envFile, 'GOTO_REDIRECT_URI=not a url\nGOTO_ACCESS_TOKEN_EXPIRES_AT=tomorrow-ish\n');
 
   const error = thrown(() =>
-    loadSettings({ GOTO_ENV_FILE: envFile, GOTO_TARGET: 'goto', GOTO_AUTH_BASE_URL: 'http://auth.example.com', GOTO_API_BASE_URL: 'ftp://x' }),
+    loadSettings({
+      GOTO_ENV_FILE: envFile,
+      GOTO_TARGET: 'goto',
+      GOTO_AUTH_BASE_URL: 'http://auth.example.com',
+      GOTO_API_BASE_URL: 'ftp://x',
+    }),
   );
 
   expect(error).toBeInstanceOf(ConfigError);
@@ -34,8 +39,11 @@ test('lists every invalid variable in one message, with what it is for, and neve
     'GOTO_REDIRECT_URI',
   ]);
   const message = (error as ConfigError).message;
-  expect(message).toContain('GOTO_AUTH_BASE_URL must use https (plain http is allowed only for 127.0.0.1 and localhost)');
-  for (const value of ['not a url', 'tomorrow-ish', 'auth.example.com', 'ftp://x']) expect(message).not.toContain(value);
+  expect(message).toContain(
+    'GOTO_AUTH_BASE_URL must use https (plain http is allowed only for 127.0.0.1 and localhost)',
+  );
+  for (const value of ['not a url', 'tomorrow-ish', 'auth.example.com', 'ftp://x'])
+    expect(message).not.toContain(value);
 });
 
 test('allows plain http for loopback hosts, so a local GoTo-compatible server can stand in', () => {
@@ -82,11 +90,20 @@ for (const [pasted, expected] of [
 }
 
 test('a first run with the browser login needs the client and its redirect URI, not yet a refresh token', () => {
-  const env = { GOTO_ENV_FILE: '/nonexistent/first.env', GOTO_TARGET: 'goto', GOTO_CLIENT_ID: 'a2094c4f', GOTO_CLIENT_SECRET: 'secret-value' };
+  const env = {
+    GOTO_ENV_FILE: '/nonexistent/first.env',
+    GOTO_TARGET: 'goto',
+    GOTO_CLIENT_ID: 'a2094c4f',
+    GOTO_CLIENT_SECRET: 'secret-value',
+  };
 
-  expect(collectionProblems(env).problems, 'the daily chain needs a refresh token').toEqual([expect.stringMatching(/^GOTO_REFRESH_TOKEN is not set/)]);
+  expect(collectionProblems(env).problems, 'the daily chain needs a refresh token').toEqual([
+    expect.stringMatching(/^GOTO_REFRESH_TOKEN is not set/),
+  ]);
   expect(collectionProblems(env, { authorizing: true }).problems, 'the login needs its redirect URI').toEqual([
     expect.stringMatching(/^GOTO_REDIRECT_URI is not set/),
   ]);
-  expect(collectionProblems({ ...env, GOTO_REDIRECT_URI: 'https://example.com/' }, { authorizing: true }).problems).toEqual([]);
+  expect(
+    collectionProblems({ ...env, GOTO_REDIRECT_URI: 'https://example.com/' }, { authorizing: true }).problems,
+  ).toEqual([]);
 });

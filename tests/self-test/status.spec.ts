@@ -38,7 +38,8 @@ function statusOf(values: Env, when = now): TokenStatus {
   return tokenStatus({ settings: loadSettings(env), env, fileValues: {}, now: when });
 }
 
-const row = (status: TokenStatus, label: string) => status.sections.flatMap((section) => section.rows).find((candidate) => candidate.label === label)?.cells;
+const row = (status: TokenStatus, label: string) =>
+  status.sections.flatMap((section) => section.rows).find((candidate) => candidate.label === label)?.cells;
 const verdictText = (status: TokenStatus) => status.verdict.map((line) => line.text).join('\n');
 
 test.describe('the verdict and its exit code', () => {
@@ -50,7 +51,10 @@ test.describe('the verdict and its exit code', () => {
     });
 
     expect(row(status, 'access token')).toEqual(['valid for 42 min', 'until 2026-05-01 10:42 UTC']);
-    expect(row(status, 'refresh token')).toEqual(['18 days left of 30 days', 'issued 12 days ago, expires 2026-05-19 10:00 UTC']);
+    expect(row(status, 'refresh token')).toEqual([
+      '18 days left of 30 days',
+      'issued 12 days ago, expires 2026-05-19 10:00 UTC',
+    ]);
     expect(status.verdict).toEqual([{ tone: 'ok', text: 'OK: the refresh token has 18 days left.' }]);
     expect(status.exitCode).toBe(0);
   });
@@ -83,7 +87,9 @@ test.describe('the verdict and its exit code', () => {
     })();
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^GOTO_REFRESH_WARN_DAYS must be a number of days/)]);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^GOTO_REFRESH_WARN_DAYS must be a number of days/),
+    ]);
   });
 
   test('exits 0 when the access token has expired but the refresh token is fine: the next run refreshes it', () => {
@@ -94,7 +100,9 @@ test.describe('the verdict and its exit code', () => {
     });
 
     expect(row(status, 'access token')?.[0]).toBe('expired 3 h ago');
-    expect(verdictText(status)).toBe('OK: the refresh token has 28 days left; the next run gets a new access token with it.');
+    expect(verdictText(status)).toBe(
+      'OK: the refresh token has 28 days left; the next run gets a new access token with it.',
+    );
     expect(status.exitCode).toBe(0);
   });
 
@@ -117,7 +125,9 @@ test.describe('the verdict and its exit code', () => {
     const status = statusOf({});
 
     expect(row(status, 'GOTO_REFRESH_TOKEN')).toEqual(['missing', '']);
-    expect(verdictText(status)).toMatch(/^No usable token: GOTO_REFRESH_TOKEN is not set and there is no access token\./);
+    expect(verdictText(status)).toMatch(
+      /^No usable token: GOTO_REFRESH_TOKEN is not set and there is no access token\./,
+    );
     expect(status.exitCode).toBe(1);
   });
 
@@ -128,7 +138,9 @@ test.describe('the verdict and its exit code', () => {
       GOTO_REFRESH_TOKEN: refreshToken(31 * DAY),
     });
 
-    expect(verdictText(status)).toMatch(/^Warning: only the access token is left, for 20 min: the refresh token expired 1 day ago\./);
+    expect(verdictText(status)).toMatch(
+      /^Warning: only the access token is left, for 20 min: the refresh token expired 1 day ago\./,
+    );
     expect(status.exitCode).toBe(0);
   });
 
@@ -137,7 +149,9 @@ test.describe('the verdict and its exit code', () => {
 
     const status = statusOf({ GOTO_AUTH_CODE: code });
 
-    expect(verdictText(status)).toContain('What to do: GOTO_AUTH_CODE is set: run `npx playwright test` within 4 min to exchange it');
+    expect(verdictText(status)).toContain(
+      'What to do: GOTO_AUTH_CODE is set: run `npx playwright test` within 4 min to exchange it',
+    );
     expect(status.exitCode, 'a code is not a token yet').toBe(1);
   });
 });
@@ -167,7 +181,10 @@ test.describe('the refresh token’s age', () => {
 });
 
 test('takes the access token’s expiry from its exp claim when GOTO_ACCESS_TOKEN_EXPIRES_AT is not set', () => {
-  const status = statusOf({ GOTO_ACCESS_TOKEN: jwt({ typ: 'a', exp: epoch(at(30 * MINUTE)) }), GOTO_REFRESH_TOKEN: refreshToken(DAY) });
+  const status = statusOf({
+    GOTO_ACCESS_TOKEN: jwt({ typ: 'a', exp: epoch(at(30 * MINUTE)) }),
+    GOTO_REFRESH_TOKEN: refreshToken(DAY),
+  });
 
   expect(status.access).toEqual({ state: 'valid', expiresAt: at(30 * MINUTE), from: 'exp claim' });
 });
@@ -189,7 +206,12 @@ test('shows the principal, the organizer key, the target and its hosts', () => {
 test('says where each value came from: the env file first for tokens, the environment first for client settings', async ({}, testInfo) => {
   const envFile = testInfo.outputPath('sources.env');
   await writeFile(envFile, 'GOTO_CLIENT_ID=from-file\nGOTO_REFRESH_TOKEN=from-file-token\n');
-  const env: Env = { GOTO_ENV_FILE: envFile, GOTO_CLIENT_ID: 'from-env', GOTO_REFRESH_TOKEN: 'from-env-token', GOTO_CLIENT_SECRET: 'from-env-secret' };
+  const env: Env = {
+    GOTO_ENV_FILE: envFile,
+    GOTO_CLIENT_ID: 'from-env',
+    GOTO_REFRESH_TOKEN: 'from-env-token',
+    GOTO_CLIENT_SECRET: 'from-env-secret',
+  };
 
   const status = tokenStatus({ settings: loadSettings(env), env, fileValues: readEnvValues(envFile), now });
 
@@ -210,13 +232,20 @@ test.describe('the printed report', () => {
     GOTO_REFRESH_TOKEN: refreshToken(3 * DAY),
   };
   const status = () =>
-    statusOf({ ...secrets, GOTO_CLIENT_ID: 'a2094c4f-0000-4000-8000-000000000000', GOTO_ACCESS_TOKEN_EXPIRES_AT: at(42 * MINUTE).toISOString() });
+    statusOf({
+      ...secrets,
+      GOTO_CLIENT_ID: 'a2094c4f-0000-4000-8000-000000000000',
+      GOTO_ACCESS_TOKEN_EXPIRES_AT: at(42 * MINUTE).toISOString(),
+    });
 
   test('shows the tokens and the code only as set with a fingerprint, and the client secret only as set', () => {
     const text = renderStatus(status(), { color: false });
 
-    for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} is never shown`).toBe(false);
-    expect(text).toMatch(new RegExp(`GOTO_REFRESH_TOKEN +set +environment +${fingerprint(secrets.GOTO_REFRESH_TOKEN)}\n`));
+    for (const [name, secret] of Object.entries(secrets))
+      expect(text.includes(secret), `${name} is never shown`).toBe(false);
+    expect(text).toMatch(
+      new RegExp(`GOTO_REFRESH_TOKEN +set +environment +${fingerprint(secrets.GOTO_REFRESH_TOKEN)}\n`),
+    );
     expect(text).toMatch(/GOTO_CLIENT_SECRET +set +environment\n/);
     expect(text).not.toContain(fingerprint(secrets.GOTO_CLIENT_SECRET));
   });
@@ -227,7 +256,10 @@ test.describe('the printed report', () => {
 
     expect(lines.join('\n')).not.toContain('\u001b[');
     expect(variableLines).toHaveLength(9);
-    expect(new Set(variableLines.map((line) => line.search(/ (set|missing)\b/))).size, 'the set/missing column starts at one place').toBe(1);
+    expect(
+      new Set(variableLines.map((line) => line.search(/ (set|missing)\b/))).size,
+      'the set/missing column starts at one place',
+    ).toBe(1);
   });
 
   test('colours the state and the verdict when colour is on, without moving a column', () => {
@@ -237,7 +269,9 @@ test.describe('the printed report', () => {
     // eslint-disable-next-line no-control-regex -- ANSI colour codes are what is checked
     expect(colored).toMatch(/\u001b\[1;32mOK: /);
     // eslint-disable-next-line no-control-regex -- ANSI colour codes are what is taken out
-    expect(colored.replace(/\u001b\[[\d;]*m/g, ''), 'the same text once the colours are taken out').toBe(renderStatus(status(), { color: false }));
+    expect(colored.replace(/\u001b\[[\d;]*m/g, ''), 'the same text once the colours are taken out').toBe(
+      renderStatus(status(), { color: false }),
+    );
   });
 
   for (const [env, isTTY, expected] of [
@@ -256,14 +290,22 @@ test.describe('the printed report', () => {
 });
 
 test('warns first, and fails under --strict, while a recovery file holds tokens an earlier run could not write', () => {
-  const env: Env = { GOTO_ENV_FILE: '/nonexistent/status.env', GOTO_TARGET: 'goto', GOTO_REFRESH_TOKEN: refreshToken(2 * DAY) };
+  const env: Env = {
+    GOTO_ENV_FILE: '/nonexistent/status.env',
+    GOTO_TARGET: 'goto',
+    GOTO_REFRESH_TOKEN: refreshToken(2 * DAY),
+  };
   const recovery = { path: '/nonexistent/status.env.recovery', keys: ['GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN'] };
 
   const status = tokenStatus({ settings: loadSettings(env), env, fileValues: {}, now, recovery });
 
   expect(status.verdict[0]?.tone).toBe('warn');
-  expect(status.verdict[0]?.text).toContain('Warning: the recovery file "/nonexistent/status.env.recovery" holds GOTO_ACCESS_TOKEN, GOTO_REFRESH_TOKEN');
-  expect(status.verdict[0]?.text).toContain('run `npx playwright test --grep @refresh`: it moves them into the env file');
+  expect(status.verdict[0]?.text).toContain(
+    'Warning: the recovery file "/nonexistent/status.env.recovery" holds GOTO_ACCESS_TOKEN, GOTO_REFRESH_TOKEN',
+  );
+  expect(status.verdict[0]?.text).toContain(
+    'run `npx playwright test --grep @refresh`: it moves them into the env file',
+  );
 });
 
 test.describe('npm run status', () => {
@@ -278,11 +320,15 @@ test.describe('npm run status', () => {
    */
   function runStatus(env: Env, args: string[] = []): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bundledScript(path.join(repositoryRoot, 'scripts', 'status.ts')), ...args], {
-        cwd: repositoryRoot,
-        env: { PATH: process.env.PATH, NODE_PATH: bundleNodePath(), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [bundledScript(path.join(repositoryRoot, 'scripts', 'status.ts')), ...args],
+        {
+          cwd: repositoryRoot,
+          env: { PATH: process.env.PATH, NODE_PATH: bundleNodePath(), ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -296,7 +342,10 @@ test.describe('npm run status', () => {
   function expectNoSecret(run: Run, secrets: Record<string, string>) {
     for (const [name, secret] of Object.entries(secrets)) {
       for (const piece of [secret, ...(secret.split('.').length === 3 ? secret.split('.').slice(1) : [])]) {
-        expect(run.stdout.includes(piece) || run.stderr.includes(piece), `${name} (or a part of it) is never printed`).toBe(false);
+        expect(
+          run.stdout.includes(piece) || run.stderr.includes(piece),
+          `${name} (or a part of it) is never printed`,
+        ).toBe(false);
       }
     }
   }
@@ -369,14 +418,19 @@ test.describe('npm run status', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/^ {2}refresh token +expired 3 days ago/m);
-    expect(run.stdout).toContain('No usable token: the refresh token expired 3 days ago and the access token has expired.');
+    expect(run.stdout).toContain(
+      'No usable token: the refresh token expired 3 days ago and the access token has expired.',
+    );
     expectNoSecret(run, secrets);
   });
 
   test('with --strict, exits 1 when the refresh token has fewer than GOTO_REFRESH_WARN_DAYS days left, as the CI check does', async ({}, testInfo) => {
     const started = new Date();
     const envFile = testInfo.outputPath('strict.env');
-    await writeFile(envFile, `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_REFRESH_TOKEN=${refreshToken(26.5 * DAY, started)}\n`);
+    await writeFile(
+      envFile,
+      `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_REFRESH_TOKEN=${refreshToken(26.5 * DAY, started)}\n`,
+    );
 
     const relaxed = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_REFRESH_WARN_DAYS: '7' });
     const strict = await runStatus({ GOTO_ENV_FILE: envFile, GOTO_REFRESH_WARN_DAYS: '7' }, ['--strict']);

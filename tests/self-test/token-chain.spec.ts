@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basicAuthorization } from '../../requests';
-import { envSnapshot, expect, fingerprint, GotoHttpError, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
+import {
+  envSnapshot,
+  expect,
+  fingerprint,
+  GotoHttpError,
+  test,
+  updateEnvFile,
+  type EmulatorControl,
+  type Sandbox,
+} from '../../fixtures';
 
 /** Logs in at the emulator and puts the code in the sandbox's env file, as a person would paste it. */
 async function pasteFreshCode(sandbox: Sandbox, emulator: EmulatorControl) {
@@ -10,7 +19,10 @@ async function pasteFreshCode(sandbox: Sandbox, emulator: EmulatorControl) {
   return code;
 }
 
-test('sends the code exchange as a form with Basic client authentication and the redirect URI', async ({ sandbox, emulator }) => {
+test('sends the code exchange as a form with Basic client authentication and the redirect URI', async ({
+  sandbox,
+  emulator,
+}) => {
   const code = await pasteFreshCode(sandbox, emulator);
 
   await sandbox.chain.exchangeCode();
@@ -18,11 +30,16 @@ test('sends the code exchange as a form with Basic client authentication and the
   const [received] = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
   expect(received?.method).toBe('POST');
   expect(received?.headers['content-type']).toBe('application/x-www-form-urlencoded');
-  expect(received?.headers.authorization === basicAuthorization(sandbox.client.clientId, sandbox.client.clientSecret), 'Basic per RFC 6749 §2.3.1').toBe(true);
+  expect(
+    received?.headers.authorization === basicAuthorization(sandbox.client.clientId, sandbox.client.clientSecret),
+    'Basic per RFC 6749 §2.3.1',
+  ).toBe(true);
   expect(received?.form?.grant_type).toBe('authorization_code');
   expect(received?.form?.redirect_uri).toBe(sandbox.client.redirectUris[0]);
   expect(fingerprint(received?.form?.code ?? ''), 'the pasted code was sent as it is').toBe(fingerprint(code));
-  expect(received?.form, 'no client secret in the body when Basic is used (RFC 6749 §2.3)').not.toHaveProperty('client_secret');
+  expect(received?.form, 'no client secret in the body when Basic is used (RFC 6749 §2.3)').not.toHaveProperty(
+    'client_secret',
+  );
 });
 
 test('keeps the stored refresh token when the refresh response carries none', async ({ sandbox, emulator }) => {
@@ -35,11 +52,18 @@ test('keeps the stored refresh token when the refresh response carries none', as
 
   expect(token.refresh_token, 'the emulator did not rotate').toBeUndefined();
   expect(envSnapshot(sandbox.envFile).GOTO_REFRESH_TOKEN).toBe(before.GOTO_REFRESH_TOKEN);
-  const [refresh] = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.form?.grant_type === 'refresh_token');
-  expect(fingerprint(refresh?.form?.refresh_token ?? ''), 'the stored refresh token was sent').toBe(before.GOTO_REFRESH_TOKEN);
+  const [refresh] = (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.form?.grant_type === 'refresh_token',
+  );
+  expect(fingerprint(refresh?.form?.refresh_token ?? ''), 'the stored refresh token was sent').toBe(
+    before.GOTO_REFRESH_TOKEN,
+  );
 });
 
-test('stores a rotated refresh token, and the next refresh sends it while the old one is refused', async ({ sandbox, emulator }) => {
+test('stores a rotated refresh token, and the next refresh sends it while the old one is refused', async ({
+  sandbox,
+  emulator,
+}) => {
   await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
   await pasteFreshCode(sandbox, emulator);
   const first = await sandbox.chain.exchangeCode();
@@ -73,13 +97,19 @@ test('writes the organizer key from Users/me and lists webinars with it', async 
 
   const me = await sandbox.chain.usersMe();
   const now = Date.now();
-  const list = await sandbox.chain.listWebinars({ fromTime: new Date(now - 90 * 864e5), toTime: new Date(now + 90 * 864e5), size: 10 });
+  const list = await sandbox.chain.listWebinars({
+    fromTime: new Date(now - 90 * 864e5),
+    toTime: new Date(now + 90 * 864e5),
+    size: 10,
+  });
 
   expect(me.id).toBe(sandbox.client.user.organizerKey);
   expect(envSnapshot(sandbox.envFile).GOTO_ORGANIZER_KEY).toBe(sandbox.client.user.organizerKey);
   expect(list._embedded?.webinars.length).toBe(10);
   expect(list.page.totalElements, 'more webinars than one page').toBeGreaterThan(10);
-  const webinarsCall = (await emulator.requests(sandbox.client.clientId)).find((request) => request.route === 'webinars');
+  const webinarsCall = (await emulator.requests(sandbox.client.clientId)).find(
+    (request) => request.route === 'webinars',
+  );
   expect(webinarsCall?.path).toBe(`/G2W/rest/v2/organizers/${sandbox.client.user.organizerKey}/webinars`);
   expect(webinarsCall?.query).toMatchObject({ page: '0', size: '10' });
   expect(webinarsCall?.query.fromTime, 'ISO UTC without milliseconds').toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -112,7 +142,10 @@ for (const failure of failures) {
   }) => {
     await failure.arrange(sandbox, emulator);
     const bytesBefore = await readFile(sandbox.envFile);
-    const secrets = [sandbox.client.clientSecret, (await readFile(sandbox.envFile, 'utf8')).match(/GOTO_AUTH_CODE=(.*)/)?.[1] ?? ''];
+    const secrets = [
+      sandbox.client.clientSecret,
+      (await readFile(sandbox.envFile, 'utf8')).match(/GOTO_AUTH_CODE=(.*)/)?.[1] ?? '',
+    ];
 
     const error = await sandbox.chain.exchangeCode().catch((caught: unknown) => caught);
 
@@ -123,13 +156,20 @@ for (const failure of failures) {
     expect(message).toMatch(failure.expected.advice);
     for (const secret of secrets) expect(message.includes(secret), 'no secret in the message').toBe(false);
     expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
-    const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+    const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter(
+      (request) => request.route === 'token',
+    );
     expect(tokenRequests, 'sent once: nothing to retry').toHaveLength(1);
   });
 }
 
-test('a refused access token on Users/me is reported with the WWW-Authenticate error and the refresh advice', async ({ sandbox }) => {
-  await writeFile(sandbox.envFile, `${await readFile(sandbox.envFile, 'utf8')}GOTO_ACCESS_TOKEN=not-a-token-the-emulator-issued\n`);
+test('a refused access token on Users/me is reported with the WWW-Authenticate error and the refresh advice', async ({
+  sandbox,
+}) => {
+  await writeFile(
+    sandbox.envFile,
+    `${await readFile(sandbox.envFile, 'utf8')}GOTO_ACCESS_TOKEN=not-a-token-the-emulator-issued\n`,
+  );
 
   const error = await sandbox.chain.usersMe().catch((caught: unknown) => caught);
 
@@ -145,14 +185,22 @@ test('a refused access token on the webinar API is reported as GoTo’s InvalidT
     `${await readFile(sandbox.envFile, 'utf8')}GOTO_ACCESS_TOKEN=not-a-token-the-emulator-issued\nGOTO_ORGANIZER_KEY=${sandbox.client.user.organizerKey}\n`,
   );
 
-  const error = await sandbox.chain.listWebinars({ fromTime: new Date(), toTime: new Date() }).catch((caught: unknown) => caught);
+  const error = await sandbox.chain
+    .listWebinars({ fromTime: new Date(), toTime: new Date() })
+    .catch((caught: unknown) => caught);
 
   expect((error as GotoHttpError).status).toBe(403);
   expect((error as GotoHttpError).message).toContain('403 InvalidToken ("Invalid token passed")');
 });
 
-test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749 §2.3.1)', async ({ emulator, sandbox }) => {
-  const client = await emulator.createClient({ clientId: `acme:client%${randomUUID()}+`, clientSecret: 'se:cr%et+with space' });
+test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749 §2.3.1)', async ({
+  emulator,
+  sandbox,
+}) => {
+  const client = await emulator.createClient({
+    clientId: `acme:client%${randomUUID()}+`,
+    clientSecret: 'se:cr%et+with space',
+  });
   await writeFile(
     sandbox.envFile,
     `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET="${client.clientSecret}"\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
@@ -165,10 +213,16 @@ test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749
   expect(token.access_token.length).toBeGreaterThan(0);
   const [sent, ...more] = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
   expect(more, 'the RFC form was accepted at once').toEqual([]);
-  expect(sent?.headers.authorization === basicAuthorization(client.clientId, client.clientSecret), 'id and secret form-encoded, then base64').toBe(true);
+  expect(
+    sent?.headers.authorization === basicAuthorization(client.clientId, client.clientSecret),
+    'id and secret form-encoded, then base64',
+  ).toBe(true);
 });
 
-test('retries once with GoTo’s documented plain Basic form when a server that does not form-decode refuses the RFC form', async ({ emulator, sandbox }) => {
+test('retries once with GoTo’s documented plain Basic form when a server that does not form-decode refuses the RFC form', async ({
+  emulator,
+  sandbox,
+}) => {
   // A secret shaped like GoTo's (base64 with "+" and "="), on a server that reads Basic literally.
   const client = await emulator.createClient({ clientSecret: '3naO10IA2agcvG+9I9TGEQ==', basicDecoding: 'none' });
   await writeFile(
@@ -191,7 +245,10 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
   ).toEqual([true, true]);
 });
 
-test('keeps lines dotenv cannot read (no "=", an unclosed quote, stray text) byte for byte when tokens are written', async ({ sandbox, emulator }) => {
+test('keeps lines dotenv cannot read (no "=", an unclosed quote, stray text) byte for byte when tokens are written', async ({
+  sandbox,
+  emulator,
+}) => {
   const malformed = 'this line is not an assignment\n=no-key\nBROKEN="never closed\n';
   await writeFile(sandbox.envFile, `${malformed}${await readFile(sandbox.envFile, 'utf8')}`);
   await pasteFreshCode(sandbox, emulator);

@@ -2,8 +2,21 @@ import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import { EnvFileError, expect, readEnvValues, stepCustody, test, type EmulatorControl, type Sandbox } from '../../fixtures';
-import { runCollection, startCollection, type CollectionOptions, type CollectionProcess } from './helpers/run-collection';
+import {
+  EnvFileError,
+  expect,
+  readEnvValues,
+  stepCustody,
+  test,
+  type EmulatorControl,
+  type Sandbox,
+} from '../../fixtures';
+import {
+  runCollection,
+  startCollection,
+  type CollectionOptions,
+  type CollectionProcess,
+} from './helpers/run-collection';
 import { TokenChain } from '../../lib/goto/token-chain';
 
 /*
@@ -35,7 +48,9 @@ async function strictServer(sandbox: Sandbox, emulator: EmulatorControl): Promis
 }
 
 async function refreshesReceived(emulator: EmulatorControl, sandbox: Sandbox) {
-  return (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token' && request.form?.grant_type === 'refresh_token');
+  return (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.route === 'token' && request.form?.grant_type === 'refresh_token',
+  );
 }
 
 /** The grant is alive, exactly one refresh token works, the env file holds it, and no refresh token was ever sent twice. */
@@ -53,14 +68,23 @@ function expectNoSecretIn(output: string, secrets: Array<string | undefined>): v
 }
 
 test.describe('runs that share one env file', () => {
-  test('three runs started together refresh once: the others wait for it, say so, and use its tokens', async ({ sandbox, emulator }, testInfo) => {
+  test('three runs started together refresh once: the others wait for it, say so, and use its tokens', async ({
+    sandbox,
+    emulator,
+  }, testInfo) => {
     await strictServer(sandbox, emulator);
     // The first refresh's answer waits until all three runs are in, so they surely overlap.
     await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
 
     const runs = [1, 2, 3].map((n) => start(sandbox.env, testInfo.outputPath(`run-${n}`)));
-    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
-    await expect.poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, { timeout: untilThereOnABusyMachine }).toBe(2);
+    await expect
+      .poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine })
+      .toBe(1);
+    await expect
+      .poll(() => runs.filter((run) => run.output().includes('Waiting for another run')).length, {
+        timeout: untilThereOnABusyMachine,
+      })
+      .toBe(2);
     await emulator.releaseHeld(sandbox.client.clientId);
     const results = await Promise.all(runs.map((run) => run.done));
 
@@ -68,11 +92,18 @@ test.describe('runs that share one env file', () => {
     expect(await refreshesReceived(emulator, sandbox), 'one refresh for the three runs').toHaveLength(1);
     const waited = results.filter((result) => result.output.includes('this run uses it and sent nothing'));
     expect(waited, 'the two that waited used the token the first one stored').toHaveLength(2);
-    expect(waited[0]?.output).toMatch(new RegExp(`is locked by process \\d+ on ${hostname()} \\(refresh the access token, since \\d\\d:\\d\\d:\\d\\d UTC\\)`));
+    expect(waited[0]?.output).toMatch(
+      new RegExp(
+        `is locked by process \\d+ on ${hostname()} \\(refresh the access token, since \\d\\d:\\d\\d:\\d\\d UTC\\)`,
+      ),
+    );
     await expectGrantKept(emulator, sandbox);
   });
 
-  test('four runs started a moment apart all pass, each refreshing with the token the one before stored', async ({ sandbox, emulator }, testInfo) => {
+  test('four runs started a moment apart all pass, each refreshing with the token the one before stored', async ({
+    sandbox,
+    emulator,
+  }, testInfo) => {
     await strictServer(sandbox, emulator);
 
     const runs: CollectionProcess[] = [];
@@ -96,7 +127,13 @@ test.describe('runs that share one env file', () => {
     const before = await readFile(sandbox.envFile);
     const sentBefore = (await refreshesReceived(emulator, sandbox)).length;
     // A live holder: this test's own process, as another run would be.
-    const holder = { pid: process.pid, host: hostname(), created: Date.now(), token: 'other-run', purpose: 'refresh the access token' };
+    const holder = {
+      pid: process.pid,
+      host: hostname(),
+      created: Date.now(),
+      token: 'other-run',
+      purpose: 'refresh the access token',
+    };
     await writeFile(`${sandbox.envFile}.lock`, JSON.stringify(holder));
     const chain = new TokenChain(send, { ...sandbox.env, GOTO_LOCK_TIMEOUT: '2s' }, { custody: stepCustody(testInfo) });
 
@@ -107,7 +144,9 @@ test.describe('runs that share one env file', () => {
     expect((error as EnvFileError).message).toContain(
       `${JSON.stringify(sandbox.envFile)} is locked by process ${process.pid} on ${hostname()} (refresh the access token`,
     );
-    expect((error as EnvFileError).message).toContain('stayed locked for 2 s; the file was left unchanged and nothing was sent');
+    expect((error as EnvFileError).message).toContain(
+      'stayed locked for 2 s; the file was left unchanged and nothing was sent',
+    );
     expect((await readFile(sandbox.envFile)).equals(before), 'the env file is byte-identical').toBe(true);
     expect(await refreshesReceived(emulator, sandbox), 'nothing was sent').toHaveLength(sentBefore);
   });
@@ -136,7 +175,10 @@ async function envFileFor(sandbox: Sandbox, folder: string, owner: { folder: 'ru
 }
 
 /** Where a run as another user may write its results, and how to start it as that user. */
-async function runAs(testInfo: { outputPath: (name: string) => string }, name: string): Promise<{ output: string; options: CollectionOptions }> {
+async function runAs(
+  testInfo: { outputPath: (name: string) => string },
+  name: string,
+): Promise<{ output: string; options: CollectionOptions }> {
   // Playwright empties its output folder by removing it, so the user must own the folder above.
   const own = testInfo.outputPath(name);
   const home = join(own, 'home');
@@ -153,7 +195,10 @@ test.describe('an env file the run cannot write', () => {
     { title: 'in a folder it may not write', owner: { folder: 'other', file: 'other' } as const, cause: 'EACCES' },
     { title: 'that belongs to another user', owner: { folder: 'run', file: 'other' } as const, cause: 'EACCES' },
   ]) {
-    test(`fails before sending anything, naming the file, the cause and what to do, when the env file is ${title}`, async ({ sandbox, emulator }, testInfo) => {
+    test(`fails before sending anything, naming the file, the cause and what to do, when the env file is ${title}`, async ({
+      sandbox,
+      emulator,
+    }, testInfo) => {
       await strictServer(sandbox, emulator);
       const envFile = await envFileFor(sandbox, testInfo.outputPath('locked'), owner);
       const before = await readFile(envFile);
@@ -163,11 +208,15 @@ test.describe('an env file the run cannot write', () => {
       const result = await start({ ...sandbox.env, GOTO_ENV_FILE: envFile }, output, options).done;
 
       expect(result.exitCode, result.output).not.toBe(0);
-      expect(result.output).toContain(`Step "refresh the access token" did not start: ${JSON.stringify(envFile)} cannot be written`);
+      expect(result.output).toContain(
+        `Step "refresh the access token" did not start: ${JSON.stringify(envFile)} cannot be written`,
+      );
       expect(result.output).toContain(`cannot be written (${cause}: this user may not write there)`);
       expect(result.output).toContain('Nothing was sent, so the tokens in it still work.');
       expect(result.output).toMatch(/What to do: make ".*locked" and the env file writable for this user/);
-      expect(await refreshesReceived(emulator, sandbox), 'the emulator received no token request').toHaveLength(sentBefore);
+      expect(await refreshesReceived(emulator, sandbox), 'the emulator received no token request').toHaveLength(
+        sentBefore,
+      );
       expect((await readFile(envFile)).equals(before), 'the env file is byte-identical').toBe(true);
       expectNoSecretIn(result.output, [sandbox.client.clientSecret, ...Object.values(readEnvValues(envFile))]);
     });
@@ -186,7 +235,9 @@ test.describe('an env file the run cannot write', () => {
     const first = await runAs(testInfo, 'run-1');
 
     const run = start(env, first.output, first.options);
-    await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
+    await expect
+      .poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine })
+      .toBe(1);
     // The request has left; now the folder turns read-only (as a full disk would refuse the write).
     await chmod(folder, 0o555);
     await emulator.releaseHeld(sandbox.client.clientId);
@@ -199,7 +250,10 @@ test.describe('an env file the run cannot write', () => {
     expect((await readFile(envFile)).equals(before), 'the env file is as it was').toBe(true);
     expect((await stat(recoveryFile)).mode & 0o777, 'only its owner can read the recovery file').toBe(0o600);
     const rotated = (await emulator.refreshTokens(sandbox.client.clientId)).filter((token) => token.active)[0]?.token;
-    expect(parse(await readFile(recoveryFile)).GOTO_REFRESH_TOKEN === rotated, 'it holds the rotated refresh token').toBe(true);
+    expect(
+      parse(await readFile(recoveryFile)).GOTO_REFRESH_TOKEN === rotated,
+      'it holds the rotated refresh token',
+    ).toBe(true);
     expectNoSecretIn(failed.output, [rotated, sandbox.client.clientSecret]);
 
     await chmod(folder, 0o755);
@@ -209,7 +263,10 @@ test.describe('an env file the run cannot write', () => {
     expect(next.exitCode, next.output).toBe(0);
     expect(next.output).toContain(`Recovered GOTO_ACCESS_TOKEN, GOTO_ACCESS_TOKEN_EXPIRES_AT, GOTO_REFRESH_TOKEN`);
     const refreshes = await refreshesReceived(emulator, sandbox);
-    expect(refreshes.at(-1)?.form?.refresh_token === rotated, 'the next run refreshed with the recovered refresh token').toBe(true);
+    expect(
+      refreshes.at(-1)?.form?.refresh_token === rotated,
+      'the next run refreshed with the recovered refresh token',
+    ).toBe(true);
     await expect(stat(recoveryFile), 'the recovery file is gone').rejects.toThrow(/ENOENT/);
     await expectGrantKept(emulator, sandbox, envFile);
   });
@@ -228,13 +285,18 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
     },
     { title: 'SIGTERM to the runner alone', signals: [['SIGTERM', 'runner']] as const },
   ]) {
-    test(`after ${title}, the env file gets the rotated token and the next run passes`, async ({ sandbox, emulator }, testInfo) => {
+    test(`after ${title}, the env file gets the rotated token and the next run passes`, async ({
+      sandbox,
+      emulator,
+    }, testInfo) => {
       await strictServer(sandbox, emulator);
       const before = readEnvValues(sandbox.envFile);
       await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
 
       const run = start(sandbox.env, testInfo.outputPath('stopped'));
-      await expect.poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine }).toBe(1);
+      await expect
+        .poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine })
+        .toBe(1);
       for (const [signal, to] of signals) run.signal(signal, to);
       const stopped = await run.done;
       // Whatever is left of the run: gone too, as at the end of a CI job.
@@ -244,7 +306,9 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
 
       expect(stopped.exitCode, `the run was stopped: ${stopped.output}`).not.toBe(0);
       await expect
-        .poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, { timeout: untilThereOnABusyMachine })
+        .poll(() => readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN !== before.GOTO_REFRESH_TOKEN, {
+          timeout: untilThereOnABusyMachine,
+        })
         .toBe(true);
       await expect
         .poll(

@@ -19,7 +19,9 @@ test('UI mode opens on the collection in the order it runs, runs it, shows each 
     const tree = page.getByRole('tree');
     const files = ['10-tokens.spec.ts', '20-api-checks.spec.ts', '90-vercel-sync.spec.ts'];
     for (const file of files) {
-      await expect(tree.getByText(file, { exact: true }), `${file} is in the test tree on open`).toBeVisible({ timeout: 60_000 });
+      await expect(tree.getByText(file, { exact: true }), `${file} is in the test tree on open`).toBeVisible({
+        timeout: 60_000,
+      });
     }
     const listed = await tree.getByRole('treeitem').allInnerTexts();
     const positions = files.map((file) => listed.findIndex((text) => text.includes(file)));
@@ -38,7 +40,10 @@ test('UI mode opens on the collection in the order it runs, runs it, shows each 
       `every step and check is listed: ${tests.join(' | ')}`,
     ).toBe(true);
     expect(order, 'exchange, refresh, checks, Vercel: the order they run in').toEqual([...order].sort((a, b) => a - b));
-    await expect(tree.getByText('authorize.spec.ts', { exact: true }), 'the browser login is not in the collection').toHaveCount(0);
+    await expect(
+      tree.getByText('authorize.spec.ts', { exact: true }),
+      'the browser login is not in the collection',
+    ).toHaveCount(0);
 
     // Running from UI mode works, and each request shows as a step of its test.
     await page.getByTitle('Run all — F5').click();

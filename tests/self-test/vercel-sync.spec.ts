@@ -2,7 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Env } from '../../lib/config/settings';
-import { ConfigError, expect, fingerprint, syncedKeys, syncToVercel, test, stepSender, shownPath, VercelSyncError, type EmulatorControl } from '../../fixtures';
+import {
+  ConfigError,
+  expect,
+  fingerprint,
+  syncedKeys,
+  syncToVercel,
+  test,
+  stepSender,
+  shownPath,
+  VercelSyncError,
+  type EmulatorControl,
+} from '../../fixtures';
 import { findSecrets } from './helpers/artifacts';
 
 /*
@@ -21,7 +32,11 @@ type SentVariable = { key: string; value: string; type: string; target: string[]
 type VercelSetup = { project: EmulatorVercelProject; envFile: string; env: Env; values: SyncedValues };
 
 /** A Vercel project in the emulator and an env file holding GoTo values shaped like real ones. */
-async function vercelSandbox(emulator: EmulatorControl, options: CreateVercelProjectOptions = {}, overrides: Env = {}): Promise<VercelSetup> {
+async function vercelSandbox(
+  emulator: EmulatorControl,
+  options: CreateVercelProjectOptions = {},
+  overrides: Env = {},
+): Promise<VercelSetup> {
   const project = await emulator.createVercelProject(options);
   const jwtLike = () =>
     `eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
@@ -89,14 +104,19 @@ test('saves the four GoTo values as sensitive variables for production and previ
   for (const request of upserts) {
     expect(request.query, 'upsert=true and no teamId for a personal project').toEqual({ upsert: 'true' });
     expect(request.headers['content-type']).toBe('application/json');
-    expect(request.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(true);
+    expect(
+      request.headers.authorization === `Bearer ${setup.project.token}`,
+      'Authorization: Bearer VERCEL_TOKEN',
+    ).toBe(true);
   }
   const bodies = upserts.map((request) => request.json as SentVariable[]);
   expect(bodies.map((body) => body.map(({ key, type, target }) => ({ key, type, target })))).toEqual(
     ['production', 'preview'].map((target) => syncedKeys.map((key) => ({ key, type: 'sensitive', target: [target] }))),
   );
   for (const sent of bodies.flat()) {
-    expect(fingerprint(sent.value), `${sent.key} arrived exactly as the env file holds it`).toBe(fingerprint(setup.values[sent.key as keyof SyncedValues]));
+    expect(fingerprint(sent.value), `${sent.key} arrived exactly as the env file holds it`).toBe(
+      fingerprint(setup.values[sent.key as keyof SyncedValues]),
+    );
   }
   expect(result).toEqual({
     status: 'synced',
@@ -111,7 +131,10 @@ test('saves the four GoTo values as sensitive variables for production and previ
   });
 });
 
-test('leaves the Vercel project holding exactly the env file’s values in each environment, and the env file untouched', async ({ emulator, vercelSync }) => {
+test('leaves the Vercel project holding exactly the env file’s values in each environment, and the env file untouched', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
   const bytesBefore = await readFile(setup.envFile);
 
@@ -120,9 +143,10 @@ test('leaves the Vercel project holding exactly the env file’s values in each 
   const { env } = await emulator.vercelProject(setup.project.projectId);
   for (const target of ['production', 'preview'] as const) {
     const held = env.filter((variable) => variable.target.includes(target));
-    expect(Object.fromEntries(held.map((variable) => [variable.key, fingerprint(variable.value)])), `${target} holds the four values`).toEqual(
-      Object.fromEntries(Object.entries(setup.values).map(([key, value]) => [key, fingerprint(value)])),
-    );
+    expect(
+      Object.fromEntries(held.map((variable) => [variable.key, fingerprint(variable.value)])),
+      `${target} holds the four values`,
+    ).toEqual(Object.fromEntries(Object.entries(setup.values).map(([key, value]) => [key, fingerprint(value)])));
   }
   expect(env.every((variable) => variable.type === 'sensitive')).toBe(true);
   expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
@@ -146,7 +170,10 @@ test('a second sync updates the same variables instead of adding duplicates', as
   await vercelSync(setup.env, fast);
   const first = (await emulator.vercelProject(setup.project.projectId)).env;
   const newAccessToken = `${setup.values.GOTO_ACCESS_TOKEN.slice(0, -8)}${randomBytes(6).toString('base64url')}`;
-  await writeFile(setup.envFile, (await readFile(setup.envFile, 'utf8')).replace(setup.values.GOTO_ACCESS_TOKEN, newAccessToken));
+  await writeFile(
+    setup.envFile,
+    (await readFile(setup.envFile, 'utf8')).replace(setup.values.GOTO_ACCESS_TOKEN, newAccessToken),
+  );
 
   await vercelSync(setup.env, fast);
 
@@ -162,36 +189,48 @@ test('a second sync updates the same variables instead of adding duplicates', as
   ).toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
 });
 
-test('updates a variable someone added by hand for production and preview together, without a conflict or a duplicate', async ({ emulator, vercelSync }) => {
+test('updates a variable someone added by hand for production and preview together, without a conflict or a duplicate', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator, {
     env: [{ key: 'GOTO_CLIENT_ID', value: 'the-old-client-id', type: 'encrypted', target: ['production', 'preview'] }],
   });
 
   await vercelSync(setup.env, fast);
 
-  const clientIds = (await emulator.vercelProject(setup.project.projectId)).env.filter((variable) => variable.key === 'GOTO_CLIENT_ID');
+  const clientIds = (await emulator.vercelProject(setup.project.projectId)).env.filter(
+    (variable) => variable.key === 'GOTO_CLIENT_ID',
+  );
   expect(clientIds.map((variable) => ({ target: variable.target, value: fingerprint(variable.value) }))).toEqual([
     { target: ['production', 'preview'], value: fingerprint(setup.values.GOTO_CLIENT_ID) },
   ]);
 });
 
-test('stores development values as encrypted, because Vercel allows sensitive values only in production and preview', async ({ emulator, vercelSync }) => {
+test('stores development values as encrypted, because Vercel allows sensitive values only in production and preview', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator, {}, { VERCEL_TARGETS: 'production, development' });
 
   const result = await vercelSync(setup.env, fast);
 
   const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
-  expect(upserts.map((request) => (request.json as SentVariable[]).map((variable) => `${variable.type} ${variable.target.join(',')}`))).toEqual([
-    syncedKeys.map(() => 'sensitive production'),
-    syncedKeys.map(() => 'encrypted development'),
-  ]);
+  expect(
+    upserts.map((request) =>
+      (request.json as SentVariable[]).map((variable) => `${variable.type} ${variable.target.join(',')}`),
+    ),
+  ).toEqual([syncedKeys.map(() => 'sensitive production'), syncedKeys.map(() => 'encrypted development')]);
   expect(result.status === 'synced' && result.targets.map(({ target, type }) => `${target}:${type}`)).toEqual([
     'production:sensitive',
     'development:encrypted',
   ]);
 });
 
-test('redeploys with one POST to the deploy hook, without a token or a body, and the new deployment sees the new values', async ({ emulator, vercelSync }) => {
+test('redeploys with one POST to the deploy hook, without a token or a body, and the new deployment sees the new values', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
 
   await vercelSync(setup.env, fast);
@@ -204,14 +243,22 @@ test('redeploys with one POST to the deploy hook, without a token or a body, and
   const hook = received.at(-1);
   expect(hook?.method).toBe('POST');
   expect(`${emulator.baseUrl}${hook?.path}` === setup.project.deployHookUrl, 'the configured hook URL').toBe(true);
-  expect(hook?.headers.authorization, 'a deploy hook needs no token (https://vercel.com/docs/deploy-hooks)').toBeUndefined();
+  expect(
+    hook?.headers.authorization,
+    'a deploy hook needs no token (https://vercel.com/docs/deploy-hooks)',
+  ).toBeUndefined();
   expect(hook?.json, 'and no payload').toBeUndefined();
   const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
   expect(newest?.source).toBe('deploy-hook');
-  expect(fingerprint(newest?.env.GOTO_ACCESS_TOKEN ?? ''), 'built with the new access token').toBe(fingerprint(setup.values.GOTO_ACCESS_TOKEN));
+  expect(fingerprint(newest?.env.GOTO_ACCESS_TOKEN ?? ''), 'built with the new access token').toBe(
+    fingerprint(setup.values.GOTO_ACCESS_TOKEN),
+  );
 });
 
-test('without a deploy hook, redeploys the latest READY production deployment through the deployments API', async ({ emulator, vercelSync }) => {
+test('without a deploy hook, redeploys the latest READY production deployment through the deployments API', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator, { deployHook: false });
   const [original] = (await emulator.vercelProject(setup.project.projectId)).deployments;
 
@@ -222,8 +269,15 @@ test('without a deploy hook, redeploys the latest READY production deployment th
   expect(`${list?.method} ${list?.path}`).toBe('GET /v6/deployments');
   expect(list?.query).toEqual({ projectId: setup.project.projectId, target: 'production', state: 'READY', limit: '1' });
   expect(`${create?.method} ${create?.path}`).toBe('POST /v13/deployments');
-  expect(create?.json).toEqual({ name: setup.project.name, project: setup.project.projectId, deploymentId: original?.uid, target: 'production' });
-  expect(create?.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(true);
+  expect(create?.json).toEqual({
+    name: setup.project.name,
+    project: setup.project.projectId,
+    deploymentId: original?.uid,
+    target: 'production',
+  });
+  expect(create?.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(
+    true,
+  );
   const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
   expect(result.status === 'synced' && result.redeploy).toEqual({
     via: 'deployments-api',
@@ -231,10 +285,15 @@ test('without a deploy hook, redeploys the latest READY production deployment th
     url: newest?.url,
     redeployOf: original?.uid,
   });
-  expect(fingerprint(newest?.env.GOTO_REFRESH_TOKEN ?? ''), 'the redeploy sees the new refresh token').toBe(fingerprint(setup.values.GOTO_REFRESH_TOKEN));
+  expect(fingerprint(newest?.env.GOTO_REFRESH_TOKEN ?? ''), 'the redeploy sees the new refresh token').toBe(
+    fingerprint(setup.values.GOTO_REFRESH_TOKEN),
+  );
 });
 
-test('says to deploy once, after saving the variables, when the project has no READY production deployment to redeploy', async ({ emulator, vercelSync }) => {
+test('says to deploy once, after saving the variables, when the project has no READY production deployment to redeploy', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator, { deployHook: false, productionDeployment: false });
 
   const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
@@ -247,32 +306,35 @@ test('says to deploy once, after saving the variables, when the project has no R
   expect((error as VercelSyncError).done.map((result) => result.target)).toEqual(['production', 'preview']);
 });
 
-const refusals: Array<{ title: string; arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>; expected: { status: number; says: string } }> =
-  [
-    {
-      title: 'a token Vercel does not know (403 forbidden)',
-      arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
-      expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
+const refusals: Array<{
+  title: string;
+  arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>;
+  expected: { status: number; says: string };
+}> = [
+  {
+    title: 'a token Vercel does not know (403 forbidden)',
+    arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
+    expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
+  },
+  {
+    title: 'a token Vercel says has expired (401)',
+    arrange: async (setup, emulator) => {
+      await emulator.addVercelFault(setup.project.projectId, {
+        route: 'env',
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'unauthorized', message: 'The token has expired' } }),
+      });
+      return setup.env;
     },
-    {
-      title: 'a token Vercel says has expired (401)',
-      arrange: async (setup, emulator) => {
-        await emulator.addVercelFault(setup.project.projectId, {
-          route: 'env',
-          status: 401,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ error: { code: 'unauthorized', message: 'The token has expired' } }),
-        });
-        return setup.env;
-      },
-      expected: { status: 401, says: 'HTTP 401 unauthorized ("The token has expired")' },
-    },
-    {
-      title: 'a token used for a team it does not belong to (403)',
-      arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
-      expected: { status: 403, says: 'HTTP 403 forbidden' },
-    },
-  ];
+    expected: { status: 401, says: 'HTTP 401 unauthorized ("The token has expired")' },
+  },
+  {
+    title: 'a token used for a team it does not belong to (403)',
+    arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
+    expected: { status: 403, says: 'HTTP 403 forbidden' },
+  },
+];
 
 for (const refusal of refusals) {
   test(`names the step, the status, Vercel's error and what to do for ${refusal.title}, sends nothing more and leaves the env file as it was`, async ({
@@ -307,16 +369,24 @@ for (const refusal of refusals) {
   });
 }
 
-test('names VERCEL_PROJECT_ID and VERCEL_TEAM_ID when Vercel finds no such project (404)', async ({ emulator, vercelSync }) => {
+test('names VERCEL_PROJECT_ID and VERCEL_TEAM_ID when Vercel finds no such project (404)', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator, {}, {});
 
-  const error = await vercelSync({ ...setup.env, VERCEL_PROJECT_ID: 'prj_nosuchproject' }, fast).catch((caught: unknown) => caught);
+  const error = await vercelSync({ ...setup.env, VERCEL_PROJECT_ID: 'prj_nosuchproject' }, fast).catch(
+    (caught: unknown) => caught,
+  );
 
   expect((error as VercelSyncError).message).toContain('answered HTTP 404 not_found ("Project not found")');
   expect((error as VercelSyncError).message).toMatch(/What to do: .*VERCEL_PROJECT_ID.*VERCEL_TEAM_ID/);
 });
 
-test('names the variable Vercel refused inside a 201 answer, and stops before the redeploy', async ({ emulator, vercelSync }) => {
+test('names the variable Vercel refused inside a 201 answer, and stops before the redeploy', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
   await emulator.addVercelFault(setup.project.projectId, {
     route: 'env',
@@ -326,7 +396,11 @@ test('names the variable Vercel refused inside a 201 answer, and stops before th
       created: [],
       failed: [
         {
-          error: { code: 'ENV_CONFLICT', message: 'A variable with the name `GOTO_CLIENT_ID` already exists for the target production', key: 'GOTO_CLIENT_ID' },
+          error: {
+            code: 'ENV_CONFLICT',
+            message: 'A variable with the name `GOTO_CLIENT_ID` already exists for the target production',
+            key: 'GOTO_CLIENT_ID',
+          },
         },
       ],
     }),
@@ -335,12 +409,16 @@ test('names the variable Vercel refused inside a 201 answer, and stops before th
   const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
 
   expect((error as VercelSyncError).code).toBe('VERCEL_ENV_NOT_SAVED');
-  expect((error as VercelSyncError).message).toContain('answered HTTP 201, but Vercel did not save GOTO_CLIENT_ID (ENV_CONFLICT "A variable with the name');
+  expect((error as VercelSyncError).message).toContain(
+    'answered HTTP 201, but Vercel did not save GOTO_CLIENT_ID (ENV_CONFLICT "A variable with the name',
+  );
   expect((error as VercelSyncError).message).toContain('delete it under Project → Settings → Environment Variables');
   expect((await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route)).toEqual(['env']);
 });
 
-test('never shows a value, the Vercel token or the deploy hook in step titles, attachments, results or errors', async ({ emulator }) => {
+test('never shows a value, the Vercel token or the deploy hook in step titles, attachments, results or errors', async ({
+  emulator,
+}) => {
   const setup = await vercelSandbox(emulator);
   const testInfo = test.info();
   const titles: string[] = [];
@@ -356,7 +434,10 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
     status: 500,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      error: { code: 'internal_server_error', message: `could not deploy with ${setup.values.GOTO_REFRESH_TOKEN} and ${setup.values.GOTO_CLIENT_SECRET}` },
+      error: {
+        code: 'internal_server_error',
+        message: `could not deploy with ${setup.values.GOTO_REFRESH_TOKEN} and ${setup.values.GOTO_CLIENT_SECRET}`,
+      },
     }),
   });
   const error = (await syncToVercel(recording, setup.env).catch((caught: unknown) => caught)) as VercelSyncError;
@@ -368,9 +449,10 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
     text: `${attachment.name}\n${attachment.body?.toString('utf8') ?? ''}`,
   }));
   expect(attachments.length, 'the exchanges were attached').toBeGreaterThanOrEqual(6);
-  expect(attachments.map((attachment) => attachment.text).join('\n'), 'the attachments show the request bodies, redacted').toMatch(
-    /"key": "GOTO_REFRESH_TOKEN",\s+"value": "‹redacted sha256:[0-9a-f]{12}›"/,
-  );
+  expect(
+    attachments.map((attachment) => attachment.text).join('\n'),
+    'the attachments show the request bodies, redacted',
+  ).toMatch(/"key": "GOTO_REFRESH_TOKEN",\s+"value": "‹redacted sha256:[0-9a-f]{12}›"/);
   const artifacts = [
     { name: 'step titles', text: titles.join('\n') },
     { name: 'result', text: JSON.stringify(result) },
@@ -387,20 +469,33 @@ for (const missing of [['VERCEL_TOKEN', 'VERCEL_PROJECT_ID'], ['VERCEL_TOKEN'], 
 
     const result = await vercelSync(env, fast);
 
-    expect(result).toEqual({ status: 'off', reason: expect.stringContaining(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`) });
+    expect(result).toEqual({
+      status: 'off',
+      reason: expect.stringContaining(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`),
+    });
     expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
   });
 }
 
 test('on the emulator target, stays off unless Vercel too is on this machine', async ({ emulator, vercelSync }) => {
-  const setup = await vercelSandbox(emulator, {}, { GOTO_TARGET: 'emulator', VERCEL_API_BASE_URL: 'https://api.vercel.com', VERCEL_DEPLOY_HOOK_URL: '' });
+  const setup = await vercelSandbox(
+    emulator,
+    {},
+    { GOTO_TARGET: 'emulator', VERCEL_API_BASE_URL: 'https://api.vercel.com', VERCEL_DEPLOY_HOOK_URL: '' },
+  );
 
   const result = await vercelSync(setup.env, fast);
 
-  expect(result).toEqual({ status: 'off', reason: expect.stringContaining('made-up tokens go only to a Vercel on this machine') });
+  expect(result).toEqual({
+    status: 'off',
+    reason: expect.stringContaining('made-up tokens go only to a Vercel on this machine'),
+  });
 });
 
-test('refuses invalid VERCEL_* settings before sending anything, listing every one without its value', async ({ emulator, vercelSync }) => {
+test('refuses invalid VERCEL_* settings before sending anything, listing every one without its value', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(
     emulator,
     {},
@@ -415,13 +510,18 @@ test('refuses invalid VERCEL_* settings before sending anything, listing every o
 
   expect((error as VercelSyncError).code).toBe('VERCEL_CONFIG');
   const { message } = error as VercelSyncError;
-  for (const name of ['VERCEL_TARGETS', 'VERCEL_API_BASE_URL', 'VERCEL_DEPLOY_HOOK_URL']) expect(message).toContain(`  - ${name} `);
+  for (const name of ['VERCEL_TARGETS', 'VERCEL_API_BASE_URL', 'VERCEL_DEPLOY_HOOK_URL'])
+    expect(message).toContain(`  - ${name} `);
   expect(message).toContain('nothing was sent');
-  for (const value of ['vercel.example.com', 'not a hook url', 'prod,']) expect(message.includes(value), `"${value}" is not echoed`).toBe(false);
+  for (const value of ['vercel.example.com', 'not a hook url', 'prod,'])
+    expect(message.includes(value), `"${value}" is not echoed`).toBe(false);
   expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
 });
 
-test('refuses to sync when a GoTo value is missing from the env file, naming it, before sending anything', async ({ emulator, vercelSync }) => {
+test('refuses to sync when a GoTo value is missing from the env file, naming it, before sending anything', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
   await writeFile(setup.envFile, (await readFile(setup.envFile, 'utf8')).replace(/^GOTO_REFRESH_TOKEN=.*\n/m, ''));
 
@@ -432,7 +532,10 @@ test('refuses to sync when a GoTo value is missing from the env file, naming it,
   expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
 });
 
-test('retries an upsert Vercel rate-limited (429) after its Retry-After, then saves the variables', async ({ emulator, vercelSync }) => {
+test('retries an upsert Vercel rate-limited (429) after its Retry-After, then saves the variables', async ({
+  emulator,
+  vercelSync,
+}) => {
   const setup = await vercelSandbox(emulator);
   await emulator.addVercelFault(setup.project.projectId, {
     route: 'env',
@@ -487,9 +590,15 @@ test('a Vercel answer whose body is not what Vercel documents fails naming the s
 
   expect((error as VercelSyncError).code).toBe('VERCEL_RESPONSE');
   const message = (error as VercelSyncError).message;
-  expect(message).toContain('Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/');
-  expect(message).toContain('but the body is not what Vercel documents:\nthe body is not JSON (content-type text/html)');
-  expect(message).toContain('What to do: check that VERCEL_API_BASE_URL points at Vercel, not at a proxy or a login page.');
+  expect(message).toContain(
+    'Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/',
+  );
+  expect(message).toContain(
+    'but the body is not what Vercel documents:\nthe body is not JSON (content-type text/html)',
+  );
+  expect(message).toContain(
+    'What to do: check that VERCEL_API_BASE_URL points at Vercel, not at a proxy or a login page.',
+  );
   expect(message, 'the advice is Vercel’s, not GoTo’s').not.toMatch(/GOTO_AUTH_BASE_URL|GoTo sends/);
   expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
 });

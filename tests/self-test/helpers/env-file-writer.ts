@@ -18,7 +18,10 @@ import { realpathSync } from 'node:fs';
 import { updateEnvFile } from '../../../lib/env-file/env-file';
 import { readEnvValues } from '../../../lib/env-file/env-reader';
 
-type Job = { mode: 'tokens'; path: string } | { mode: 'keys'; path: string; updates: [string, string][] } | { mode: 'die-once-locked'; path: string };
+type Job =
+  | { mode: 'tokens'; path: string }
+  | { mode: 'keys'; path: string; updates: [string, string][] }
+  | { mode: 'die-once-locked'; path: string };
 
 /**
  * The module reads `fs.link` and `fs.open` off node:fs/promises at each call, so wrapping
@@ -57,7 +60,11 @@ async function run(job: Job): Promise<void> {
   for (;;) {
     n += 1;
     // A stale period longer than any test: a killed writer's lock is passed only because its pid is gone.
-    await updateEnvFile(job.path, { GOTO_ACCESS_TOKEN: `a-${n}`, GOTO_REFRESH_TOKEN: `r-${n}` }, { staleLockMs: 60 * 60_000, lockTimeoutMs: 60 * 60_000 });
+    await updateEnvFile(
+      job.path,
+      { GOTO_ACCESS_TOKEN: `a-${n}`, GOTO_REFRESH_TOKEN: `r-${n}` },
+      { staleLockMs: 60 * 60_000, lockTimeoutMs: 60 * 60_000 },
+    );
   }
 }
 
