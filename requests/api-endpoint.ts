@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { genericAdvice } from './generic-advice';
+import { gotoApiService } from './api-service';
 
 /**
  * The product API's error bodies. The Webinar API answers a bad token with
@@ -37,6 +38,7 @@ export function apiGetRequest<Success extends z.ZodType>(
     successStatus: 200,
     success: parts.success,
     failure: apiErrorSchema,
+    service: gotoApiService,
     secrets: [parts.accessToken],
     failureFacts: (status, body, headers) => {
       const challenge = parseBearerChallenge(headers.get('www-authenticate'));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiService } from './api-service';
 
 /** Which configured host a request goes to: the OAuth server or the product API. */
 export type Host = 'auth' | 'api';
@@ -45,8 +46,8 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
   failureFacts: (status: number, body: z.output<Failure> | undefined, headers: Headers) => FailureFacts;
   /** What a person should do next, given the facts of a failure. */
   advice: (facts: FailureFacts) => string;
-  /** The API it talks to, as errors name it. Default: `GoTo`. */
-  api?: 'GoTo' | 'Vercel';
+  /** The service it talks to: its errors name it and build their advice from it. */
+  service: ApiService;
 };
 
 /** Fields whose values are secret wherever they appear in a form or JSON body. */

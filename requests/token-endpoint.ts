@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { gotoAuthService } from './api-service';
 import { basicAuthorization, type BasicEncoding } from './client-authentication';
 import { genericAdvice } from './generic-advice';
 import type { FailureFacts, PreparedRequest } from './request-definition';
@@ -38,6 +39,7 @@ export function tokenEndpointRequest(
     successStatus: 200,
     success: tokenResponseSchema,
     failure: oauthErrorSchema,
+    service: gotoAuthService,
     secrets: [parts.clientSecret, authorization, authorization.slice('Basic '.length), ...parts.secrets],
     failureFacts: (status, body: z.output<typeof oauthErrorSchema> | undefined) => ({
       status,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
+import { vercelApiService } from './api-service';
 
 /**
  * Vercel's error body, the same for every endpoint (https://vercel.com/docs/rest-api/errors):
@@ -71,7 +72,7 @@ export function vercelApiRequest<Success extends z.ZodType>(
     successStatus: parts.successStatus,
     success: parts.success,
     failure: vercelErrorSchema,
-    api: 'Vercel',
+    service: vercelApiService,
     secrets: [api.token, ...(parts.secrets ?? [])],
     failureFacts: vercelFailureFacts,
     advice: vercelAdvice,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
+import { vercelDeployHookService } from './api-service';
 import { vercelErrorSchema, vercelFailureFacts, vercelGenericAdvice } from './vercel-api';
 
 /** `{"job": {"id": "…", "state": "PENDING", "createdAt": 1662825789999}}` (the docs' example response). */
@@ -40,7 +41,7 @@ export function deployHookRequest(
     otherSuccessStatuses: [200],
     success: deployHookResponseSchema,
     failure: vercelErrorSchema,
-    api: 'Vercel',
+    service: vercelDeployHookService,
     // The hook's id is enough to hide, and leaves the rest of the path readable; one too
     // short to redact safely (see redactText) hides the whole path instead.
     secrets: hookId.length >= 6 ? [hookId] : [url.toString(), url.pathname],

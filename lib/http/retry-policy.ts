@@ -42,7 +42,12 @@ function neverSentAndFinal(reason: string): boolean {
  * A connection that closed before any answer came. The request may have been read and
  * acted on, so only an idempotent method (RFC 9110 §9.2.2) is sent again.
  */
-const closedEarlyCodes: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+export const closedEarlyCodes: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 export type NetworkFailure = {
   reason: string;
@@ -86,11 +91,16 @@ export type StatusAnswer = {
  * §10.2.3) when it sent one, else for the backoff. A `Retry-After` longer than
  * `maxRetryAfterMs` is not waited for (`tooLong`): the step ends, saying when to run again.
  */
-export function afterStatus({ status, retryAfter, now, attempt, maxAttempts, maxRetryAfterMs }: StatusAnswer): {
-  retry: boolean;
-  serverWaitMs?: number;
-  tooLong: boolean;
-} {
+export type StatusDecision = { retry: boolean; serverWaitMs?: number; tooLong: boolean };
+
+export function afterStatus({
+  status,
+  retryAfter,
+  now,
+  attempt,
+  maxAttempts,
+  maxRetryAfterMs,
+}: StatusAnswer): StatusDecision {
   const retryable = retryableStatuses.has(status);
   const serverWaitMs = retryable ? retryAfterMs(retryAfter, now) : undefined;
   const tooLong = serverWaitMs !== undefined && serverWaitMs > maxRetryAfterMs;

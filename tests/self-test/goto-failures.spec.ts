@@ -6,9 +6,9 @@ import {
   envSnapshot,
   expect,
   fingerprint,
-  GotoHttpError,
-  GotoNetworkError,
-  GotoResponseError,
+  ApiStatusError,
+  ApiNetworkError,
+  ApiBodyError,
   readEnvValues,
   test,
   updateEnvFile,
@@ -327,9 +327,9 @@ for (const refusal of refusals) {
 
     const error = await refusal.act(sandbox.chain).catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(GotoHttpError);
-    const { code, status, attempts, message } = error as GotoHttpError;
-    expect(code).toBe('GOTO_HTTP_STATUS');
+    expect(error).toBeInstanceOf(ApiStatusError);
+    const { code, status, attempts, message } = error as ApiStatusError;
+    expect(code).toBe('API_STATUS');
     expect(status).toBe(refusal.expected.status);
     expect(attempts, 'a refusal is final: not retried').toBe(1);
     expect(message).toContain(`Step "${refusal.expected.step}" failed: `);
@@ -493,9 +493,9 @@ for (const failure of persistent) {
 
     const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(GotoHttpError);
-    const { code, status, attempts, message } = error as GotoHttpError;
-    expect(code).toBe('GOTO_HTTP_STATUS');
+    expect(error).toBeInstanceOf(ApiStatusError);
+    const { code, status, attempts, message } = error as ApiStatusError;
+    expect(code).toBe('API_STATUS');
     expect(status).toBe(failure.status);
     expect(attempts).toBe(3);
     expect(message).toContain(`Step "${refreshStep}" failed after 3 attempts: `);
@@ -535,8 +535,8 @@ for (const [form, header] of [
     const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
 
     const answeredAt = Date.now();
-    expect(error).toBeInstanceOf(GotoHttpError);
-    const { status, attempts, message, retryAfterSeconds } = error as GotoHttpError;
+    expect(error).toBeInstanceOf(ApiStatusError);
+    const { status, attempts, message, retryAfterSeconds } = error as ApiStatusError;
     expect(status).toBe(429);
     expect(attempts, 'not retried: the wait is longer than the cap').toBe(1);
     expect(message).toContain(`Step "${refreshStep}" failed: POST /oauth/token answered HTTP 429.`);
@@ -603,17 +603,17 @@ for (const bad of badSuccessBodies) {
 
     const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
 
-    expect(error, 'the request succeeded; the body is what failed').toBeInstanceOf(GotoResponseError);
-    expect(error).not.toBeInstanceOf(GotoHttpError);
-    const { code, status, message } = error as GotoResponseError;
-    expect(code).toBe('GOTO_RESPONSE_SCHEMA');
+    expect(error, 'the request succeeded; the body is what failed').toBeInstanceOf(ApiBodyError);
+    expect(error).not.toBeInstanceOf(ApiStatusError);
+    const { code, status, message } = error as ApiBodyError;
+    expect(code).toBe('API_BODY');
     expect(status).toBe(200);
     expect(message).toContain(
-      `Step "${refreshStep}" failed: POST /oauth/token answered HTTP 200, but the body is not what GoTo sends:`,
+      `Step "${refreshStep}" failed: POST /oauth/token answered HTTP 200, but the body is not what GoTo documents:`,
     );
     if (typeof bad.problem === 'string') expect(message).toContain(bad.problem);
     else expect(message).toMatch(bad.problem);
-    expect(message).toMatch(/\nWhat to do: check that GOTO_AUTH_BASE_URL and GOTO_API_BASE_URL point at GoTo/);
+    expect(message).toMatch(/\nWhat to do: check that GOTO_AUTH_BASE_URL points at GoTo, not at a proxy/);
     expectNoSecret(message, secrets);
     expect((await readFile(sandbox.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
     expect(await receivedSince(emulator, sandbox, seenBefore, 'token'), 'sent once').toHaveLength(1);
@@ -632,9 +632,9 @@ test('does not send a refresh again when the connection closed before any answer
 
   const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(GotoNetworkError);
-  const { code, reason, attempts, message } = error as GotoNetworkError;
-  expect(code).toBe('GOTO_NETWORK');
+  expect(error).toBeInstanceOf(ApiNetworkError);
+  const { code, reason, attempts, message } = error as ApiNetworkError;
+  expect(code).toBe('API_NETWORK');
   expect(['UND_ERR_SOCKET', 'ECONNRESET'], 'closed or reset by the server').toContain(reason);
   expect(attempts).toBe(1);
   expect(message).toContain(
@@ -671,16 +671,18 @@ test('gives up on a request that gets no answer within timeoutMs, and does not s
     onExchange: (seen) => (exchange = seen),
   }).catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(GotoNetworkError);
-  const { code, timedOut, attempts, message } = error as GotoNetworkError;
-  expect(code).toBe('GOTO_TIMEOUT');
+  expect(error).toBeInstanceOf(ApiNetworkError);
+  const { code, timedOut, attempts, message } = error as ApiNetworkError;
+  expect(code).toBe('API_TIMEOUT');
   expect(timedOut).toBe(true);
   expect(attempts).toBe(1);
   expect(message).toContain(
     `Step "${refreshStep}" failed: POST ${emulator.baseUrl}/oauth/token got no answer within 0.3 s.`,
   );
   expect(message).toContain('It was not sent again');
-  expect(message).toMatch(/What to do: check the network and https:\/\/status\.goto\.com, then run again/);
+  expect(message).toMatch(
+    /What to do: check the network, the host in GOTO_AUTH_BASE_URL and https:\/\/status\.goto\.com, then run again/,
+  );
   expectNoSecret(message, [sandbox.client.clientSecret, refreshToken, ...request.secrets]);
   expect(exchange?.attempts).toBe(1);
   expect(exchange?.response, 'no answer to show').toBeUndefined();
@@ -702,16 +704,16 @@ test('retries a refused connection (never reached a server, RFC 9112 §9.3.1) an
     onExchange: (exchange) => seen.push(structuredClone(exchange)),
   }).catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(GotoNetworkError);
-  const { code, reason, attempts, message } = error as GotoNetworkError;
-  expect(code).toBe('GOTO_NETWORK');
+  expect(error).toBeInstanceOf(ApiNetworkError);
+  const { code, reason, attempts, message } = error as ApiNetworkError;
+  expect(code).toBe('API_NETWORK');
   expect(reason).toBe('ECONNREFUSED');
   expect(attempts).toBe(3);
   expect(message).toContain(
     `Step "${refreshStep}" failed after 3 attempts: POST http://127.0.0.1:${port}/oauth/token could not connect (ECONNREFUSED: nothing accepts connections at 127.0.0.1:${port}).`,
   );
   expect(message).toMatch(
-    /What to do: check the host and port in GOTO_AUTH_BASE_URL \/ GOTO_API_BASE_URL and that the server there is running, then run again; nothing was written\.$/,
+    /What to do: check the host and port in GOTO_AUTH_BASE_URL and that the server there is running, then run again; nothing was written\.$/,
   );
   expect(message, 'nothing reached a server, so nothing to warn about').not.toContain('not sent again');
   expectNoSecret(message, request.secrets);
@@ -732,16 +734,18 @@ test('reports an unknown host (.invalid never resolves, RFC 6761 §6.4) by name,
 
   const error = await sendRequest(request, { backoffBaseMs: 10 }).catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(GotoNetworkError);
-  const { code, reason, attempts, message } = error as GotoNetworkError;
-  expect(code).toBe('GOTO_NETWORK');
+  expect(error).toBeInstanceOf(ApiNetworkError);
+  const { code, reason, attempts, message } = error as ApiNetworkError;
+  expect(code).toBe('API_NETWORK');
   // ENOTFOUND (the name does not exist) is final; a machine with no name server at all
   // says EAI_AGAIN, which may pass and so is retried.
   expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(reason);
   expect(attempts).toBe(reason === 'ENOTFOUND' ? 1 : 3);
   expect(message).toContain(`POST https://goto-token-runner.invalid/oauth/token could not connect (${reason}: `);
   expect(message).toContain('"goto-token-runner.invalid"');
-  expect(message).toMatch(/What to do: check the host name in GOTO_AUTH_BASE_URL \/ GOTO_API_BASE_URL for typos/);
+  expect(message).toMatch(
+    /What to do: check the host name in GOTO_AUTH_BASE_URL for typos \(GoTo's is authentication\.logmeininc\.com\)/,
+  );
   expect(message, 'a name that does not resolve was sent nowhere').not.toContain('not sent again');
   expectNoSecret(message, request.secrets);
 });
@@ -758,7 +762,7 @@ test('sends a request once, even after a 503, when attempts is 1', async ({ sand
 
   const error = await sendRequest(request, { attempts: 1 }).catch((caught: unknown) => caught);
 
-  expect((error as GotoHttpError).status).toBe(503);
-  expect((error as GotoHttpError).attempts).toBe(1);
+  expect((error as ApiStatusError).status).toBe(503);
+  expect((error as ApiStatusError).attempts).toBe(1);
   expect(await receivedSince(emulator, sandbox, seenBefore, 'token')).toHaveLength(1);
 });

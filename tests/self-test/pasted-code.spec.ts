@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   AuthCodeError,
   expect,
-  GotoHttpError,
+  ApiStatusError,
   test,
   updateEnvFile,
   type EmulatorControl,
@@ -96,8 +96,8 @@ for (const [kind, code] of [
   test(`sends ${kind} as it is and reports GoTo's answer`, async ({ sandbox, emulator, send }) => {
     const { error, unchanged } = await exchange(sandbox, send, code);
 
-    expect(error).toBeInstanceOf(GotoHttpError);
-    expect((error as GotoHttpError).error).toBe('invalid_grant');
+    expect(error).toBeInstanceOf(ApiStatusError);
+    expect((error as ApiStatusError).error).toBe('invalid_grant');
     expect(unchanged).toBe(true);
     const [sent] = await tokenRequests(emulator, sandbox.client.clientId);
     expect(sent?.form?.code === code, 'the code went out unchanged').toBe(true);

@@ -5,7 +5,7 @@ import {
   envSnapshot,
   expect,
   fingerprint,
-  GotoHttpError,
+  ApiStatusError,
   test,
   updateEnvFile,
   type EmulatorControl,
@@ -75,8 +75,8 @@ test('stores a rotated refresh token, and the next refresh sends it while the ol
   await test.step('the old refresh token is refused', async () => {
     await updateEnvFile(sandbox.envFile, { GOTO_REFRESH_TOKEN: first.refresh_token ?? '' });
     const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(GotoHttpError);
-    expect((error as GotoHttpError).error).toBe('invalid_grant');
+    expect(error).toBeInstanceOf(ApiStatusError);
+    expect((error as ApiStatusError).error).toBe('invalid_grant');
     await updateEnvFile(sandbox.envFile, { GOTO_REFRESH_TOKEN: rotated.refresh_token ?? '' });
   });
 
@@ -149,8 +149,8 @@ for (const failure of failures) {
 
     const error = await sandbox.chain.exchangeCode().catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(GotoHttpError);
-    const message = (error as GotoHttpError).message;
+    expect(error).toBeInstanceOf(ApiStatusError);
+    const message = (error as ApiStatusError).message;
     expect(message).toContain('exchange the authorization code for tokens');
     expect(message).toContain(`HTTP ${failure.expected.status} ${failure.expected.error}`);
     expect(message).toMatch(failure.expected.advice);
@@ -173,10 +173,10 @@ test('a refused access token on Users/me is reported with the WWW-Authenticate e
 
   const error = await sandbox.chain.usersMe().catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(GotoHttpError);
-  expect((error as GotoHttpError).status).toBe(401);
-  expect((error as GotoHttpError).error).toBe('invalid_token');
-  expect((error as GotoHttpError).message).toMatch(/run the refresh step/);
+  expect(error).toBeInstanceOf(ApiStatusError);
+  expect((error as ApiStatusError).status).toBe(401);
+  expect((error as ApiStatusError).error).toBe('invalid_token');
+  expect((error as ApiStatusError).message).toMatch(/run the refresh step/);
 });
 
 test('a refused access token on the webinar API is reported as GoTo’s InvalidToken', async ({ sandbox }) => {
@@ -189,8 +189,8 @@ test('a refused access token on the webinar API is reported as GoTo’s InvalidT
     .listWebinars({ fromTime: new Date(), toTime: new Date() })
     .catch((caught: unknown) => caught);
 
-  expect((error as GotoHttpError).status).toBe(403);
-  expect((error as GotoHttpError).message).toContain('403 InvalidToken ("Invalid token passed")');
+  expect((error as ApiStatusError).status).toBe(403);
+  expect((error as ApiStatusError).message).toContain('403 InvalidToken ("Invalid token passed")');
 });
 
 test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749 §2.3.1)', async ({

@@ -1,0 +1,42 @@
+/** What a response's bytes turned out to be, read once and shared by the sender's steps. */
+export type ResponseBody = {
+  text: string;
+  contentType: string | null;
+  json: { ok: true; value: unknown } | { ok: false };
+};
+
+export function readResponseBody(text: string, contentType: string | null): ResponseBody {
+  return { text, contentType, json: parseJson(text) };
+}
+
+/** The media type of a content-type (RFC 9110 §8.3.1), lowercased, without parameters; only if well-formed. */
+export function mediaType(contentType: string | null): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : undefined;
+}
+
+/** Why a body that should be JSON is not, in words that name no value. */
+export function notJsonProblem(body: ResponseBody): string {
+  if (body.text.trim() === '') return 'the body is empty';
+  const type = mediaType(body.contentType);
+  return type === 'application/json'
+    ? 'the body is not valid JSON although its content-type says so (it may have been cut off)'
+    : `the body is not JSON (content-type ${type ?? 'missing'})`;
+}
+
+/** Tokens a response carries, so a truncated or odd body is still shown without them. */
+export function tokensIn(body: ResponseBody): string[] {
+  const value = body.json.ok ? body.json.value : undefined;
+  if (!value || typeof value !== 'object') return [];
+  return ['access_token', 'refresh_token']
+    .map((name) => (value as Record<string, unknown>)[name])
+    .filter((token): token is string => typeof token === 'string');
+}
+
+function parseJson(text: string): ResponseBody['json'] {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
