@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { test, expect } from '../../fixtures';
-import { updateEnvFile } from '../../lib/env-file/env-file';
+import { updateEnvFile } from '../../lib/env-file/env-file-store';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 /**
