@@ -9,6 +9,19 @@ import { EnvFileError } from '../errors';
 import { fsCode, where } from './env-reader';
 import { scratchPath } from './scratch-files';
 
+/** The calls the atomic write makes on an open file or folder. */
+export type AtomicWriteHandle = Pick<fs.FileHandle, 'writeFile' | 'chmod' | 'chown' | 'sync' | 'datasync' | 'close'>;
+
+/**
+ * The node:fs/promises calls the atomic write makes, so that a test can see which of them it
+ * makes, and in what order, on real files (tests/self-test/env-file-durability.spec.ts).
+ */
+export interface AtomicWriteFileSystem {
+  open(path: string, flags: 'wx' | 'r', mode?: number): Promise<AtomicWriteHandle>;
+  rename(oldPath: string, newPath: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
 /** Who should own the file: the owner of the file it replaces. */
 export interface FileOwner {
   uid: number;
@@ -22,13 +35,18 @@ export interface FileOwner {
  * for the directory is also needed"). On failure the temp file is removed and the target
  * was never touched.
  */
-export async function writeAtomically(path: string, bytes: Buffer, owner: FileOwner | undefined): Promise<void> {
+export async function writeAtomically(
+  path: string,
+  bytes: Buffer,
+  owner: FileOwner | undefined,
+  files: AtomicWriteFileSystem = fs,
+): Promise<void> {
   const temp = scratchPath(path, '');
   try {
-    await writeTempFile(temp, bytes, owner);
-    await fs.rename(temp, path);
+    await writeTempFile(temp, bytes, owner, files);
+    await files.rename(temp, path);
   } catch (error) {
-    await fs.unlink(temp).catch(() => undefined);
+    await files.unlink(temp).catch(() => undefined);
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
       `Could not write ${where(path)} (${fsCode(error) ?? 'error'}); the file was left unchanged.`,
@@ -36,7 +54,7 @@ export async function writeAtomically(path: string, bytes: Buffer, owner: FileOw
     );
   }
   try {
-    await syncFolder(dirname(path));
+    await syncFolder(dirname(path), files);
   } catch (error) {
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
@@ -47,8 +65,13 @@ export async function writeAtomically(path: string, bytes: Buffer, owner: FileOw
 }
 
 /** The new content, on disk (fsync(2)) and closed before it may take the target's name. */
-async function writeTempFile(temp: string, bytes: Buffer, owner: FileOwner | undefined): Promise<void> {
-  const handle = await fs.open(temp, 'wx', 0o600);
+async function writeTempFile(
+  temp: string,
+  bytes: Buffer,
+  owner: FileOwner | undefined,
+  files: AtomicWriteFileSystem,
+): Promise<void> {
+  const handle = await files.open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(bytes);
     await handle.chmod(0o600); // the umask may have stripped bits from the open mode
@@ -64,10 +87,10 @@ async function writeTempFile(temp: string, bytes: Buffer, owner: FileOwner | und
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+async function syncFolder(folder: string, files: AtomicWriteFileSystem): Promise<void> {
+  let handle: AtomicWriteHandle | undefined;
   try {
-    handle = await fs.open(folder, 'r');
+    handle = await files.open(folder, 'r');
     await handle.sync();
   } catch (error) {
     // Some platforms cannot open or fsync a folder (Windows: EISDIR/EPERM); the rename
