@@ -1,15 +1,18 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'dotenv';
 import { test, expect } from '../../fixtures';
-import { updateEnvFile } from '../../lib/env-file/env-file';
+import { writeAtomically, type AtomicWriteFileSystem, type AtomicWriteHandle } from '../../lib/env-file/atomic-write';
+import { updateEnvFile } from '../../lib/env-file/env-file-store';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 /**
  * The crash-safe .env (issue 4), proven with real processes: a writer killed at any moment
  * leaves the old file or the new one, never a mix; what it left behind does not stop the
- * next writer; and concurrent writers in separate processes lose no update.
+ * next writer; and concurrent writers in separate processes lose no update. A kill cannot
+ * show what a power cut would lose (the kernel still writes back its page cache), so the
+ * fsyncs that guard against one are proven by the calls the atomic write makes.
  */
 
 const projectRoot = join(__dirname, '..', '..');
@@ -343,5 +346,74 @@ test.describe('writers in separate processes', () => {
       'after them, one CRLF line per update and nothing else',
     ).toEqual(['', ...jobs.flat().map(([key, value]) => `${key}=${value}`)].sort());
     expect(await fs.readdir(folder), 'no lock or temp file is left').toEqual(['crlf.env']);
+  });
+});
+
+test.describe('what the atomic write flushes to disk', () => {
+  const name = 'comments-and-blanks.env';
+
+  /** Real node:fs/promises calls on real files, each noted once it has completed. */
+  function notingFileSystem(folder: string): { files: AtomicWriteFileSystem; calls: string[] } {
+    const calls: string[] = [];
+    const temp = new RegExp(`^${name.replace(/\./g, '\\.')}\\.\\d+-[0-9a-f]{12}\\.tmp$`);
+    const nameOf = (path: string) => {
+      if (path === folder) return 'the folder';
+      if (path === join(folder, name)) return 'the env file';
+      return temp.test(basename(path)) ? 'the temp file' : path;
+    };
+    const noted = async (call: string, run: () => Promise<void>) => {
+      await run();
+      calls.push(call);
+    };
+    const notingHandle = (handle: fs.FileHandle, file: string): AtomicWriteHandle => ({
+      writeFile: (...args) => noted(`write ${file}`, () => handle.writeFile(...args)),
+      chmod: (mode) => noted(`chmod ${file}`, () => handle.chmod(mode)),
+      chown: (uid, gid) => noted(`chown ${file}`, () => handle.chown(uid, gid)),
+      sync: () => noted(`sync ${file}`, () => handle.sync()),
+      datasync: () => noted(`datasync ${file}`, () => handle.datasync()),
+      close: () => noted(`close ${file}`, () => handle.close()),
+    });
+    const files: AtomicWriteFileSystem = {
+      open: async (path, flags, mode) => {
+        const handle = await fs.open(path, flags, mode);
+        calls.push(`open ${nameOf(path)}`);
+        return notingHandle(handle, nameOf(path));
+      },
+      rename: (from, to) => noted(`rename ${nameOf(from)} to ${nameOf(to)}`, () => fs.rename(from, to)),
+      unlink: (path) => noted(`unlink ${nameOf(path)}`, () => fs.unlink(path)),
+    };
+    return { files, calls };
+  }
+
+  /** Replaces the fixture through the noting file system; returns the calls in order. */
+  async function writeNoted(): Promise<{ calls: string[]; renamed: number }> {
+    const { path, folder } = await copyFixture(name);
+    const { files, calls } = notingFileSystem(folder);
+    await writeAtomically(path, Buffer.from('GOTO_ACCESS_TOKEN=flushed\n'), undefined, files);
+    expect(await fs.readFile(path, 'utf8'), 'the real env file was replaced').toBe('GOTO_ACCESS_TOKEN=flushed\n');
+    expect(await fs.readdir(folder), 'no temp file is left').toEqual([name]);
+    const renamed = calls.indexOf('rename the temp file to the env file');
+    expect(renamed, `the temp file was renamed over the env file (calls: ${calls.join(', ')})`).toBeGreaterThan(-1);
+    return { calls, renamed };
+  }
+
+  const isSync = (file: string) => (call: string) => call === `sync ${file}` || call === `datasync ${file}`;
+
+  test("fsyncs the temp file's data after writing it and before renaming it over the env file", async () => {
+    const { calls, renamed } = await writeNoted();
+    const written = calls.lastIndexOf('write the temp file');
+    const synced = calls.findIndex((call, at) => at > written && isSync('the temp file')(call));
+    const trail = `(calls: ${calls.join(', ')})`;
+    expect(written, `the new content went into the temp file ${trail}`).toBeGreaterThan(-1);
+    // Without it, a power cut after the rename can leave the env file's name on blocks never written.
+    expect(synced, `the temp file was fsynced after its last write ${trail}`).toBeGreaterThan(written);
+    expect(synced, `and before the rename ${trail}`).toBeLessThan(renamed);
+  });
+
+  test('fsyncs the folder after the rename, so that the rename itself survives a power cut', async () => {
+    const { calls, renamed } = await writeNoted();
+    // fsync(2): "an explicit fsync() on a file descriptor for the directory is also needed".
+    const synced = calls.findIndex((call, at) => at > renamed && isSync('the folder')(call));
+    expect(synced, `the folder was fsynced after the rename (calls: ${calls.join(', ')})`).toBeGreaterThan(renamed);
   });
 });

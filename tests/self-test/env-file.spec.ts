@@ -7,21 +7,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'dotenv';
 import fc from 'fast-check';
 import { test, expect } from '../../fixtures';
-import {
-  applyEnvUpdates,
-  EnvFileError,
-  readEnvFile,
-  serializeEnvValue,
-  updateEnvFile,
-  type EnvUpdates,
-  withLockedEnvFile,
-  type LockHolder,
-} from '../../lib/env-file/env-file';
-import { readEnvFileSync, readEnvValues } from '../../lib/env-file/env-reader';
+import type { LockHolder } from '../../lib/env-file/env-file-lock';
+import { updateEnvFile, withLockedEnvFile } from '../../lib/env-file/env-file-store';
+import { readEnvFile, readEnvFileSync, readEnvValues } from '../../lib/env-file/env-reader';
+import { applyEnvUpdates, type EnvUpdates } from '../../lib/env-file/env-text-editor';
+import { serializeEnvValue } from '../../lib/env-file/env-value-spelling';
+import { EnvFileError } from '../../lib/errors';
 
 const projectRoot = join(__dirname, '..', '..');
 const fixtureFolder = join(projectRoot, 'tests', 'env-files');
-const moduleUnderTest = join(projectRoot, 'lib', 'env-file', 'env-file.ts');
+const moduleUnderTest = join(projectRoot, 'lib', 'env-file', 'env-file-store.ts');
 
 /** Looks like a GoTo token (a JWT) without being one; `seed` keeps tokens distinct. */
 function fakeJwt(seed: string, length = 180): string {

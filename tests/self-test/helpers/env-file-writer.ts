@@ -15,7 +15,7 @@
  * A failure prints `{ "code": … }` (never a value) and exits with status 1.
  */
 import { realpathSync } from 'node:fs';
-import { updateEnvFile } from '../../../lib/env-file/env-file';
+import { updateEnvFile } from '../../../lib/env-file/env-file-store';
 import { readEnvValues } from '../../../lib/env-file/env-reader';
 
 type Job =
