@@ -7,7 +7,7 @@
  */
 import { authorizeUrl, randomState } from '../requests';
 import { GotoRunnerError } from '../lib/errors';
-import { loadSettings, requireSettings } from '../lib/config/settings';
+import { loadSettings, requireSettings } from '../lib/config/goto-settings';
 
 try {
   const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);

@@ -15,7 +15,7 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/errors';
-import { loadSettings } from '../lib/config/settings';
+import { loadSettings } from '../lib/config/goto-settings';
 import { readEnvValues } from '../lib/env-file/env-reader';
 import { renderStatus, tokenStatus, useColor } from '../lib/status/token-status';
 import { recoveryPathOf } from '../lib/custody/token-recovery';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
-import type { Env } from '../../lib/config/settings';
+import type { Env } from '../../lib/config/env-target';
 import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../lib/status/token-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 

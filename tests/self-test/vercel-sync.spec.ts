@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
-import type { Env } from '../../lib/config/settings';
+import type { Env } from '../../lib/config/env-target';
 import {
   ConfigError,
   expect,
