@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
 import type { Env } from '../../lib/config/env-target';
-import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../lib/status/token-status';
+import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
+import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
