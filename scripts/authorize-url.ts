@@ -24,7 +24,8 @@ try {
       `  ${url.toString()}`,
       '',
       `You are sent to ${settings.redirectUri} with ?code=… in the address bar (the page itself may show an error).`,
-      `Copy the code, or the whole URL, into GOTO_AUTH_CODE in ${settings.envFile} within 10 minutes, then run: npx playwright test`,
+      `Copy the code, or the whole URL, into GOTO_AUTH_CODE in ${settings.envFile} within 10 minutes, ` +
+        'then run: npx playwright test',
       '',
     ].join('\n'),
   );

@@ -24,7 +24,8 @@ const epoch = (time: Date) => Math.floor(time.getTime() / 1000);
  */
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ kid: 'oauthv2.lmi.com.0219', alg: 'RS512' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
+  const signature = randomBytes(32).toString('base64url');
+  return `${part({ kid: 'oauthv2.lmi.com.0219', alg: 'RS512' })}.${part(claims)}.${signature}`;
 }
 
 /** A refresh token issued `ageMs` before `from`, lasting GoTo's 30 days. */
@@ -411,7 +412,8 @@ test.describe('npm run status', () => {
     await writeFile(
       envFile,
       `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_CLIENT_SECRET=${secrets.GOTO_CLIENT_SECRET}\n` +
-        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}\nGOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3 * DAY, started).toISOString()}\n` +
+        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}\n` +
+        `GOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3 * DAY, started).toISOString()}\n` +
         `GOTO_REFRESH_TOKEN=${secrets.GOTO_REFRESH_TOKEN}\n`,
     );
 
