@@ -7,7 +7,7 @@
  */
 import { authorizeUrl, randomState } from '../requests';
 import { GotoRunnerError } from '../lib/errors';
-import { loadSettings, requireSettings } from '../lib/config/settings';
+import { loadSettings, requireSettings } from '../lib/config/goto-settings';
 
 try {
   const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);
@@ -24,7 +24,8 @@ try {
       `  ${url.toString()}`,
       '',
       `You are sent to ${settings.redirectUri} with ?code=… in the address bar (the page itself may show an error).`,
-      `Copy the code, or the whole URL, into GOTO_AUTH_CODE in ${settings.envFile} within 10 minutes, then run: npx playwright test`,
+      `Copy the code, or the whole URL, into GOTO_AUTH_CODE in ${settings.envFile} within 10 minutes, ` +
+        'then run: npx playwright test',
       '',
     ].join('\n'),
   );

@@ -15,9 +15,10 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/errors';
-import { loadSettings } from '../lib/config/settings';
+import { loadSettings } from '../lib/config/goto-settings';
 import { readEnvValues } from '../lib/env-file/env-reader';
-import { renderStatus, tokenStatus, useColor } from '../lib/status/token-status';
+import { tokenStatus } from '../lib/status/token-status';
+import { renderStatus, useColor } from '../lib/status/render-status';
 import { recoveryPathOf } from '../lib/custody/token-recovery';
 
 /** Where the env file really is: the recovery file sits beside a symlink's target. */

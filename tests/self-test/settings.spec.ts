@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, expect, loadSettings, test } from '../../fixtures';
-import { collectionProblems, normalizeAuthCode, requireSettings, resolveTarget } from '../../lib/config/settings';
+import { resolveTarget } from '../../lib/config/env-target';
+import { collectionProblems, requireSettings } from '../../lib/config/goto-settings';
+import { normalizeAuthCode } from '../../lib/goto/auth-code';
 
 const thrown = (action: () => unknown): unknown => {
   try {

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
-import type { Env } from '../../lib/config/settings';
-import { renderStatus, tokenStatus, useColor, type TokenStatus } from '../../lib/status/token-status';
+import type { Env } from '../../lib/config/env-target';
+import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
+import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
@@ -23,7 +24,8 @@ const epoch = (time: Date) => Math.floor(time.getTime() / 1000);
  */
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ kid: 'oauthv2.lmi.com.0219', alg: 'RS512' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
+  const signature = randomBytes(32).toString('base64url');
+  return `${part({ kid: 'oauthv2.lmi.com.0219', alg: 'RS512' })}.${part(claims)}.${signature}`;
 }
 
 /** A refresh token issued `ageMs` before `from`, lasting GoTo's 30 days. */
@@ -410,7 +412,8 @@ test.describe('npm run status', () => {
     await writeFile(
       envFile,
       `GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\nGOTO_CLIENT_SECRET=${secrets.GOTO_CLIENT_SECRET}\n` +
-        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}\nGOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3 * DAY, started).toISOString()}\n` +
+        `GOTO_ACCESS_TOKEN=${secrets.GOTO_ACCESS_TOKEN}\n` +
+        `GOTO_ACCESS_TOKEN_EXPIRES_AT=${at(-3 * DAY, started).toISOString()}\n` +
         `GOTO_REFRESH_TOKEN=${secrets.GOTO_REFRESH_TOKEN}\n`,
     );
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
-import type { Env } from '../../lib/config/settings';
+import type { Env } from '../../lib/config/env-target';
 import {
   ConfigError,
   expect,
@@ -39,7 +39,8 @@ async function vercelSandbox(
 ): Promise<VercelSetup> {
   const project = await emulator.createVercelProject(options);
   const jwtLike = () =>
-    `eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+    'eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSIsImFsZyI6IlJTNTEyIn0.' +
+    `${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
   const values: SyncedValues = {
     GOTO_CLIENT_ID: randomUUID(),
     // GoTo's secrets are base64, with "+", "/" and "=": they must reach Vercel unchanged.
@@ -352,11 +353,13 @@ for (const refusal of refusals) {
     expect(code).toBe('VERCEL_HTTP_STATUS');
     expect(status).toBe(refusal.expected.status);
     expect(message).toContain(
-      `Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/${setup.project.projectId}/env answered ${refusal.expected.says}`,
+      'Step "save the GoTo values as Vercel environment variables (production)" failed: ' +
+        `POST /v10/projects/${setup.project.projectId}/env answered ${refusal.expected.says}`,
     );
     expect(message).toMatch(/What to do: .*VERCEL_TOKEN/);
     expect(message).toContain(
-      'Nothing was saved on Vercel. Not saved: production, preview (stopped at production). No redeploy happened. The env file was not changed.',
+      'Nothing was saved on Vercel. Not saved: production, preview (stopped at production). ' +
+        'No redeploy happened. The env file was not changed.',
     );
     for (const [label, secret] of Object.entries({ ...secretsOf(setup), 'token sent': env.VERCEL_TOKEN ?? '' })) {
       expect(message.includes(secret), `no ${label} in the message`).toBe(false);
@@ -566,7 +569,8 @@ test('a Vercel that cannot be reached fails naming the step, the address and VER
 
   expect((error as VercelSyncError).code).toBe('VERCEL_NETWORK');
   expect((error as VercelSyncError).message).toContain(
-    `Step "save the GoTo values as Vercel environment variables (production)" failed after 3 attempts: POST http://127.0.0.1:${port}/v10/projects/${setup.project.projectId}/env could not connect (ECONNREFUSED`,
+    'Step "save the GoTo values as Vercel environment variables (production)" failed after 3 attempts: ' +
+      `POST http://127.0.0.1:${port}/v10/projects/${setup.project.projectId}/env could not connect (ECONNREFUSED`,
   );
   expect((error as VercelSyncError).message).toContain(
     'check the host and port in VERCEL_API_BASE_URL and that the server there is running',

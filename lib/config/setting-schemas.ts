@@ -1,0 +1,25 @@
+import * as z from 'zod';
+
+/** The value schemas the GoTo and the Vercel settings share. */
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether a URL points at this machine, where plain http is allowed. */
+export function isLoopbackUrl(url: string): boolean {
+  return URL.canParse(url) && loopbackHosts.has(new URL(url).hostname);
+}
+
+/** A value that is set: blank is the same as unset. */
+export const text = z.string().trim().min(1);
+
+/** https, except on this machine, so a GoTo-compatible server can run locally. */
+export const baseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  // An unparseable value already failed z.url; zod runs this check anyway.
+  .refine(
+    (value) =>
+      !URL.canParse(value) || new URL(value).protocol === 'https:' || loopbackHosts.has(new URL(value).hostname),
+    {
+      error: 'must use https (plain http is allowed only for 127.0.0.1 and localhost)',
+    },
+  );

@@ -1,0 +1,114 @@
+import type * as z from 'zod';
+
+/**
+ * Every variable the collection reads, what it is for and where to get it. Messages about
+ * a variable quote this; they never quote its value.
+ */
+export const variables = {
+  GOTO_CLIENT_ID: {
+    what: 'the OAuth client id (a UUID)',
+    where: 'your OAuth client at https://developer.logmeininc.com/clients',
+  },
+  GOTO_CLIENT_SECRET: {
+    what: 'the OAuth client secret',
+    where:
+      'shown once when the client is created at https://developer.logmeininc.com/clients ' +
+      '(create a new one if it is lost)',
+  },
+  GOTO_REDIRECT_URI: {
+    what: 'a redirect URI registered on the OAuth client',
+    where: 'the client’s page at https://developer.logmeininc.com/clients',
+  },
+  GOTO_AUTH_CODE: {
+    what: 'a one-time authorization code, or the whole redirect URL holding it',
+    where:
+      'log in at the URL that `npm run authorize-url` prints and copy it from the address bar ' +
+      '(it lasts 10 minutes)',
+  },
+  GOTO_ACCESS_TOKEN: { what: 'the current access token', where: 'written by the collection' },
+  GOTO_ACCESS_TOKEN_EXPIRES_AT: {
+    what: 'when the access token expires (ISO time)',
+    where: 'written by the collection',
+  },
+  GOTO_REFRESH_TOKEN: {
+    what: 'the refresh token',
+    where: 'written by the collection after a code exchange (set GOTO_AUTH_CODE once)',
+  },
+  GOTO_PRINCIPAL: { what: 'the account the tokens belong to (an email)', where: 'written by the collection' },
+  GOTO_ORGANIZER_KEY: { what: 'the organizer key (the `id` of Users/me)', where: 'written by the collection' },
+  GOTO_AUTH_BASE_URL: { what: 'the OAuth server', where: 'default https://authentication.logmeininc.com' },
+  GOTO_API_BASE_URL: { what: 'the GoTo API host', where: 'default https://api.getgo.com' },
+  GOTO_ENV_FILE: { what: 'the env file read and written', where: 'default .env' },
+  GOTO_TARGET: { what: '`emulator` or `goto`', where: 'default: goto when GOTO_CLIENT_ID is set, else emulator' },
+  GOTO_PKCE: { what: '`on` to add a PKCE S256 challenge to browser logins (RFC 7636)', where: 'default off' },
+  GOTO_LOGIN_TIMEOUT: {
+    what: 'how long the authorize project waits for you to log in, in seconds or with a unit (`90s`, `5m`)',
+    where: 'default 5m',
+  },
+  GOTO_LOCK_TIMEOUT: {
+    what:
+      'how long a token request waits for another run that holds the env file, ' +
+      'in seconds or with a unit (`90s`, `3m`)',
+    where: 'default 3m',
+  },
+  VERCEL_TOKEN: {
+    what: 'a Vercel access token that may edit the project’s environment variables and deploy it',
+    where: 'create one at https://vercel.com/account/tokens, scoped to the team that owns the project',
+  },
+  VERCEL_PROJECT_ID: {
+    what: 'the Vercel project’s id (`prj_…`) or name',
+    where: 'Project → Settings → General → Project ID',
+  },
+  VERCEL_TEAM_ID: {
+    what: 'the id of the Vercel team that owns the project (`team_…`); leave it unset for a personal account',
+    where: 'Team → Settings → General → Team ID',
+  },
+  VERCEL_TARGETS: {
+    what: 'the Vercel environments to update, comma-separated: `production`, `preview`, `development`',
+    where: 'default production,preview',
+  },
+  VERCEL_DEPLOY_HOOK_URL: {
+    what: 'a deploy hook of the project, POSTed to redeploy it; it is a credential, never printed',
+    where:
+      'Project → Settings → Git → Deploy Hooks; ' +
+      'unset: the latest production deployment is redeployed through the API',
+  },
+  VERCEL_API_BASE_URL: { what: 'the Vercel API host', where: 'default https://api.vercel.com' },
+} as const;
+export type VariableName = keyof typeof variables;
+
+/** The keys the collection writes; for these the env file wins over the process environment. */
+export const storedKeys = [
+  'GOTO_AUTH_CODE',
+  'GOTO_ACCESS_TOKEN',
+  'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+  'GOTO_REFRESH_TOKEN',
+  'GOTO_PRINCIPAL',
+  'GOTO_ORGANIZER_KEY',
+] as const satisfies readonly VariableName[];
+
+/** Whether the collection writes this key, so that the env file's value wins. */
+export function isStoredKey(name: string): boolean {
+  return (storedKeys as readonly string[]).includes(name);
+}
+
+/** One problem with a variable, as people read it: its name, the problem, what it is for and where to get it. */
+export function variableProblem(name: VariableName, problem: string): string {
+  return `${name} ${problem} (${variables[name].what}; ${variables[name].where})`;
+}
+
+/**
+ * The problems of a failed parse, one per variable: the first check it fails says enough.
+ * zod's issues leave the input out, so no value reaches a message.
+ */
+export function problemsByVariable<K extends string>(
+  issues: readonly z.core.$ZodIssue[],
+  variableOf: Record<K, VariableName>,
+): string[] {
+  const problems = new Map<VariableName, string>();
+  for (const issue of issues) {
+    const name = variableOf[issue.path[0] as K];
+    if (!problems.has(name)) problems.set(name, variableProblem(name, issue.message));
+  }
+  return [...problems.values()];
+}

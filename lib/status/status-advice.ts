@@ -1,0 +1,134 @@
+import type { Env } from '../config/env-target';
+import type { Settings } from '../config/goto-settings';
+import {
+  REFRESH_TOKEN_LIFETIME_DAYS,
+  decodeTokenClaims,
+  noUsableToken,
+  type AccessState,
+  type RefreshState,
+} from './assess-tokens';
+import { formatDuration, timeSince, timeUntil, type Tone } from './status-layout';
+
+/** One line of the verdict: it starts with what happened and ends with what to do. */
+export type VerdictLine = { tone: Tone; text: string };
+
+/** What the verdict is decided from: the settings, the tokens' states, and a recovery file if there is one. */
+export type AdviceInput = {
+  settings: Settings;
+  env: Env;
+  now: Date;
+  access: AccessState;
+  refresh: RefreshState;
+  warnDays: number;
+  /** The keys a recovery file beside the env file holds (lib/custody/token-recovery.ts), when there is one. */
+  recovery?: { path: string; keys: string[] };
+};
+
+const authorizeAgain =
+  'authorize again: `npx playwright test --project=authorize`, ' +
+  'or log in at the URL `npm run authorize-url` prints and put the code in GOTO_AUTH_CODE, ' +
+  'then run `npx playwright test`';
+
+function whatToDoWithoutTokens(settings: Settings, now: Date): string {
+  if (!settings.authCode) return authorizeAgain;
+  const exp = decodeTokenClaims(settings.authCode)?.exp;
+  if (exp !== undefined && exp * 1000 <= now.getTime()) {
+    const ago = formatDuration(now.getTime() - exp * 1000);
+    return `GOTO_AUTH_CODE expired ${ago} ago (codes last 10 minutes): ${authorizeAgain}`;
+  }
+  const left = exp === undefined ? '' : ` within ${formatDuration(exp * 1000 - now.getTime())}`;
+  return (
+    `GOTO_AUTH_CODE is set: run \`npx playwright test\`${left} to exchange it for tokens ` +
+    '(codes last 10 minutes and work once)'
+  );
+}
+
+/** Why the refresh token cannot be used, or undefined while it can. */
+function refreshGoneReason(refresh: RefreshState, now: Date): string | undefined {
+  if (refresh.state === 'missing') return 'GOTO_REFRESH_TOKEN is not set';
+  if (refresh.state === 'expired') return `the refresh token expired ${timeSince(refresh.expiresAt, now)} ago`;
+  return undefined;
+}
+
+function accessGoneReason(access: AccessState): string {
+  if (access.state === 'missing') return 'there is no access token';
+  if (access.state === 'expired') return 'the access token has expired';
+  return 'the access token’s expiry is unknown';
+}
+
+/** The line about the tokens themselves, worst case first; none when there is nothing to say. */
+function tokensVerdict({ settings, now, access, refresh, warnDays }: AdviceInput): VerdictLine | undefined {
+  const refreshGone = refreshGoneReason(refresh, now);
+  if (refreshGone && noUsableToken(access, refresh)) {
+    return {
+      tone: 'bad',
+      text:
+        `No usable token: ${refreshGone} and ${accessGoneReason(access)}.\n` +
+        `What to do: ${whatToDoWithoutTokens(settings, now)}.`,
+    };
+  }
+  if (refreshGone && access.state === 'valid') {
+    return {
+      tone: 'warn',
+      text:
+        `Warning: only the access token is left, for ${timeUntil(access.expiresAt, now)}: ${refreshGone}.\n` +
+        `What to do: ${authorizeAgain}.`,
+    };
+  }
+  if (refresh.state === 'expiring') {
+    return {
+      tone: 'warn',
+      text:
+        `Warning: the refresh token expires in ${timeUntil(refresh.expiresAt, now)}, ` +
+        `fewer than ${warnDays} days (GOTO_REFRESH_WARN_DAYS).\n` +
+        'What to do: run `npx playwright test --grep @refresh`: ' +
+        'GoTo renews a refresh token near the end of its 30 days, and the collection saves the new one. ' +
+        'If none comes back, authorize again before it expires (`npx playwright test --project=authorize`).',
+    };
+  }
+  if (refresh.state === 'unknown-age') {
+    return {
+      tone: 'ok',
+      text:
+        'OK: a refresh token is set; it is not a JWT with iat/exp, so its age is unknown ' +
+        `(GoTo's last ${REFRESH_TOKEN_LIFETIME_DAYS} days).`,
+    };
+  }
+  if (refresh.state === 'valid') {
+    const next = access.state === 'valid' ? '' : '; the next run gets a new access token with it';
+    return { tone: 'ok', text: `OK: the refresh token has ${timeUntil(refresh.expiresAt, now)} left${next}.` };
+  }
+  return undefined;
+}
+
+/** Its refresh token may be the only one that still works: the env file's may be rotated out. */
+function recoveryWarning({ recovery }: AdviceInput): VerdictLine | undefined {
+  if (!recovery || recovery.keys.length === 0) return undefined;
+  return {
+    tone: 'warn',
+    text:
+      `Warning: the recovery file ${JSON.stringify(recovery.path)} holds ${recovery.keys.join(', ')} ` +
+      "that an earlier run got from GoTo but could not write to the env file, so the env file's tokens " +
+      'may no longer work.\n' +
+      'What to do: make the env file writable and run `npx playwright test --grep @refresh`: ' +
+      'it moves them into the env file by itself and deletes the recovery file. Do not delete it by hand.',
+  };
+}
+
+/** The collection does not use .env on the emulator (fixtures/index.ts), so say where it does. */
+function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
+  if (settings.target !== 'emulator' || env.GOTO_ENV_FILE) return undefined;
+  return {
+    tone: 'plain',
+    text:
+      'Note: on the emulator target the collection keeps its tokens in test-results/emulator.env; ' +
+      '`GOTO_ENV_FILE=test-results/emulator.env npm run status` shows those.',
+  };
+}
+
+/** The verdict, worst first: a waiting recovery file, then the tokens, then where the emulator keeps them. */
+export function statusAdvice(input: AdviceInput): VerdictLine[] {
+  return [recoveryWarning(input), tokensVerdict(input), emulatorNote(input)].filter(
+    (line): line is VerdictLine => line !== undefined,
+  );
+}

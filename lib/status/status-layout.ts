@@ -1,0 +1,199 @@
+import { fingerprint } from '../http/redact';
+import type { Env } from '../config/env-target';
+import type { Settings } from '../config/goto-settings';
+import { isStoredKey, type VariableName } from '../config/variables';
+import { DAY_MS, REFRESH_TOKEN_LIFETIME_DAYS, type AccessState, type RefreshState } from './assess-tokens';
+
+/**
+ * The report's sections and rows, as data: which settings are set (never their values), how
+ * long the tokens have left, whose they are and where they are used. lib/status/render-status.ts
+ * turns them into text.
+ */
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'plain';
+/** One line of a section: a label, then columns; the tone colours the first column. */
+export type Row = { label: string; cells: string[]; tone: Tone };
+export type Section = { title: string; rows: Row[] };
+
+/** What the sections are built from: the settings, where their values came from, and the tokens' states. */
+export type LayoutInput = {
+  settings: Settings;
+  env: Env;
+  fileValues: Record<string, string>;
+  now: Date;
+  access: AccessState;
+  refresh: RefreshState;
+};
+
+/** `42 min`, `3 h`, `5 days`: rounded down, so a time left is never overstated. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
+/** `2026-05-19 10:00 UTC`: one zone for every reader of a CI log. */
+export function formatTime(time: Date): string {
+  return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** How long ago `time` was, at `now`. */
+export function timeSince(time: Date, now: Date): string {
+  return formatDuration(now.getTime() - time.getTime());
+}
+
+/** How long until `time`, from `now`. */
+export function timeUntil(time: Date, now: Date): string {
+  return formatDuration(time.getTime() - now.getTime());
+}
+
+type Shown = { name: VariableName; key: keyof Settings; kind: 'setting' | 'secret' | 'token' };
+/**
+ * The variables shown as set or missing. Secrets are never shown; tokens and the code get
+ * the fingerprint that reports and attachments show in their place, so a reader can match them.
+ */
+const shownVariables: Shown[] = [
+  { name: 'GOTO_CLIENT_ID', key: 'clientId', kind: 'setting' },
+  { name: 'GOTO_CLIENT_SECRET', key: 'clientSecret', kind: 'secret' },
+  { name: 'GOTO_REDIRECT_URI', key: 'redirectUri', kind: 'setting' },
+  { name: 'GOTO_AUTH_CODE', key: 'authCode', kind: 'token' },
+  { name: 'GOTO_ACCESS_TOKEN', key: 'accessToken', kind: 'token' },
+  { name: 'GOTO_ACCESS_TOKEN_EXPIRES_AT', key: 'accessTokenExpiresAt', kind: 'setting' },
+  { name: 'GOTO_REFRESH_TOKEN', key: 'refreshToken', kind: 'token' },
+  { name: 'GOTO_PRINCIPAL', key: 'principal', kind: 'setting' },
+  { name: 'GOTO_ORGANIZER_KEY', key: 'organizerKey', kind: 'setting' },
+];
+
+/** Where loadSettings took a value from, by its rule: the file first for what the collection writes. */
+function sourceOf(name: VariableName, env: Env, fileValues: Record<string, string>): string {
+  const inFile = Boolean(fileValues[name]);
+  const inEnv = Boolean(env[name]);
+  if (inFile && (isStoredKey(name) || !inEnv)) return 'env file';
+  return inEnv ? 'environment' : '';
+}
+
+/** A base URL as shown: never with a user or password, should one have been put in it. */
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+function variablesSection({ settings, env, fileValues }: LayoutInput): Section {
+  const rows = shownVariables.map(({ name, key, kind }): Row => {
+    const value = settings[key];
+    if (value === undefined) return { label: name, cells: ['missing', ''], tone: 'plain' };
+    const cells = ['set', sourceOf(name, env, fileValues)];
+    if (kind === 'token') cells.push(fingerprint(String(value)));
+    return { label: name, cells, tone: 'ok' };
+  });
+  return { title: 'Variables', rows };
+}
+
+function accessRow(access: AccessState, now: Date): Row {
+  const label = 'access token';
+  switch (access.state) {
+    case 'missing':
+      return { label, cells: ['missing', 'written by the next refresh'], tone: 'plain' };
+    case 'expiry-unknown':
+      return { label, cells: ['expiry unknown', 'GOTO_ACCESS_TOKEN_EXPIRES_AT is not set'], tone: 'warn' };
+    case 'valid':
+      return {
+        label,
+        cells: [`valid for ${timeUntil(access.expiresAt, now)}`, `until ${formatTime(access.expiresAt)}`],
+        tone: 'ok',
+      };
+    case 'expired':
+      // Normal between runs: access tokens last 60 minutes and each run refreshes first.
+      return {
+        label,
+        cells: [`expired ${timeSince(access.expiresAt, now)} ago`, `at ${formatTime(access.expiresAt)}`],
+        tone: 'warn',
+      };
+  }
+}
+
+function refreshRow(refresh: RefreshState, now: Date): Row {
+  const label = 'refresh token';
+  switch (refresh.state) {
+    case 'missing':
+      return { label, cells: ['missing', 'written by a code exchange'], tone: 'bad' };
+    case 'unknown-age':
+      return {
+        label,
+        cells: ['unknown age', `not a JWT with iat/exp; GoTo's last ${REFRESH_TOKEN_LIFETIME_DAYS} days`],
+        tone: 'plain',
+      };
+    case 'expired':
+      return {
+        label,
+        cells: [
+          `expired ${timeSince(refresh.expiresAt, now)} ago`,
+          `issued ${timeSince(refresh.issuedAt, now)} ago, expired ${formatTime(refresh.expiresAt)}`,
+        ],
+        tone: 'bad',
+      };
+    default: {
+      const lifetime = Math.round((refresh.expiresAt.getTime() - refresh.issuedAt.getTime()) / DAY_MS);
+      return {
+        label,
+        cells: [
+          `${timeUntil(refresh.expiresAt, now)} left of ${lifetime} days`,
+          `issued ${timeSince(refresh.issuedAt, now)} ago, expires ${formatTime(refresh.expiresAt)}`,
+        ],
+        tone: refresh.state === 'valid' ? 'ok' : 'warn',
+      };
+    }
+  }
+}
+
+function tokensSection({ access, refresh, now }: LayoutInput): Section {
+  return { title: 'Tokens', rows: [accessRow(access, now), refreshRow(refresh, now)] };
+}
+
+/** A value the collection writes after Users/me, or `unknown` until then. */
+function writtenAfterUsersMe(label: string, value: string | undefined): Row {
+  return { label, cells: [value ?? 'unknown', value ? '' : 'written after Users/me'], tone: 'plain' };
+}
+
+function accountSection({ settings }: LayoutInput): Section {
+  return {
+    title: 'Account',
+    rows: [
+      writtenAfterUsersMe('principal', settings.principal),
+      writtenAfterUsersMe('organizer key', settings.organizerKey),
+    ],
+  };
+}
+
+function targetSection({ settings, env, fileValues }: LayoutInput): Section {
+  const why = env.GOTO_TARGET
+    ? 'GOTO_TARGET'
+    : settings.target === 'goto'
+      ? 'GOTO_CLIENT_ID is set'
+      : 'no GOTO_CLIENT_ID';
+  const hostRow = (label: string, name: 'GOTO_AUTH_BASE_URL' | 'GOTO_API_BASE_URL', url: string): Row =>
+    // playwright.config.ts points both hosts at the emulator it starts, whatever is set.
+    settings.target === 'emulator'
+      ? { label, cells: ['built-in emulator', '127.0.0.1, a free port chosen per run'], tone: 'plain' }
+      : { label, cells: [hostOf(url), sourceOf(name, env, fileValues) || 'default'], tone: 'plain' };
+  return {
+    title: 'Target',
+    rows: [
+      { label: 'target', cells: [settings.target, why], tone: 'plain' },
+      hostRow('auth host', 'GOTO_AUTH_BASE_URL', settings.authBaseUrl),
+      hostRow('API host', 'GOTO_API_BASE_URL', settings.apiBaseUrl),
+    ],
+  };
+}
+
+/** The report's sections, in the order they are printed. */
+export function statusSections(input: LayoutInput): Section[] {
+  return [variablesSection(input), tokensSection(input), accountSection(input), targetSection(input)];
+}
