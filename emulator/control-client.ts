@@ -5,6 +5,7 @@ import type {
   EmulatorClient,
   EmulatorVercelProject,
   Fault,
+  ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
   VercelFault,
@@ -20,6 +21,7 @@ export type {
   EmulatorUser,
   Fault,
   FaultRoute,
+  ListeningSocket,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
@@ -47,6 +49,11 @@ export class EmulatorControl {
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Where the emulator's server socket is bound, as the socket itself says, and the pid that holds it. */
+  listening(): Promise<ListeningSocket> {
+    return this.call<ListeningSocket>('GET', '/__emulator/listening');
   }
 
   /** Registers a new OAuth client (and its GoTo user) with the given or default settings. */

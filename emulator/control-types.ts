@@ -81,6 +81,13 @@ export type ReceivedRequest = Received<ReceivedRoute> & {
   form?: Record<string, string>;
 };
 
+/**
+ * The emulator's listening socket as the server reads it back from the kernel
+ * (`server.address()`, getsockname(2)), not the URL it was asked for, and the process
+ * that holds it.
+ */
+export type ListeningSocket = { address: string; family: string; port: number; pid: number };
+
 export type FaultRoute = 'token' | 'users-me' | 'webinars';
 
 /**

@@ -1,4 +1,5 @@
 import { test, expect } from '../../fixtures';
+import { listeningSockets } from './helpers/listening-sockets';
 
 /*
  * The GoTo emulator, checked against the behaviour it claims: RFC 6749 (OAuth 2.0),
@@ -1076,16 +1077,30 @@ test.describe('held answers', () => {
 });
 
 test.describe('the emulator itself', () => {
-  test('listens on 127.0.0.1 only', async ({ emulator }) => {
-    const url = new URL(emulator.baseUrl);
-    expect(url.hostname).toBe('127.0.0.1');
-    const health = await fetch(`${emulator.baseUrl}/__emulator/health`);
-    expect(await health.json()).toEqual({ ok: true });
-    const overIpv6 = await fetch(`http://[::1]:${url.port}/__emulator/health`).then(
+  test('listens on 127.0.0.1 only, as its server socket reports its bound address', async ({ emulator }) => {
+    const port = Number(new URL(emulator.baseUrl).port);
+
+    const socket = await emulator.listening();
+
+    // getsockname(2) of the listening socket: 0.0.0.0 or :: here would take connections from other hosts.
+    expect(socket).toEqual({ address: '127.0.0.1', family: 'IPv4', port, pid: expect.any(Number) });
+    const overIpv6 = await fetch(`http://[::1]:${port}/__emulator/health`).then(
       () => 'answered',
       () => 'refused',
     );
     expect(overIpv6, 'the IPv6 loopback is not bound').toBe('refused');
+  });
+
+  test('holds no listening socket on its port but 127.0.0.1’s, as the kernel lists them', async ({ emulator }) => {
+    test.skip(process.platform !== 'linux', 'reads /proc/PID/net/tcp, which only Linux has');
+    const { pid, port } = await emulator.listening();
+
+    const sockets = await listeningSockets(pid);
+
+    expect(
+      sockets.filter((socket) => socket.port === port),
+      'the emulator process listens on its port at 127.0.0.1 and nowhere else',
+    ).toEqual([{ address: '127.0.0.1', port }]);
   });
 
   test('serves RFC 8414 metadata with its own URLs', async ({ emulator }) => {
