@@ -104,8 +104,16 @@ export type CannedAnswer<Route extends string> = {
   /** Close the connection without any answer; not with `status`, `headers` or `body`. */
   drop?: boolean;
   headers?: Record<string, string>;
-  /** Sent as is; set `content-type` in `headers` if it matters. */
+  /** Sent as is (see `echo`); set `content-type` in `headers` if it matters. */
   body?: string;
+  /**
+   * Fill `body` and the `headers` values in from the request being answered, as a server
+   * that quotes what it was sent (secrets included) in an error page or a redirect would:
+   * `{{form.NAME}}`, `{{query.NAME}}` and `{{header.NAME}}` become that value, or nothing
+   * when the request has none. Only with `status`. Example: `{ route: 'token', status: 400,
+   * echo: true, body: '{"error":"invalid_grant","error_description":"{{form.refresh_token}} is unknown"}' }`.
+   */
+  echo?: boolean;
   delayMs?: number;
   /**
    * Handle the request at once, as usual, then hold its answer back this long: the server

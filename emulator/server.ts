@@ -8,6 +8,7 @@ import type { FaultRoute, ListeningSocket, ReceivedRoute } from './control-types
 import { CONTROL_PREFIX, handleControl } from './control-routes';
 import { jwks, serverMetadata } from './discovery-routes';
 import { jsonReply, PayloadTooLargeError, readIncoming, writeReply, type Incoming, type Reply } from './http-io';
+import { cannedReply } from './fault-queue';
 import { createJwtSigner } from './jwt';
 import { EmulatorState } from './state';
 import type { Tenant } from './tenant';
@@ -98,8 +99,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
     if (fault?.delayMs) await sleep(fault.delayMs);
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
-    if (fault?.status !== undefined)
-      return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    if (fault?.status !== undefined) return writeReply(res, cannedReply({ ...fault, status: fault.status }, incoming));
     const reply = dispatch(incoming, state);
     // The work is done (a token may be rotated); only the answer waits.
     if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);

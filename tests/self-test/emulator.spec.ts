@@ -997,6 +997,39 @@ test.describe('faults', () => {
     ).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
   });
 
+  test('fills an echo fault’s body and header values in from the request it answers, nothing for what it lacks', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    await emulator.addFault(emulatorClient.clientId, {
+      route: 'token',
+      status: 400,
+      echo: true,
+      headers: { 'content-type': 'text/plain', 'x-echo': 'got {{header.Authorization}}' },
+      body: '{{form.grant_type}} of {{form.refresh_token}}, code "{{form.code}}"{{query.missing}}',
+    });
+    const authorization = basic(emulatorClient.clientId, emulatorClient.clientSecret);
+
+    const faulted = await fetch(`${emulator.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+    });
+
+    expect(faulted.status).toBe(400);
+    expect(faulted.headers.get('x-echo') === `got ${authorization}`, 'the header it received, quoted').toBe(true);
+    expect((await faulted.text()) === `refresh_token of ${tokens.refresh_token}, code ""`, 'the form it received').toBe(
+      true,
+    );
+  });
+
+  test('refuses echo without a canned status', async ({ emulator, emulatorClient }) => {
+    await expect(
+      emulator.addFault(emulatorClient.clientId, { route: 'token', echo: true, delayMs: 10 }),
+    ).rejects.toThrow(/echo/);
+  });
+
   test('applies an API fault as many times as asked, attributed by the bearer token', async ({
     emulator,
     emulatorClient,
