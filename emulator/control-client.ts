@@ -1,4 +1,5 @@
 import type {
+  AccessTokenInfo,
   ClientSettings,
   CreateClientOptions,
   CreateVercelProjectOptions,
@@ -15,6 +16,7 @@ import type {
 import { EmulatorControlError } from './emulator-control-error';
 
 export type {
+  AccessTokenInfo,
   ClientSettings,
   CreateClientOptions,
   EmulatorClient,
@@ -96,6 +98,11 @@ export class EmulatorControl {
   /** Every refresh token issued to that client, oldest first, and whether it still works. */
   refreshTokens(clientId: string): Promise<RefreshTokenInfo[]> {
     return this.call<RefreshTokenInfo[]>('GET', `${clientPath(clientId)}/refresh-tokens`);
+  }
+
+  /** Every access token issued to that client, oldest first, and whether it still works. */
+  accessTokens(clientId: string): Promise<AccessTokenInfo[]> {
+    return this.call<AccessTokenInfo[]>('GET', `${clientPath(clientId)}/access-tokens`);
   }
 
   /**

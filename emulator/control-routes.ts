@@ -9,7 +9,7 @@ import type { Tenant } from './tenant';
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
  * read what a client's requests looked like, move its clock, change its rotation policy,
- * queue faults, list its refresh tokens; and where the server really listens. Not part of
+ * queue faults, list its refresh and access tokens; and where the server really listens. Not part of
  * GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
@@ -63,6 +63,8 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
       return method === 'GET' ? jsonReply(200, tenant.requests()) : methodNotAllowed('GET');
     case 'refresh-tokens':
       return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
+    case 'access-tokens':
+      return method === 'GET' ? jsonReply(200, state.accessTokensOf(tenant)) : methodNotAllowed('GET');
     case 'clock':
       if (method !== 'POST') return methodNotAllowed('POST');
       return withBody(incoming, clockBody, ({ advanceSeconds }) => {

@@ -136,6 +136,14 @@ export type RefreshTokenInfo = {
   expiresAt: string;
 };
 
+export type AccessTokenInfo = {
+  token: string;
+  /** False once revoked (RFC 7009 or reuse detection) or expired on the client's clock. */
+  active: boolean;
+  issuedAt: string;
+  expiresAt: string;
+};
+
 export type ClientSettings = {
   rotation: RotationPolicy;
   rotationWindowSeconds: number;

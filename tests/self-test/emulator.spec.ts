@@ -665,6 +665,26 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
+  test('lists every access token issued to a client, and each one inactive once its hour is up', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
+
+    await emulator.advanceClock(emulatorClient.clientId, 3600);
+
+    const listed = await emulator.accessTokens(emulatorClient.clientId);
+    expect(
+      listed.map((token) => [token.token === tokens.access_token, token.token === refreshed.body.access_token]),
+      'the exchange’s token, then the refresh’s',
+    ).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(listed.map((token) => token.active)).toEqual([false, false]);
+  });
+
   test("rotation 'always' (set with updateClient) returns a new refresh token each time and retires the old one", async ({
     emulator,
     emulatorClient,
