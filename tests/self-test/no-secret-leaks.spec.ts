@@ -1,4 +1,4 @@
-import type { ReceivedRequest } from '../../emulator/control-client';
+import type { Fault, ReceivedRequest } from '../../emulator/control-client';
 import { expect, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
 import { collectArtifacts, findSecrets, type Artifact } from './helpers/artifacts';
 import { runCollection, type CollectionRun } from './helpers/run-collection';
@@ -6,8 +6,11 @@ import { shownExchanges, showsRequest } from './helpers/shown-exchanges';
 
 /*
  * The collection run as a user or CI runs it, with every output Playwright has turned on,
- * against the emulator. Each output is searched for every secret the emulator knows of,
- * and each request must still be shown, redacted, in the HTML report and in the trace.
+ * against the emulator: when it passes, and when the server answers with what it was sent
+ * (an OAuth error quoting the refresh token, an HTML page quoting the Authorization header,
+ * a redirect carrying the code, a 500 holding the access token), as servers and proxies
+ * do. Each output is searched for every secret the emulator knows of, and each request
+ * must still be shown, redacted, in the HTML report and in the trace.
  */
 test.describe.configure({ timeout: 10 * 60_000 });
 
@@ -43,6 +46,12 @@ async function runWithEveryOutput(
 async function pasteCode(sandbox: Sandbox, emulator: EmulatorControl): Promise<void> {
   const { code } = await emulator.issueCode(sandbox.client.clientId);
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
+}
+
+/** The sandbox as after an earlier run: tokens stored, no code; the run starts with a refresh. */
+async function storeTokens(sandbox: Sandbox, emulator: EmulatorControl): Promise<void> {
+  await pasteCode(sandbox, emulator);
+  await sandbox.chain.exchangeCode();
 }
 
 /**
@@ -102,3 +111,91 @@ test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=
   expect(findSecrets(artifacts, await secretsOf(emulator, sandbox)), 'no secret in any artifact').toEqual([]);
   expectEachRequestShown(await receivedSince(emulator, sandbox, seenBefore), artifacts);
 });
+
+/** A server that quotes what it was sent, secrets included, in its answer (emulator `echo` faults). */
+const echoes: Array<{ answer: string; start: 'a pasted code' | 'stored tokens'; fault: Fault; says: string }> = [
+  {
+    answer: 'an OAuth error whose error_description quotes the refresh token it received',
+    start: 'stored tokens',
+    fault: {
+      route: 'token',
+      status: 400,
+      echo: true,
+      headers: { 'content-type': 'application/json;charset=UTF-8' },
+      body: '{"error":"invalid_grant","error_description":"refresh token {{form.refresh_token}} is not valid"}',
+    },
+    says: 'HTTP 400 invalid_grant ("refresh token ‹redacted sha256:',
+  },
+  {
+    answer: 'an HTML error page that quotes the Authorization header it received',
+    start: 'a pasted code',
+    fault: {
+      route: 'token',
+      status: 401,
+      echo: true,
+      headers: { 'content-type': 'text/html;charset=UTF-8' },
+      body: '<!DOCTYPE html><html><body><h1>401 Unauthorized</h1><p>Rejected credentials: <code>Authorization: {{header.authorization}}</code></p></body></html>',
+    },
+    says: 'HTTP 401',
+  },
+  {
+    answer: 'a redirect whose Location carries the code it received',
+    start: 'a pasted code',
+    fault: {
+      route: 'token',
+      status: 302,
+      echo: true,
+      // The body as Express's res.redirect writes it.
+      headers: {
+        location: 'https://app.example.com/callback?code={{form.code}}',
+        'content-type': 'text/plain;charset=UTF-8',
+      },
+      body: 'Found. Redirecting to https://app.example.com/callback?code={{form.code}}',
+    },
+    says: 'HTTP 302',
+  },
+  {
+    answer: 'a 500 whose body holds the access token it received',
+    start: 'a pasted code',
+    fault: {
+      route: 'users-me',
+      status: 500,
+      echo: true,
+      headers: { 'content-type': 'application/json;charset=UTF-8' },
+      body: '{"errorCode":"InternalError","description":"failed with the token in {{header.authorization}}"}',
+      times: 3,
+    },
+    says: 'HTTP 500',
+  },
+];
+
+for (const { answer, start, fault, says } of echoes) {
+  test(`a run from ${start} failed by ${answer} shows each request redacted and no secret in any output`, async ({
+    sandbox,
+    emulator,
+  }, testInfo) => {
+    await (start === 'stored tokens' ? storeTokens(sandbox, emulator) : pasteCode(sandbox, emulator));
+    await emulator.addFault(sandbox.client.clientId, fault);
+    const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+
+    const { run, artifacts } = await runWithEveryOutput(sandbox, testInfo.outputPath('artifacts'));
+
+    expect(run.exitCode, 'the run failed').toBe(1);
+    // Labels and file names only: an assertion that printed the output would print what it leaked.
+    expect(findSecrets(artifacts, await secretsOf(emulator, sandbox)), 'no secret in any artifact').toEqual([]);
+    const received = await receivedSince(emulator, sandbox, seenBefore);
+    expectEachRequestShown(received, artifacts);
+    expect(run.output.includes(says), `the failure says "${says}"`).toBe(true);
+    const faulted = received.find((request) => request.route === fault.route);
+    const shownAnswers = shownExchanges(artifacts)['HTML report'].filter(
+      (exchange) => faulted !== undefined && showsRequest(exchange, faulted),
+    );
+    expect(
+      shownAnswers.map((exchange) => [
+        exchange.response?.status,
+        JSON.stringify(exchange.response?.body).includes('‹redacted sha256:'),
+      ]),
+      'the echoing answer is shown, with what it quoted redacted',
+    ).toContainEqual([fault.status, true]);
+  });
+}
