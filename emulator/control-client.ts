@@ -1,10 +1,12 @@
 import type {
+  AccessTokenInfo,
   ClientSettings,
   CreateClientOptions,
   CreateVercelProjectOptions,
   EmulatorClient,
   EmulatorVercelProject,
   Fault,
+  ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
   VercelFault,
@@ -14,12 +16,14 @@ import type {
 import { EmulatorControlError } from './emulator-control-error';
 
 export type {
+  AccessTokenInfo,
   ClientSettings,
   CreateClientOptions,
   EmulatorClient,
   EmulatorUser,
   Fault,
   FaultRoute,
+  ListeningSocket,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
@@ -47,6 +51,11 @@ export class EmulatorControl {
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Where the emulator's server socket is bound, as the socket itself says, and the pid that holds it. */
+  listening(): Promise<ListeningSocket> {
+    return this.call<ListeningSocket>('GET', '/__emulator/listening');
   }
 
   /** Registers a new OAuth client (and its GoTo user) with the given or default settings. */
@@ -89,6 +98,11 @@ export class EmulatorControl {
   /** Every refresh token issued to that client, oldest first, and whether it still works. */
   refreshTokens(clientId: string): Promise<RefreshTokenInfo[]> {
     return this.call<RefreshTokenInfo[]>('GET', `${clientPath(clientId)}/refresh-tokens`);
+  }
+
+  /** Every access token issued to that client, oldest first, and whether it still works. */
+  accessTokens(clientId: string): Promise<AccessTokenInfo[]> {
+    return this.call<AccessTokenInfo[]>('GET', `${clientPath(clientId)}/access-tokens`);
   }
 
   /**

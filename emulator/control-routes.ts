@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { decodeSegment, definedOnly, methodNotAllowed, notFound, withBody } from './control-helpers';
 import { faultBodySchema } from './fault-queue';
-import type { CreateClientOptions, EmulatorClient, Fault } from './control-types';
+import type { CreateClientOptions, EmulatorClient, Fault, ListeningSocket } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { DuplicateClientError, type EmulatorState } from './state';
 import type { Tenant } from './tenant';
@@ -9,7 +9,8 @@ import type { Tenant } from './tenant';
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
  * read what a client's requests looked like, move its clock, change its rotation policy,
- * queue faults, list its refresh tokens. Not part of GoTo; never recorded in request logs.
+ * queue faults, list its refresh and access tokens; and where the server really listens. Not part of
+ * GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -37,11 +38,12 @@ const updateClientBody = z.strictObject({
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 
-export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
+export function handleControl(incoming: Incoming, state: EmulatorState, listening: () => ListeningSocket): Reply {
   const segments = incoming.url.pathname.slice(CONTROL_PREFIX.length).split('/').map(decodeSegment);
   const [resource, clientId, action, extra] = segments;
   const method = incoming.method;
   if (resource === 'health' && segments.length === 1 && method === 'GET') return jsonReply(200, { ok: true });
+  if (resource === 'listening' && segments.length === 1 && method === 'GET') return jsonReply(200, listening());
   if (resource !== 'clients' || extra !== undefined || clientId === null || action === null) return notFound();
   if (clientId === undefined || clientId === '') {
     return method === 'POST' ? createClient(incoming, state) : methodNotAllowed('POST');
@@ -61,6 +63,8 @@ export function handleControl(incoming: Incoming, state: EmulatorState): Reply {
       return method === 'GET' ? jsonReply(200, tenant.requests()) : methodNotAllowed('GET');
     case 'refresh-tokens':
       return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
+    case 'access-tokens':
+      return method === 'GET' ? jsonReply(200, state.accessTokensOf(tenant)) : methodNotAllowed('GET');
     case 'clock':
       if (method !== 'POST') return methodNotAllowed('POST');
       return withBody(incoming, clockBody, ({ advanceSeconds }) => {

@@ -81,6 +81,13 @@ export type ReceivedRequest = Received<ReceivedRoute> & {
   form?: Record<string, string>;
 };
 
+/**
+ * The emulator's listening socket as the server reads it back from the kernel
+ * (`server.address()`, getsockname(2)), not the URL it was asked for, and the process
+ * that holds it.
+ */
+export type ListeningSocket = { address: string; family: string; port: number; pid: number };
+
 export type FaultRoute = 'token' | 'users-me' | 'webinars';
 
 /**
@@ -97,8 +104,16 @@ export type CannedAnswer<Route extends string> = {
   /** Close the connection without any answer; not with `status`, `headers` or `body`. */
   drop?: boolean;
   headers?: Record<string, string>;
-  /** Sent as is; set `content-type` in `headers` if it matters. */
+  /** Sent as is (see `echo`); set `content-type` in `headers` if it matters. */
   body?: string;
+  /**
+   * Fill `body` and the `headers` values in from the request being answered, as a server
+   * that quotes what it was sent (secrets included) in an error page or a redirect would:
+   * `{{form.NAME}}`, `{{query.NAME}}` and `{{header.NAME}}` become that value, or nothing
+   * when the request has none. Only with `status`. Example: `{ route: 'token', status: 400,
+   * echo: true, body: '{"error":"invalid_grant","error_description":"{{form.refresh_token}} is unknown"}' }`.
+   */
+  echo?: boolean;
   delayMs?: number;
   /**
    * Handle the request at once, as usual, then hold its answer back this long: the server
@@ -116,6 +131,14 @@ export type Fault = CannedAnswer<FaultRoute>;
 export type RefreshTokenInfo = {
   token: string;
   /** False once rotated out, revoked or expired on the client's clock. */
+  active: boolean;
+  issuedAt: string;
+  expiresAt: string;
+};
+
+export type AccessTokenInfo = {
+  token: string;
+  /** False once revoked (RFC 7009 or reuse detection) or expired on the client's clock. */
   active: boolean;
   issuedAt: string;
   expiresAt: string;

@@ -4,10 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bearerToken, handleUsersMe, handleWebinars, USERS_ME_PATH, WEBINARS_PATH } from './api-routes';
 import { showAuthorizePage, submitAuthorizePage } from './authorize-routes';
 import { claimedClientId } from './client-auth';
-import type { FaultRoute, ReceivedRoute } from './control-types';
+import type { FaultRoute, ListeningSocket, ReceivedRoute } from './control-types';
 import { CONTROL_PREFIX, handleControl } from './control-routes';
 import { jwks, serverMetadata } from './discovery-routes';
 import { jsonReply, PayloadTooLargeError, readIncoming, writeReply, type Incoming, type Reply } from './http-io';
+import { cannedReply } from './fault-queue';
 import { createJwtSigner } from './jwt';
 import { EmulatorState } from './state';
 import type { Tenant } from './tenant';
@@ -20,6 +21,8 @@ import { VercelState } from './vercel-state';
 export type RunningEmulator = {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
+  /** Where the server socket is bound, read back from the socket itself; also `GET /__emulator/listening`. */
+  listening(): ListeningSocket;
   close(): Promise<void>;
 };
 
@@ -35,9 +38,13 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   const signer = createJwtSigner();
   // The state needs the bound port (it is the issuer URL), so it exists only once listening.
   const ready: { state?: EmulatorState; vercel?: VercelState } = {};
+  const listening = (): ListeningSocket => {
+    const { address, family, port } = server.address() as AddressInfo;
+    return { address, family, port, pid: process.pid };
+  };
   const server = createServer((req, res) => {
     const { state, vercel } = ready;
-    if (state && vercel) void respond(req, res, state, vercel);
+    if (state && vercel) void respond(req, res, { state, vercel, listening });
     else writeReply(res, jsonReply(503, { error: 'the emulator is starting' }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -53,6 +60,7 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   ready.vercel = new VercelState(url);
   return {
     url,
+    listening,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -62,17 +70,15 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
   };
 }
 
-async function respond(
-  req: IncomingMessage,
-  res: ServerResponse,
-  state: EmulatorState,
-  vercel: VercelState,
-): Promise<void> {
+type Served = { state: EmulatorState; vercel: VercelState; listening: () => ListeningSocket };
+
+async function respond(req: IncomingMessage, res: ServerResponse, { state, vercel, listening }: Served): Promise<void> {
   try {
     const incoming = await readIncoming(req, state.issuer);
     if (incoming.url.pathname.startsWith(VERCEL_CONTROL_PREFIX))
       return writeReply(res, handleVercelControl(incoming, vercel));
-    if (incoming.url.pathname.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(incoming, state));
+    if (incoming.url.pathname.startsWith(CONTROL_PREFIX))
+      return writeReply(res, handleControl(incoming, state, listening));
     if (isVercelPath(incoming.url.pathname)) {
       const outcome = handleVercel(incoming, vercel);
       if (outcome.delayMs) await sleep(outcome.delayMs);
@@ -93,8 +99,7 @@ async function respond(
     if (fault?.delayMs) await sleep(fault.delayMs);
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
-    if (fault?.status !== undefined)
-      return writeReply(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    if (fault?.status !== undefined) return writeReply(res, cannedReply({ ...fault, status: fault.status }, incoming));
     const reply = dispatch(incoming, state);
     // The work is done (a token may be rotated); only the answer waits.
     if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);

@@ -1,4 +1,4 @@
-import type { CreateClientOptions, RefreshTokenInfo } from './control-types';
+import type { AccessTokenInfo, CreateClientOptions, RefreshTokenInfo } from './control-types';
 import { randomClientSecret, randomId, randomKey19 } from './ids';
 import type { JwtSigner } from './jwt';
 import { Tenant } from './tenant';
@@ -199,6 +199,19 @@ export class EmulatorState {
       .map((grant) => ({
         token: grant.token,
         active: grant.retired === undefined && now < grant.expiresAtMs,
+        issuedAt: new Date(grant.issuedAtMs).toISOString(),
+        expiresAt: new Date(grant.expiresAtMs).toISOString(),
+      }));
+  }
+
+  /** The access tokens issued to a client, oldest first, as the control API shows them. */
+  accessTokensOf(tenant: Tenant): AccessTokenInfo[] {
+    const now = tenant.now();
+    return [...this.accessTokens.entries()]
+      .filter(([, grant]) => grant.clientId === tenant.client.clientId)
+      .map(([token, grant]) => ({
+        token,
+        active: !grant.revoked && now < grant.expiresAtMs,
         issuedAt: new Date(grant.issuedAtMs).toISOString(),
         expiresAt: new Date(grant.expiresAtMs).toISOString(),
       }));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import type { VercelEnvTarget, VercelEnvVariable, VercelRoute } from './control-types';
+import { cannedReply } from './fault-queue';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { vercelId, type VercelProject, type VercelState } from './vercel-state';
 
@@ -55,7 +56,7 @@ export function handleVercel(incoming: Incoming, state: VercelState): VercelOutc
     const delay = waitMs === 0 ? {} : { delayMs: waitMs };
     if (fault.drop) return { drop: true, ...delay };
     if (fault.status !== undefined)
-      return { reply: { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' }, ...delay };
+      return { reply: cannedReply({ ...fault, status: fault.status }, incoming), ...delay };
     // A fault with only a delay: handled as usual afterwards.
     return { reply: answer(route, incoming, json, project, state), ...delay };
   }

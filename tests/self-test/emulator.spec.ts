@@ -1,4 +1,5 @@
 import { test, expect } from '../../fixtures';
+import { listeningSockets } from './helpers/listening-sockets';
 
 /*
  * The GoTo emulator, checked against the behaviour it claims: RFC 6749 (OAuth 2.0),
@@ -664,6 +665,26 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
+  test('lists every access token issued to a client, and each one inactive once its hour is up', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
+
+    await emulator.advanceClock(emulatorClient.clientId, 3600);
+
+    const listed = await emulator.accessTokens(emulatorClient.clientId);
+    expect(
+      listed.map((token) => [token.token === tokens.access_token, token.token === refreshed.body.access_token]),
+      'the exchange’s token, then the refresh’s',
+    ).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(listed.map((token) => token.active)).toEqual([false, false]);
+  });
+
   test("rotation 'always' (set with updateClient) returns a new refresh token each time and retires the old one", async ({
     emulator,
     emulatorClient,
@@ -996,6 +1017,39 @@ test.describe('faults', () => {
     ).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
   });
 
+  test('fills an echo fault’s body and header values in from the request it answers, nothing for what it lacks', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    await emulator.addFault(emulatorClient.clientId, {
+      route: 'token',
+      status: 400,
+      echo: true,
+      headers: { 'content-type': 'text/plain', 'x-echo': 'got {{header.Authorization}}' },
+      body: '{{form.grant_type}} of {{form.refresh_token}}, code "{{form.code}}"{{query.missing}}',
+    });
+    const authorization = basic(emulatorClient.clientId, emulatorClient.clientSecret);
+
+    const faulted = await fetch(`${emulator.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+    });
+
+    expect(faulted.status).toBe(400);
+    expect(faulted.headers.get('x-echo') === `got ${authorization}`, 'the header it received, quoted').toBe(true);
+    expect((await faulted.text()) === `refresh_token of ${tokens.refresh_token}, code ""`, 'the form it received').toBe(
+      true,
+    );
+  });
+
+  test('refuses echo without a canned status', async ({ emulator, emulatorClient }) => {
+    await expect(
+      emulator.addFault(emulatorClient.clientId, { route: 'token', echo: true, delayMs: 10 }),
+    ).rejects.toThrow(/echo/);
+  });
+
   test('applies an API fault as many times as asked, attributed by the bearer token', async ({
     emulator,
     emulatorClient,
@@ -1076,16 +1130,30 @@ test.describe('held answers', () => {
 });
 
 test.describe('the emulator itself', () => {
-  test('listens on 127.0.0.1 only', async ({ emulator }) => {
-    const url = new URL(emulator.baseUrl);
-    expect(url.hostname).toBe('127.0.0.1');
-    const health = await fetch(`${emulator.baseUrl}/__emulator/health`);
-    expect(await health.json()).toEqual({ ok: true });
-    const overIpv6 = await fetch(`http://[::1]:${url.port}/__emulator/health`).then(
+  test('listens on 127.0.0.1 only, as its server socket reports its bound address', async ({ emulator }) => {
+    const port = Number(new URL(emulator.baseUrl).port);
+
+    const socket = await emulator.listening();
+
+    // getsockname(2) of the listening socket: 0.0.0.0 or :: here would take connections from other hosts.
+    expect(socket).toEqual({ address: '127.0.0.1', family: 'IPv4', port, pid: expect.any(Number) });
+    const overIpv6 = await fetch(`http://[::1]:${port}/__emulator/health`).then(
       () => 'answered',
       () => 'refused',
     );
     expect(overIpv6, 'the IPv6 loopback is not bound').toBe('refused');
+  });
+
+  test('holds no listening socket on its port but 127.0.0.1’s, as the kernel lists them', async ({ emulator }) => {
+    test.skip(process.platform !== 'linux', 'reads /proc/PID/net/tcp, which only Linux has');
+    const { pid, port } = await emulator.listening();
+
+    const sockets = await listeningSockets(pid);
+
+    expect(
+      sockets.filter((socket) => socket.port === port),
+      'the emulator process listens on its port at 127.0.0.1 and nowhere else',
+    ).toEqual([{ address: '127.0.0.1', port }]);
   });
 
   test('serves RFC 8414 metadata with its own URLs', async ({ emulator }) => {

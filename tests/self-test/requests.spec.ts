@@ -45,15 +45,60 @@ test('makes a PKCE verifier of 43+ unreserved characters whose S256 hash is the 
   expect(createHash('sha256').update(codeVerifier).digest('base64url')).toBe(codeChallenge);
 });
 
-for (const [id, secret, expected] of [
-  ['client', 'secret', 'client:secret'],
-  ['a:b', 'p%q+r s', 'a%3Ab:p%25q%2Br+s'],
-  ['id', '3naO10IA2agcvG+9I9TGEQ==', 'id:3naO10IA2agcvG%2B9I9TGEQ%3D%3D'],
-] as const) {
-  test(`form-encodes "${id}" and "${secret}" before base64 in the Basic value (RFC 6749 §2.3.1)`, () => {
-    const value = basicAuthorization(id, secret);
+/*
+ * Expected values written out by hand, not built with the code under test: RFC 6749 §2.3.1
+ * form-urlencodes id and secret (Appendix B), joins them with ':' and base64-encodes that
+ * (RFC 7617 §2); the plain form is base64 of `id:secret` as GoTo's docs show it. `encoded`
+ * is the RFC form's text before base64; the values were computed with coreutils `base64`.
+ */
+const basicValues = [
+  {
+    id: 'client',
+    secret: 'secret',
+    encoded: 'client:secret',
+    rfc: 'Basic Y2xpZW50OnNlY3JldA==',
+    plain: 'Basic Y2xpZW50OnNlY3JldA==',
+  },
+  {
+    id: 'a:b',
+    secret: 'p%q+r s',
+    encoded: 'a%3Ab:p%25q%2Br+s',
+    rfc: 'Basic YSUzQWI6cCUyNXElMkJyK3M=',
+    plain: 'Basic YTpiOnAlcStyIHM=',
+  },
+  {
+    id: 'id',
+    secret: '3naO10IA2agcvG+9I9TGEQ==',
+    encoded: 'id:3naO10IA2agcvG%2B9I9TGEQ%3D%3D',
+    rfc: 'Basic aWQ6M25hTzEwSUEyYWdjdkclMkI5STlUR0VRJTNEJTNE',
+    plain: 'Basic aWQ6M25hTzEwSUEyYWdjdkcrOUk5VEdFUT09',
+  },
+  {
+    id: 'a2094c4f-868a-4339-934f-4da2d788d0aa',
+    secret: 'q+W3/oAZ2lP9x+u/8Fh5Ng==',
+    encoded: 'a2094c4f-868a-4339-934f-4da2d788d0aa:q%2BW3%2FoAZ2lP9x%2Bu%2F8Fh5Ng%3D%3D',
+    rfc: 'Basic YTIwOTRjNGYtODY4YS00MzM5LTkzNGYtNGRhMmQ3ODhkMGFhOnElMkJXMyUyRm9BWjJsUDl4JTJCdSUyRjhGaDVOZyUzRCUzRA==',
+    plain: 'Basic YTIwOTRjNGYtODY4YS00MzM5LTkzNGYtNGRhMmQ3ODhkMGFhOnErVzMvb0FaMmxQOXgrdS84Rmg1Tmc9PQ==',
+  },
+  // Its plain form's base64 holds '+' and '/': base64url ('-', '_') would show.
+  {
+    id: 'id',
+    secret: 'ab?>/+=',
+    encoded: 'id:ab%3F%3E%2F%2B%3D',
+    rfc: 'Basic aWQ6YWIlM0YlM0UlMkYlMkIlM0Q=',
+    plain: 'Basic aWQ6YWI/Pi8rPQ==',
+  },
+] as const;
 
-    expect(Buffer.from(value.replace(/^Basic /, ''), 'base64').toString()).toBe(expected);
+for (const { id, secret, encoded, rfc } of basicValues) {
+  test(`writes the Basic value of "${id}" and "${secret}" as base64 of "${encoded}" (RFC 6749 §2.3.1)`, () => {
+    expect(basicAuthorization(id, secret)).toBe(rfc);
+  });
+}
+
+for (const { id, secret, plain } of basicValues) {
+  test(`writes the plain Basic value of "${id}" and "${secret}" as base64 of "${id}:${secret}" (GoTo's docs)`, () => {
+    expect(basicAuthorization(id, secret, 'none')).toBe(plain);
   });
 }
 

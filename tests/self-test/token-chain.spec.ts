@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basicAuthorization } from '../../requests';
 import {
   envSnapshot,
   expect,
@@ -19,23 +18,44 @@ async function pasteFreshCode(sandbox: Sandbox, emulator: EmulatorControl) {
   return code;
 }
 
+/** Points the sandbox's env file at another emulator client, as a person would edit it. */
+async function useClient(sandbox: Sandbox, client: { clientId: string; clientSecret: string; redirectUris: string[] }) {
+  await writeFile(
+    sandbox.envFile,
+    `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET="${client.clientSecret}"\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
+  );
+}
+
+/**
+ * The Basic value of credentials written out by hand (RFC 7617 §2: base64 of the text), so
+ * that no expectation comes from the code under test (requests/client-authentication.ts).
+ * A client id that is a UUID goes in as it is: form-urlencoding leaves [0-9a-f-] alone.
+ */
+function basicOf(credentials: string): string {
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+}
+
 test('sends the code exchange as a form with Basic client authentication and the redirect URI', async ({
   sandbox,
   emulator,
 }) => {
-  const code = await pasteFreshCode(sandbox, emulator);
+  // GoTo's secrets are base64 and may hold '+', '/' and '=', which form-urlencoding escapes.
+  const client = await emulator.createClient({ clientSecret: 'q+W3/oAZ2lP9x+u/8Fh5Ng==' });
+  await useClient(sandbox, client);
+  const { code } = await emulator.issueCode(client.clientId);
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
 
   await sandbox.chain.exchangeCode();
 
-  const [received] = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+  const [received] = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
   expect(received?.method).toBe('POST');
   expect(received?.headers['content-type']).toBe('application/x-www-form-urlencoded');
   expect(
-    received?.headers.authorization === basicAuthorization(sandbox.client.clientId, sandbox.client.clientSecret),
-    'Basic per RFC 6749 §2.3.1',
+    received?.headers.authorization === basicOf(`${client.clientId}:q%2BW3%2FoAZ2lP9x%2Bu%2F8Fh5Ng%3D%3D`),
+    'Basic per RFC 6749 §2.3.1: id and secret form-urlencoded, then base64',
   ).toBe(true);
   expect(received?.form?.grant_type).toBe('authorization_code');
-  expect(received?.form?.redirect_uri).toBe(sandbox.client.redirectUris[0]);
+  expect(received?.form?.redirect_uri).toBe(client.redirectUris[0]);
   expect(fingerprint(received?.form?.code ?? ''), 'the pasted code was sent as it is').toBe(fingerprint(code));
   expect(received?.form, 'no client secret in the body when Basic is used (RFC 6749 §2.3)').not.toHaveProperty(
     'client_secret',
@@ -197,14 +217,9 @@ test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749
   emulator,
   sandbox,
 }) => {
-  const client = await emulator.createClient({
-    clientId: `acme:client%${randomUUID()}+`,
-    clientSecret: 'se:cr%et+with space',
-  });
-  await writeFile(
-    sandbox.envFile,
-    `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET="${client.clientSecret}"\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
-  );
+  const uuid = randomUUID();
+  const client = await emulator.createClient({ clientId: `acme:client%${uuid}+`, clientSecret: 'se:cr%et+with space' });
+  await useClient(sandbox, client);
   const { code } = await emulator.issueCode(client.clientId);
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
 
@@ -214,7 +229,7 @@ test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749
   const [sent, ...more] = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
   expect(more, 'the RFC form was accepted at once').toEqual([]);
   expect(
-    sent?.headers.authorization === basicAuthorization(client.clientId, client.clientSecret),
+    sent?.headers.authorization === basicOf(`acme%3Aclient%25${uuid}%2B:se%3Acr%25et%2Bwith+space`),
     'id and secret form-encoded, then base64',
   ).toBe(true);
 });
@@ -225,10 +240,7 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
 }) => {
   // A secret shaped like GoTo's (base64 with "+" and "="), on a server that reads Basic literally.
   const client = await emulator.createClient({ clientSecret: '3naO10IA2agcvG+9I9TGEQ==', basicDecoding: 'none' });
-  await writeFile(
-    sandbox.envFile,
-    `GOTO_CLIENT_ID=${client.clientId}\nGOTO_CLIENT_SECRET=${client.clientSecret}\nGOTO_REDIRECT_URI=${client.redirectUris[0]}\n`,
-  );
+  await useClient(sandbox, client);
   const { code } = await emulator.issueCode(client.clientId);
   await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
 
@@ -236,8 +248,8 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
 
   const sent = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
   expect(sent.map((request) => request.headers.authorization)).toEqual([
-    basicAuthorization(client.clientId, client.clientSecret),
-    basicAuthorization(client.clientId, client.clientSecret, 'none'),
+    basicOf(`${client.clientId}:3naO10IA2agcvG%2B9I9TGEQ%3D%3D`),
+    basicOf(`${client.clientId}:3naO10IA2agcvG+9I9TGEQ==`),
   ]);
   expect(
     sent.map((request) => request.form?.code === code),
