@@ -121,7 +121,7 @@ export class EmulatorControl {
       params.set('code_challenge', options.codeChallenge);
       params.set('code_challenge_method', 'S256');
     }
-    const page = await fetch(`${this.baseUrl}/oauth/authorize?${params}`, { redirect: 'manual' });
+    const page = await fetch(`${this.baseUrl}/oauth/authorize?${params.toString()}`, { redirect: 'manual' });
     await page.text();
     if (page.status !== 200)
       throw new EmulatorControlError(`GET /oauth/authorize answered ${page.status}, not the sign-in page`, page.status);

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { decodeSegment, definedOnly, methodNotAllowed, notFound, withBody } from './control-helpers';
 import { faultBodySchema } from './fault-queue';
-import type { CreateClientOptions, EmulatorClient, Fault, ListeningSocket } from './control-types';
+import type { EmulatorClient, Fault, ListeningSocket } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { DuplicateClientError, type EmulatorState } from './state';
 import type { Tenant } from './tenant';
@@ -88,7 +88,7 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
 function createClient(incoming: Incoming, state: EmulatorState): Reply {
   return withBody(incoming, createClientBody, (options) => {
     try {
-      return jsonReply(201, describe(state.createTenant(definedOnly(options) as CreateClientOptions)));
+      return jsonReply(201, describe(state.createTenant(definedOnly(options))));
     } catch (error) {
       if (error instanceof DuplicateClientError) return jsonReply(409, { error: error.message });
       throw error;

@@ -71,7 +71,7 @@ interface LockOwner {
 function parseLockOwner(raw: string): Partial<LockOwner> {
   try {
     const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<LockOwner>) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {}; // where hard links are missing, the owner may be between creating and writing it
   }

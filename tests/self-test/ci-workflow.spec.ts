@@ -86,7 +86,7 @@ test.describe('the daily workflow', () => {
 test.describe('the sharded workflow', () => {
   test('refreshes once, runs the API checks in shards that send no token request, and merges the blob reports', async () => {
     const workflow = await readWorkflow('goto-tokens-sharded.yml');
-    const { refresh, 'api-checks': shards, 'merge-reports': merge } = workflow.jobs as Record<string, Job>;
+    const { refresh, 'api-checks': shards, 'merge-reports': merge } = workflow.jobs;
 
     expect(runs(refresh as Job)).toContain('npx playwright test --grep @refresh --reporter=github');
     expect(shards?.needs).toBe('refresh');

@@ -78,7 +78,7 @@ async function s256(verifier: string): Promise<string> {
 }
 
 function authorizeUrl(baseUrl: string, params: Record<string, string>): string {
-  return `${baseUrl}/oauth/authorize?${new URLSearchParams(params)}`;
+  return `${baseUrl}/oauth/authorize?${new URLSearchParams(params).toString()}`;
 }
 
 async function submitLogin(baseUrl: string, fields: Record<string, string>) {
@@ -95,7 +95,7 @@ function getWebinars(
   accessToken: string | undefined,
   query: Record<string, string>,
 ) {
-  return fetch(`${baseUrl}/G2W/rest/v2/organizers/${organizerKey}/webinars?${new URLSearchParams(query)}`, {
+  return fetch(`${baseUrl}/G2W/rest/v2/organizers/${organizerKey}/webinars?${new URLSearchParams(query).toString()}`, {
     headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
   });
 }

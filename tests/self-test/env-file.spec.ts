@@ -465,7 +465,7 @@ test.describe('the lock', () => {
     },
     {
       left: 'a live process that stopped renewing it',
-      owner: async () => ({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }),
+      owner: () => Promise.resolve({ pid: process.pid, host: hostname(), created: Date.now() - 60_000 }),
       silentForMs: 60_000,
     },
   ]) {
@@ -631,7 +631,7 @@ test.describe('randomised', () => {
         entries.push({ text: written.replace(/\n/g, lineBreak) + lineBreak, ...(key ? { key } : {}) });
       const last = entries.at(-1);
       if (last && cutLastBreak) last.text = last.text.replace(/\r?\n$|\r$/, '');
-      return { lineBreak, entries, updates: updates as EnvUpdates };
+      return { lineBreak, entries, updates: updates };
     });
 
   // ENV_FILE_SEED and ENV_FILE_CASES replay a failure or explore further.

@@ -309,12 +309,12 @@ test('says to deploy once, after saving the variables, when the project has no R
 
 const refusals: Array<{
   title: string;
-  arrange: (setup: VercelSetup, emulator: EmulatorControl) => Promise<Env>;
+  arrange: (setup: VercelSetup, emulator: EmulatorControl) => Env | Promise<Env>;
   expected: { status: number; says: string };
 }> = [
   {
     title: 'a token Vercel does not know (403 forbidden)',
-    arrange: async (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
+    arrange: (setup) => ({ ...setup.env, VERCEL_TOKEN: `not-a-vercel-token-${randomUUID()}` }),
     expected: { status: 403, says: 'HTTP 403 forbidden ("Not authorized")' },
   },
   {
@@ -332,7 +332,7 @@ const refusals: Array<{
   },
   {
     title: 'a token used for a team it does not belong to (403)',
-    arrange: async (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
+    arrange: (setup) => ({ ...setup.env, VERCEL_TEAM_ID: 'team_someoneelse' }),
     expected: { status: 403, says: 'HTTP 403 forbidden' },
   },
 ];
