@@ -71,7 +71,7 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
 /**
  * GET /G2W/rest/v2/organizers/{organizerKey}/webinars (OpenAPI getWebinars). A bad or
  * expired token is 403 InvalidToken, never 401: the OpenAPI declares no 401 and GoTo
- * answers 403 (reference §5e).
+ * answers 403 (docs/goto-facts.md §5e).
  */
 export function handleWebinars(incoming: Incoming, state: EmulatorState, organizerKey: string): Reply {
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
@@ -126,7 +126,7 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   return jsonReply(200, items.length > 0 ? { _embedded: { webinars: items }, page: pageInfo } : { page: pageInfo });
 }
 
-/** G2W 400/404 body as GoTo's clients model it (reference §5e). */
+/** G2W 400/404 body as GoTo's clients model it (docs/goto-facts.md §5e). */
 function badRequest(errorCode: string, description: string, status = 400): Reply {
   return jsonReply(status, { errorCode, description, incident: randomUUID() });
 }

@@ -109,7 +109,7 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   if (p.response_type === undefined) return fail('invalid_request', 'response_type is missing');
   if (p.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
 
-  // An omitted scope means every scope of the client (reference §1, "scope").
+  // An omitted scope means every scope of the client (docs/goto-facts.md §1, "scope").
   const allowed = tenant.client.scope.split(/\s+/).filter(Boolean);
   const asked = (p.scope ?? '').split(/\s+/).filter(Boolean);
   const unknown = asked.find((scope) => !allowed.includes(scope));

@@ -100,7 +100,7 @@ export function authenticateClient(incoming: Incoming, state: EmulatorState): Cl
     return fail(invalidClient('client authentication is missing: send Authorization: Basic (RFC 6749 §2.3.1)'));
   }
   const tenant = state.tenant(credentials.clientId);
-  // "client not found" is what GoTo answers for an unknown client (reference §4).
+  // "client not found" is what GoTo answers for an unknown client (docs/goto-facts.md §4).
   if (!tenant) return fail(invalidClient('client not found'));
   if (!sameSecret(credentials.clientSecret, tenant.client.clientSecret))
     return fail(invalidClient('client secret does not match'));

@@ -2,7 +2,7 @@ import { jsonReply, type Reply } from './http-io';
 import type { EmulatorState } from './state';
 
 /**
- * RFC 8414 authorization server metadata: GoTo's own document (reference §0, captured
+ * RFC 8414 authorization server metadata: GoTo's own document (docs/goto-facts.md §0, captured
  * from identity.goto.com) with the emulator's URLs in place of GoTo's.
  */
 export function serverMetadata(state: EmulatorState): Reply {

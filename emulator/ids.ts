@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 /**
  * A 19-digit key as a decimal string, like GoTo's organizer, account and webinar keys
- * (e.g. "8439885694023999999", reference §3b and §5b). The first digit is never 0, so
+ * (e.g. "8439885694023999999", docs/goto-facts.md §3b and §5b). The first digit is never 0, so
  * every key is at least 10^18, far above Number.MAX_SAFE_INTEGER (about 9.007 × 10^15):
  * a client that parses one as a JavaScript number loses digits, which is the bug these
  * keys exist to expose.
@@ -13,7 +13,7 @@ export function randomKey19(): string {
   return digits;
 }
 
-/** GoTo's secrets are 24 characters of base64 (16 bytes), e.g. `3naO10IA2agcvG+9I9TGEQ==` (reference §2). */
+/** GoTo's secrets are 24 characters of base64 (16 bytes), e.g. `3naO10IA2agcvG+9I9TGEQ==` (docs/goto-facts.md §2). */
 export function randomClientSecret(): string {
   return randomBytes(16).toString('base64');
 }

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
 /**
  * Compact JWS (RFC 7515 §7.1) signed RS512, the `alg` seen in the header of a real GoTo
- * authorization code (reference §1, "Code format"). GoTo's access and refresh tokens
+ * authorization code (docs/goto-facts.md §1, "Code format"). GoTo's access and refresh tokens
  * begin `eyJraWQiOiJvYXV0aHYyLmxt...` = `{"kid":"oauthv2.lm...`, hence the kid below.
  *
  * The emulator only ever *issues* these: on the way in it looks every code and token up

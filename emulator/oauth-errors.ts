@@ -14,7 +14,7 @@ export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 const CLIENT_REALM = 'Basic realm="GoTo emulator", charset="UTF-8"';
 
-/** `{"error", "error_description"}` as GoTo's token endpoint answers (reference §4). */
+/** `{"error", "error_description"}` as GoTo's token endpoint answers (docs/goto-facts.md §4). */
 export function tokenError(
   status: 400 | 401 | 405,
   error: TokenErrorCode,
@@ -26,7 +26,7 @@ export function tokenError(
 
 /**
  * RFC 6749 §5.2: a failed client authentication is 401 with a `WWW-Authenticate` for the
- * scheme the client used. GoTo answers 401 for client_secret_post too (reference §4), so
+ * scheme the client used. GoTo answers 401 for client_secret_post too (docs/goto-facts.md §4), so
  * the Basic challenge goes on every invalid_client.
  */
 export function invalidClient(description: string): Reply {

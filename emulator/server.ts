@@ -133,7 +133,7 @@ function dispatch(incoming: Incoming, state: EmulatorState): Reply {
   if (USERS_ME_PATH.test(path)) return handleUsersMe(incoming, state);
   const webinars = WEBINARS_PATH.exec(path);
   if (webinars) return handleWebinars(incoming, state, safeDecode(webinars[1] ?? ''));
-  // The shape api.getgo.com gives unrouted paths (reference §5e).
+  // The shape api.getgo.com gives unrouted paths (docs/goto-facts.md §5e).
   return jsonReply(404, { errorCode: 'NOT_FOUND', message: `No route for ${method} ${path}` });
 }
 

@@ -3,11 +3,11 @@ import { randomClientSecret, randomId, randomKey19 } from './ids';
 import type { JwtSigner } from './jwt';
 import { Tenant } from './tenant';
 
-/** Codes last 10 minutes: a real GoTo code has `exp` = `iat` + 600 (reference §1). */
+/** Codes last 10 minutes: a real GoTo code has `exp` = `iat` + 600 (docs/goto-facts.md §1). */
 export const CODE_TTL_SECONDS = 600;
-/** "Access tokens have a lifespan of 60 minutes" (reference §3a). */
+/** "Access tokens have a lifespan of 60 minutes" (docs/goto-facts.md §3a). */
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
-/** "The refresh token is valid for 30 days" (reference §3c). */
+/** "The refresh token is valid for 30 days" (docs/goto-facts.md §3c). */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 export const DEFAULT_REDIRECT_URI = 'https://app.example.com/callback';
@@ -117,7 +117,7 @@ export class EmulatorState {
   ): string {
     const iat = Math.floor(tenant.now() / 1000);
     const exp = iat + CODE_TTL_SECONDS;
-    // The claims of a real GoTo code (reference §1). `ogn` (origin of the login), `ls`
+    // The claims of a real GoTo code (docs/goto-facts.md §1). `ogn` (origin of the login), `ls`
     // (login session) and `levelOfAssurance` values are guesses: GoTo documents none.
     const code = this.signer.sign({
       sc: grant.scope,

@@ -6,7 +6,7 @@ import type { Tenant } from './tenant';
 
 /**
  * The introspection (RFC 7662) and revocation (RFC 7009) endpoints that GoTo's RFC 8414
- * metadata advertises (reference §0). Both take the same client authentication as
+ * metadata advertises (docs/goto-facts.md §0). Both take the same client authentication as
  * /oauth/token. Neither is needed by the token workflow; they exist so the emulator's
  * metadata lists only endpoints that answer.
  */

@@ -32,7 +32,7 @@ export function handleToken(incoming: Incoming, state: EmulatorState): Reply {
     case 'refresh_token':
       return refresh(form, auth.tenant, state);
     default:
-      // GoTo's metadata lists only these two grants; client_credentials does not exist there (reference §2).
+      // GoTo's metadata lists only these two grants; client_credentials does not exist there (docs/goto-facts.md §2).
       return tokenError(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
   }
 }
@@ -79,7 +79,7 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
 }
 
 /**
- * RFC 6749 §6. The refresh token stays valid for its 30 days (GoTo today, reference §3c)
+ * RFC 6749 §6. The refresh token stays valid for its 30 days (GoTo today, docs/goto-facts.md §3c)
  * unless the client's rotation policy replaces it; a replaced token is dead at once.
  * Earlier access tokens are left alone: they simply run out after their hour. With reuse
  * detection on, a replaced token presented again revokes its whole grant (RFC 9700
@@ -121,7 +121,7 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
   if (!rotate) {
-    // GoTo's documented non-rotating answer: no refresh_token and no token_type (reference §3a).
+    // GoTo's documented non-rotating answer: no refresh_token and no token_type (docs/goto-facts.md §3a).
     return tokenResponse({ access_token: accessToken, expires_in: ACCESS_TOKEN_TTL_SECONDS, scope, principal });
   }
   grant.retired = 'rotated';

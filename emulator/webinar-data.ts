@@ -6,7 +6,7 @@ export type DateTimeRange = { startTime: string; endTime: string };
 /**
  * GoTo's OpenAPI `Webinar` schema (the item of `ReportingWebinarsResponse`), every key a
  * string. The spec lists `status` as required but neither defines nor enumerates it;
- * the values used here are a guess (reference §5b).
+ * the values used here are a guess (docs/goto-facts.md §5b).
  */
 export type Webinar = {
   webinarKey: string;

@@ -5,7 +5,7 @@ import { gotoApiService } from './api-service';
 
 /**
  * The product API's error bodies. The Webinar API answers a bad token with
- * `{"int_err_code":"InvalidToken","msg":"Invalid token passed"}` (reference §5e); other
+ * `{"int_err_code":"InvalidToken","msg":"Invalid token passed"}` (docs/goto-facts.md §5e); other
  * errors carry `errorCode`/`description` in the client models. Every field is optional,
  * and the identity API sends no body at all.
  */

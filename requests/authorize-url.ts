@@ -7,7 +7,7 @@ export const authorizeUrlInput = z.object({
   redirectUri: z.url(),
   /** Opaque value echoed back on the redirect; check it there (RFC 6749 §10.12). */
   state: z.string().min(1),
-  /** Space-separated; omitted means every scope the client has (reference §1). */
+  /** Space-separated; omitted means every scope the client has (docs/goto-facts.md §1). */
   scope: z.string().min(1).optional(),
   /** RFC 7636 §4.2 `S256` challenge; GoTo supports only S256. */
   codeChallenge: z.string().min(43).optional(),

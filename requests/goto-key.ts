@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * An organizer, account, webinar or registrant key. GoTo's keys run to 19 digits, past
- * `Number.MAX_SAFE_INTEGER`, so they are kept as strings (reference §5b "Key
+ * `Number.MAX_SAFE_INTEGER`, so they are kept as strings (docs/goto-facts.md §5b "Key
  * precision"). GoTo's OpenAPI declares some of them `int64`: a key that arrives as a JSON
  * number is accepted only while it is still exact.
  */

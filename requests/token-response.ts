@@ -5,7 +5,7 @@ import * as z from 'zod';
  * access token", Response data; RFC 6749 §5.1). Only `access_token` and `expires_in` are
  * always sent: GoTo omits `refresh_token` (and, in its own example, `token_type`) unless
  * it has rotated the refresh token. Unknown fields are kept, because the retired token
- * host also sent `organizer_key`, `account_key` and more (reference §3b).
+ * host also sent `organizer_key`, `account_key` and more (docs/goto-facts.md §3b).
  */
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),

@@ -3,7 +3,7 @@ import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
 import type { PreparedRequest } from './request-definition';
 
-/** The SCIM extension that lists the user's GoTo accounts (reference §5c). */
+/** The SCIM extension that lists the user's GoTo accounts (docs/goto-facts.md §5c). */
 export const getgoExtension = 'urn:scim:schemas:extension:getgo:1.0';
 
 /**

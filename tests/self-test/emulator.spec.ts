@@ -4,7 +4,7 @@ import { listeningSockets } from './helpers/listening-sockets';
 /*
  * The GoTo emulator, checked against the behaviour it claims: RFC 6749 (OAuth 2.0),
  * RFC 6750 (Bearer), RFC 7636 (PKCE) and GoTo's own observed answers
- * (shared/reference/goto-api.md). Each test registers its own client, so tests run in
+ * (docs/goto-facts.md). Each test registers its own client, so tests run in
  * parallel against one emulator without seeing each other.
  */
 

@@ -17,7 +17,7 @@ import {
 import { findSecrets } from './helpers/artifacts';
 
 /*
- * The Vercel sync (MISSION.md, first time, step 6) against the emulated Vercel in the
+ * The Vercel sync (README, "Vercel") against the emulated Vercel in the
  * emulator: what Vercel RECEIVED (method, path, teamId, Bearer token, each variable's key,
  * type, target and value), what the project then holds, the redeploy, and every failure
  * named with its step, status, Vercel's error and what to do, with no value shown anywhere
