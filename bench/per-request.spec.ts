@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { usersMeRequest } from '../requests';
 import { test } from '../fixtures';
 import { EmulatorControl } from '../emulator/control-client';
-import { TokenChain } from '../lib/goto/token-chain';
+import { TokenChain } from '../lib/chain/token-chain';
 import { sendRequest } from '../lib/http/send-request';
 
 // Run by bench/run-bench.ts only (bench/playwright.config.ts): the cost of one request

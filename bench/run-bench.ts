@@ -21,7 +21,7 @@ import { EmulatorControl } from '../emulator/control-client';
 import { startEmulator } from '../emulator/server';
 import { readEnvValues } from '../lib/env-file/env-reader';
 import { sendRequest } from '../lib/http/send-request';
-import { TokenChain } from '../lib/goto/token-chain';
+import { TokenChain } from '../lib/chain/token-chain';
 
 const root = path.resolve(__dirname, '..');
 const work = path.join(root, 'test-results', 'bench');

@@ -4,7 +4,7 @@
  *
  *   npm run save-rotated-token
  */
-import { keepRotatedToken } from '../lib/goto/rotated-token';
+import { keepRotatedToken } from '../lib/custody/rotated-token';
 
 const outcome = keepRotatedToken(process.env);
 (outcome.kind === 'lost' ? process.stderr : process.stdout).write(`${outcome.message}\n`);

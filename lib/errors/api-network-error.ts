@@ -1,5 +1,4 @@
 import type { ApiService } from '../../requests/api-service';
-import { closedEarlyCodes as closedEarly } from '../http/retry-policy';
 import { GotoRunnerError } from './goto-runner-error';
 import { requestHeadline, withLeaves, type RequestFacts } from './request-facts';
 
@@ -10,6 +9,8 @@ type NetworkFacts = RequestFacts & {
   /** The system or undici error code (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, …), or `timeout`. */
   reason: string;
   timeoutMs?: number;
+  /** The connection closed before any answer came (the sender knows these codes: lib/http/retry-policy.ts). */
+  closedEarly?: boolean;
   /**
    * The request may have reached the server and been acted on (a timeout or a closed
    * connection after a POST), so it was not sent again.
@@ -66,14 +67,14 @@ function what(init: NetworkFacts): string {
   if (reason === 'ECONNREFUSED') return `could not connect (ECONNREFUSED: nothing accepts connections at ${url.host})`;
   if (reason === 'ENOTFOUND') return `could not connect (ENOTFOUND: the host name "${url.hostname}" does not resolve)`;
   if (reason === 'EAI_AGAIN') return `could not connect (EAI_AGAIN: no name server answered for "${url.hostname}")`;
-  if (closedEarly.has(reason)) return `lost the connection before any answer (${reason})`;
+  if (init.closedEarly) return `lost the connection before any answer (${reason})`;
   return `could not connect (${reason})`;
 }
 
 function adviceFor(init: NetworkFacts, service: ApiService): string {
   const { reason } = init;
   const setting = service.hostSetting;
-  if (init.timedOut || closedEarly.has(reason)) {
+  if (init.timedOut || init.closedEarly) {
     const lost = init.mayHaveArrived
       ? '. If the next run answers invalid_grant, the server acted on this request and its answer was lost: ' +
         'authorize again'

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures';
-import { TokenChain } from '../../lib/goto/token-chain';
+import { TokenChain } from '../../lib/chain/token-chain';
 import { runCollection } from './helpers/run-collection';
 
 type Step = {

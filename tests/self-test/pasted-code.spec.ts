@@ -8,7 +8,7 @@ import {
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
-import { TokenChain } from '../../lib/goto/token-chain';
+import { TokenChain } from '../../lib/chain/token-chain';
 
 /** Puts `code` in the sandbox's env file and tries to exchange it, `minutesLater` from now. */
 async function exchange(

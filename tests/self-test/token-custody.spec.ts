@@ -17,7 +17,7 @@ import {
   type CollectionOptions,
   type CollectionProcess,
 } from './helpers/run-collection';
-import { TokenChain } from '../../lib/goto/token-chain';
+import { TokenChain } from '../../lib/chain/token-chain';
 
 /*
  * One grant, never lost (lib/custody/token-custody.ts): against an emulator that rotates the
