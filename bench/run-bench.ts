@@ -165,7 +165,8 @@ async function main(): Promise<void> {
     const width = Math.max(...rows.map(([name]) => name.length));
     process.stdout.write(
       [
-        `goto-token-runner benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`,
+        `goto-token-runner benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} ` +
+          `× ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`,
         `medians of ${runs} runs; ${perRequest.collection.length} requests per sender`,
         '',
         ...rows.map(([name, value, ratio]) => `${name.padEnd(width)}  ${value.padStart(9)}  ${ratio}`),

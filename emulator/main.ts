@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   log(`GoTo emulator listening on ${emulator.url}`);
   log(`Register an OAuth client (the answer holds its id, secret and the user to log in as):`);
   log(
-    `  curl -s -X POST ${emulator.url}/__emulator/clients -H 'content-type: application/json' -d '{"redirectUris":["https://app.example.com/callback"]}'`,
+    `  curl -s -X POST ${emulator.url}/__emulator/clients -H 'content-type: application/json' ` +
+      `-d '{"redirectUris":["https://app.example.com/callback"]}'`,
   );
   log(`OAuth metadata: ${emulator.url}/.well-known/oauth-authorization-server`);
 
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     } catch (error) {
       // The values stay out of the message: only which variable to look at.
       process.stderr.write(
-        `Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ${error instanceof Error ? error.message : String(error)}\n`,
+        `Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ` +
+          `${error instanceof Error ? error.message : String(error)}\n`,
       );
     }
   }

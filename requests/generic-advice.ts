@@ -2,7 +2,10 @@
 export function genericAdvice(status: number): string {
   if (status === 429) return 'GoTo is rate limiting (10 requests per second per API): wait a minute and run again.';
   if (status === 502)
-    return 'a gateway in front of GoTo got no valid answer from it: try again in a few minutes and check https://status.goto.com.';
+    return (
+      'a gateway in front of GoTo got no valid answer from it: try again in a few minutes and ' +
+      'check https://status.goto.com.'
+    );
   if (status >= 500) return 'GoTo had a server error: try again in a few minutes and check https://status.goto.com.';
   if (status === 404) return 'the URL does not exist on that host: check GOTO_AUTH_BASE_URL and GOTO_API_BASE_URL.';
   return 'check the GOTO_* settings and run again.';
@@ -22,5 +25,9 @@ export function retryLaterAdvice(status: number, retry: { waitMs: number; now: n
   const seconds = Math.ceil(retry.waitMs / 1000);
   const at = new Date(retry.now + retry.waitMs);
   const when = Number.isNaN(at.getTime()) ? 'that' : at.toISOString();
-  return `${cause} and asked to wait ${seconds} s before the next try (Retry-After), longer than goto-token-runner waits by itself (${Math.round(retry.longerThanMs / 1000)} s): run again after ${when}.`;
+  return (
+    `${cause} and asked to wait ${seconds} s before the next try (Retry-After), longer than ` +
+    `goto-token-runner waits by itself (${Math.round(retry.longerThanMs / 1000)} s): run again ` +
+    `after ${when}.`
+  );
 }
