@@ -1,5 +1,6 @@
-import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, readEnvValues, test, ApiBodyError, type EmulatorControl, type Sandbox } from '../../fixtures';
 import { readResponseBody } from '../../lib/http/response-body';
+import { webinarSchema } from '../../requests';
 import { runCollection } from './helpers/run-collection';
 
 /*
@@ -96,4 +97,101 @@ test('the daily chain on a server that sends keys as bare JSON numbers stores th
     listed.map((request) => request.path),
     'the webinar list was asked for with the exact key',
   ).toEqual([`/G2W/rest/v2/organizers/${organizerKey}/webinars`]);
+});
+
+const webinar = { webinarKey: '8439885694023999999', subject: 'API office hours' };
+
+const timeSpellings = [
+  { spelling: 'Z', sent: '2026-12-01T10:00:00Z', given: '2026-12-01T10:00:00Z' },
+  { spelling: '+0000', sent: '2026-12-01T10:00:00+0000', given: '2026-12-01T10:00:00Z' },
+  { spelling: '+00:00', sent: '2026-12-01T10:00:00+00:00', given: '2026-12-01T10:00:00Z' },
+  { spelling: 'Z with milliseconds', sent: '2026-12-01T10:00:00.250Z', given: '2026-12-01T10:00:00.250Z' },
+  { spelling: '+0000 with milliseconds', sent: '2026-12-01T10:00:00.000+0000', given: '2026-12-01T10:00:00Z' },
+  { spelling: 'another offset, -0500', sent: '2026-12-01T05:00:00-0500', given: '2026-12-01T10:00:00Z' },
+] as const;
+
+for (const { spelling, sent, given } of timeSpellings) {
+  test(`takes a webinar time written with ${spelling} and gives it as UTC with Z`, () => {
+    const parsed = webinarSchema.parse({ ...webinar, times: [{ startTime: sent, endTime: sent }] });
+
+    expect(parsed.times).toEqual([{ startTime: given, endTime: given }]);
+  });
+}
+
+test('takes a webinar time without a zone and gives it as it came', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    times: [{ startTime: '2026-12-01T10:00:00', endTime: '2026-12-01T11:00:00' }],
+  });
+
+  expect(parsed.times).toEqual([{ startTime: '2026-12-01T10:00:00', endTime: '2026-12-01T11:00:00' }]);
+});
+
+test('keeps fields GoTo does not document, on the webinar and on its times', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    inSession: false,
+    omid: 'abc',
+    times: [{ startTime: '2026-12-01T10:00:00Z', endTime: '2026-12-01T11:00:00Z', sessionKey: 77 }],
+  });
+
+  expect(parsed).toMatchObject({ inSession: false, omid: 'abc', times: [{ sessionKey: 77 }] });
+});
+
+test('keeps values outside GoTo’s documented lists as they came', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    locale: 'pt_BR',
+    experienceType: 'CLASSIC',
+    recurrenceType: 'weekly',
+    approvalType: 'NONE',
+  });
+
+  expect(parsed).toMatchObject({
+    locale: 'pt_BR',
+    experienceType: 'CLASSIC',
+    recurrenceType: 'weekly',
+    approvalType: 'NONE',
+  });
+});
+
+test('takes a webinar with nothing but its key', () => {
+  expect(webinarSchema.parse({ webinarKey: '8439885694023999999' })).toEqual({ webinarKey: '8439885694023999999' });
+});
+
+test('a webinar list whose second webinar has no key fails the step, naming the field and no value', async ({
+  sandbox,
+  emulator,
+}) => {
+  await withTokens(sandbox, emulator);
+  await sandbox.chain.usersMe();
+  const listing = {
+    _embedded: {
+      webinars: [
+        { ...webinar, organizerKey: sandbox.client.user.organizerKey },
+        { subject: 'Keyless webinar subject', organizerKey: sandbox.client.user.organizerKey },
+      ],
+    },
+    page: { size: 20, totalElements: 2, totalPages: 1, number: 0 },
+  };
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'webinars',
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(listing),
+  });
+
+  const error = await sandbox.chain
+    .listWebinars({ fromTime: new Date(), toTime: new Date(Date.now() + 86_400_000) })
+    .catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(ApiBodyError);
+  const { message, problem } = error as ApiBodyError;
+  expect(problem).toMatch(/is missing\s+→ at _embedded\.webinars\[1\]\.webinarKey/);
+  for (const value of [webinar.webinarKey, webinar.subject, 'Keyless webinar subject']) {
+    expect(message, 'the message shows no value of the body').not.toContain(value);
+  }
+  expect(problem, 'nor the organizer key the body holds').not.toContain(sandbox.client.user.organizerKey);
+  const listed = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'webinars');
+  expect(listed, 'sent once').toHaveLength(1);
 });
