@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { jsonReply, type Incoming, type Reply } from './http-io';
+import { keyedJson } from './key-json';
 import type { AccessTokenGrant, EmulatorState } from './state';
 import type { Tenant } from './tenant';
 import { overlaps } from './webinar-data';
 
 export const WEBINARS_PATH = /^\/G2W\/rest\/v2\/organizers\/([^/]+)\/webinars\/?$/;
 export const USERS_ME_PATH = /^\/identity\/v1\/Users\/me\/?$/;
+
+/** The fields of each body that hold keys, written as the client's `keyFormat` says. */
+const USERS_ME_KEYS: ReadonlySet<string> = new Set(['id', 'value']);
+const WEBINAR_KEYS: ReadonlySet<string> = new Set(['webinarKey', 'organizerKey', 'accountKey']);
 
 const MAX_PAGE_SIZE = 200;
 const DEFAULT_PAGE_SIZE = 20;
@@ -52,7 +57,7 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   }
   const { user } = check.tenant.client;
   const n = /\+(\d+)@/.exec(user.email)?.[1] ?? '1';
-  return jsonReply(200, {
+  return keyedReply(check.tenant, USERS_ME_KEYS, {
     schemas: ['urn:scim:schemas:core:1.0', 'urn:scim:schemas:extension:getgo:1.0'],
     id: user.organizerKey,
     userName: user.email,
@@ -123,7 +128,17 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
     number: page,
   };
   // Spring HATEOAS leaves `_embedded` out of an empty page and keeps `page`.
-  return jsonReply(200, items.length > 0 ? { _embedded: { webinars: items }, page: pageInfo } : { page: pageInfo });
+  const body = items.length > 0 ? { _embedded: { webinars: items }, page: pageInfo } : { page: pageInfo };
+  return keyedReply(check.tenant, WEBINAR_KEYS, body);
+}
+
+/** A 200 whose keys are strings or bare numbers, as the client's `keyFormat` says. */
+function keyedReply(tenant: Tenant, keyFields: ReadonlySet<string>, value: unknown): Reply {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json;charset=UTF-8' },
+    body: keyedJson(value, keyFields, tenant.settings.keyFormat),
+  };
 }
 
 /** G2W 400/404 body as GoTo's clients model it (docs/goto-facts.md §5e). */

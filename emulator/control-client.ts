@@ -23,6 +23,7 @@ export type {
   EmulatorUser,
   Fault,
   FaultRoute,
+  KeyFormat,
   ListeningSocket,
   ReceivedRequest,
   ReceivedRoute,
@@ -80,7 +81,7 @@ export class EmulatorControl {
 
   async updateClient(
     clientId: string,
-    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>,
+    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection' | 'keyFormat'>>,
   ): Promise<void> {
     await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }

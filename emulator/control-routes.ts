@@ -8,8 +8,8 @@ import type { Tenant } from './tenant';
 
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
- * read what a client's requests looked like, move its clock, change its rotation policy,
- * queue faults, list its refresh and access tokens; and where the server really listens. Not part of
+ * read what a client's requests looked like, move its clock, change its rotation policy
+ * and how it writes keys, queue faults, list its refresh and access tokens; and where the server really listens. Not part of
  * GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
@@ -19,6 +19,7 @@ const redirectUri = z
   .refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
 const rotation = z.enum(['never', 'near-expiry', 'always']);
 const rotationWindowSeconds = z.number().int().min(0);
+const keyFormat = z.enum(['string', 'number']);
 
 const createClientBody = z.strictObject({
   clientId: z.string().min(1).max(256).optional(),
@@ -29,11 +30,13 @@ const createClientBody = z.strictObject({
   reuseDetection: z.boolean().optional(),
   scope: z.string().trim().min(1).optional(),
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
+  keyFormat: keyFormat.optional(),
 });
 const updateClientBody = z.strictObject({
   rotation: rotation.optional(),
   rotationWindowSeconds: rotationWindowSeconds.optional(),
   reuseDetection: z.boolean().optional(),
+  keyFormat: keyFormat.optional(),
 });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);

@@ -34,6 +34,8 @@ export type CreateClientOptions = {
   clientId?: string;
   /** How the token endpoint reads this client's Basic value. Default `form-urlencoded`. */
   basicDecoding?: BasicDecoding;
+  /** How Users/me and the webinar list write this client's keys. Default `string`. */
+  keyFormat?: KeyFormat;
 };
 
 /**
@@ -42,6 +44,15 @@ export type CreateClientOptions = {
  *   `base64(client_id:client_secret)` literally; a `+` or `=` sent encoded then fails.
  */
 export type BasicDecoding = 'form-urlencoded' | 'none';
+
+/**
+ * How JSON bodies write the organizer, account and webinar keys (Users/me `id` and account
+ * `value`; each webinar's `webinarKey`, `organizerKey` and `accountKey`).
+ * - `string`: `"webinarKey": "8439885694023999999"`, as GoTo's OpenAPI `Webinar` types them.
+ * - `number`: `"webinarKey": 8439885694023999999`, a bare 19-digit JSON number, as its
+ *   `WebinarByKey` (`int64`) and its webhook samples have them; `JSON.parse` rounds it.
+ */
+export type KeyFormat = 'string' | 'number';
 
 /** The GoTo account that logs in at /oauth/authorize for this client. */
 export type EmulatorUser = {
@@ -149,6 +160,7 @@ export type ClientSettings = {
   rotationWindowSeconds: number;
   reuseDetection: boolean;
   basicDecoding: BasicDecoding;
+  keyFormat: KeyFormat;
 };
 
 /** The Vercel environments a project variable can target. */

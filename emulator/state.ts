@@ -95,6 +95,7 @@ export class EmulatorState {
         rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
         reuseDetection: options.reuseDetection ?? false,
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
+        keyFormat: options.keyFormat ?? 'string',
       },
     );
     this.tenants.set(clientId, tenant);

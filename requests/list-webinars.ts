@@ -1,23 +1,43 @@
 import * as z from 'zod';
 import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
+import { gotoDateTime } from './goto-time';
 import type { PreparedRequest } from './request-definition';
 
 /**
- * A webinar as the list returns it (GoTo's OpenAPI `Webinar`). The spec's `required` list
- * names fields its own examples leave out (`status`, `webinarId`), so only what a caller
- * needs to identify a webinar is required here; the rest is kept as it comes.
+ * A value from a list GoTo documents, or any other string: a value GoTo adds later (or spells
+ * otherwise: its create call takes `CLASSIC` where the list says `classic`) is kept as it
+ * came, not refused.
+ */
+function openEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
+  return z.union([z.enum(values), z.string()]);
+}
+
+/**
+ * A webinar as the list returns it (GoTo's OpenAPI `Webinar`). Only the key is required: it
+ * is what identifies a webinar, and nothing else in the collection depends on a field being
+ * there (the spec's `required` list even names fields its own examples leave out: `status`,
+ * `webinarId`). The fields it documents are typed when present, leniently where GoTo's
+ * answers may vary (keys as numbers, times in any ISO 8601 offset, values outside its lists);
+ * fields it does not document are kept as they come.
  */
 export const webinarSchema = z.looseObject({
   webinarKey: gotoKey,
   webinarID: z.string().optional(),
   organizerKey: gotoKey.optional(),
   accountKey: gotoKey.optional(),
-  subject: z.string(),
+  subject: z.string().optional(),
   description: z.string().optional(),
-  times: z.array(z.object({ startTime: z.iso.datetime({ offset: true }), endTime: z.iso.datetime({ offset: true }) })),
+  times: z.array(z.looseObject({ startTime: gotoDateTime, endTime: gotoDateTime })).optional(),
   timeZone: z.string().optional(),
+  locale: openEnum(['en_US', 'de_DE', 'es_ES', 'fr_FR', 'it_IT', 'zh_CN']).optional(),
+  status: z.string().optional(),
+  approvalType: openEnum(['AUTOMATIC', 'MANUAL']).optional(),
   registrationUrl: z.string().optional(),
+  impromptu: z.boolean().optional(),
+  isPasswordProtected: z.boolean().optional(),
+  recurrenceType: openEnum(['single_session', 'series', 'sequence']).optional(),
+  experienceType: openEnum(['classic', 'broadcast', 'simulive']).optional(),
 });
 export type Webinar = z.infer<typeof webinarSchema>;
 

@@ -1,4 +1,10 @@
-/** What a response's bytes turned out to be, read once and shared by the sender's steps. */
+import { parseLosslessJson } from './lossless-json';
+
+/**
+ * What a response's bytes turned out to be, read once and shared by the sender's steps. A
+ * JSON value holds an integer past `Number.MAX_SAFE_INTEGER` as a `LosslessNumber`
+ * (./lossless-json.ts), every other number as a number.
+ */
 export type ResponseBody = {
   text: string;
   contentType: string | null;
@@ -35,7 +41,7 @@ export function tokensIn(body: ResponseBody): string[] {
 
 function parseJson(text: string): ResponseBody['json'] {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseLosslessJson(text) };
   } catch {
     return { ok: false };
   }

@@ -8,6 +8,7 @@ import {
   refreshTokenRequest,
   tokenResponseSchema,
 } from '../../requests';
+import { LosslessNumber } from 'lossless-json';
 import { expect, test } from '../../fixtures';
 
 const client = {
@@ -142,9 +143,33 @@ test('keeps unknown token response fields and requires access_token and expires_
   expect(missing.success).toBe(false);
 });
 
-test('accepts keys as digit strings and refuses a JSON number that has lost precision', () => {
-  expect(gotoKey.parse('8439885694023999999')).toBe('8439885694023999999');
-  expect(gotoKey.parse(12345)).toBe('12345');
+const keysTaken = [
+  { as: 'a string of digits', key: '8439885694023999999' },
+  { as: 'a bare JSON number read without loss', key: new LosslessNumber('8439885694023999999') },
+  { as: 'a bigint', key: 8439885694023999999n },
+  { as: 'a JavaScript number while it is exact', key: 9007199254740991 },
+] as const;
+
+for (const { as, key } of keysTaken) {
+  test(`takes a key given as ${as} and gives its digits as a string`, () => {
+    expect(gotoKey.parse(key)).toBe(String(key));
+  });
+}
+
+const keysRefused = [
   // eslint-disable-next-line no-loss-of-precision -- the very number JSON.parse would hand over, precision already lost
-  expect(gotoKey.safeParse(8439885694023999999).success, 'past Number.MAX_SAFE_INTEGER').toBe(false);
-});
+  { as: 'a JavaScript number past 2^53', key: 8439885694023999999, problem: 'too large to be exact; the key is lost' },
+  { as: 'a negative number', key: new LosslessNumber('-8439885694023999999'), problem: 'must be a string of digits' },
+  { as: 'a fraction', key: 12.5, problem: 'must be a string of digits' },
+  { as: 'a string with other characters', key: '8439-8856', problem: 'must be a string of digits' },
+  { as: 'nothing', key: undefined, problem: 'is missing' },
+] as const;
+
+for (const { as, key, problem } of keysRefused) {
+  test(`refuses a key given as ${as}, saying it ${problem.startsWith('is') ? problem : `"${problem}"`}`, () => {
+    const result = gotoKey.safeParse(key);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message).join('\n')).toContain(problem);
+  });
+}

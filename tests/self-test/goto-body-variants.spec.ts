@@ -1,0 +1,197 @@
+import { expect, readEnvValues, test, ApiBodyError, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { readResponseBody } from '../../lib/http/response-body';
+import { webinarSchema } from '../../requests';
+import { runCollection } from './helpers/run-collection';
+
+/*
+ * GoTo's answers as they may vary from what its OpenAPI shows: keys as bare 19-digit JSON
+ * numbers, times in other ISO 8601 spellings, fields and values it does not list. Each is
+ * taken; a field the collection depends on still fails the step, naming the field.
+ */
+
+/** The sandbox as after a first run: tokens in the env file. */
+async function withTokens(sandbox: Sandbox, emulator: EmulatorControl) {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+}
+
+test('reads a 19-digit JSON number digit for digit, and every other number as a plain number', () => {
+  const body = readResponseBody(
+    '{"webinarKey":8439885694023999999,"page":{"size":20,"totalPages":3},"ratio":0.25,"safe":9007199254740991}',
+    'application/json',
+  );
+
+  expect(body.json.ok).toBe(true);
+  const value = (body.json.ok ? body.json.value : {}) as Record<string, unknown>;
+  expect(String(value.webinarKey), 'the key keeps every digit').toBe('8439885694023999999');
+  expect(value.page, 'paging numbers stay numbers').toEqual({ size: 20, totalPages: 3 });
+  expect(value.ratio).toBe(0.25);
+  expect(value.safe, 'an integer that is still exact stays a number').toBe(9007199254740991);
+});
+
+test('keeps a repeated name’s last value, as JSON.parse does', () => {
+  const body = readResponseBody('{"status":"NEW","status":"UPDATED"}', 'application/json');
+
+  expect(body.json).toEqual({ ok: true, value: { status: 'UPDATED' } });
+});
+
+test('an emulator client with keyFormat "number" is sent every key as a bare JSON number, digit for digit', async ({
+  sandbox,
+  emulator,
+}) => {
+  await emulator.updateClient(sandbox.client.clientId, { keyFormat: 'number' });
+  await withTokens(sandbox, emulator);
+  const headers = { authorization: `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN ?? ''}` };
+  const { organizerKey, accountKey } = sandbox.client.user;
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const later = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  const me = await (await fetch(`${emulator.baseUrl}/identity/v1/Users/me`, { headers })).text();
+  const list = await (
+    await fetch(
+      `${emulator.baseUrl}/G2W/rest/v2/organizers/${organizerKey}/webinars?${new URLSearchParams({ fromTime: now, toTime: later }).toString()}`,
+      { headers },
+    )
+  ).text();
+
+  expect(me).toContain(`"id":${organizerKey},`);
+  expect(me).toContain(`"value":${accountKey},`);
+  expect(list).toContain(`"organizerKey":${organizerKey},"accountKey":${accountKey},`);
+  expect(list).toMatch(/"webinarKey":\d{19},/);
+  expect(list, 'no key is a string').not.toMatch(/"(webinarKey|organizerKey|accountKey)":"/);
+  expect(list, 'a link that holds a key is still a string').toMatch(/"registrationUrl":"https:[^"]+\/\d{19}"/);
+});
+
+test('attaches a key that came as a bare JSON number as that same number, digit for digit', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  await emulator.updateClient(sandbox.client.clientId, { keyFormat: 'number' });
+  await withTokens(sandbox, emulator);
+
+  const me = await sandbox.chain.usersMe();
+
+  const { organizerKey } = sandbox.client.user;
+  expect(me.id, 'the schema gives the key as a string').toBe(organizerKey);
+  const attachment = testInfo.attachments.find((shown) => shown.name === 'GET /identity/v1/Users/me');
+  const shown = attachment?.body?.toString('utf8') ?? '';
+  expect(shown, 'the exchange shows the number GoTo sent, unquoted').toContain(`"id": ${organizerKey},`);
+  expect(() => JSON.parse(shown) as unknown, 'the attachment is JSON').not.toThrow();
+});
+
+test('the daily chain on a server that sends keys as bare JSON numbers stores the organizer key digit for digit', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  test.setTimeout(5 * 60_000);
+  await emulator.updateClient(sandbox.client.clientId, { keyFormat: 'number' });
+  await withTokens(sandbox, emulator);
+
+  const run = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+
+  expect(run.exitCode, run.output).toBe(0);
+  const { organizerKey } = sandbox.client.user;
+  expect(organizerKey, 'a key past Number.MAX_SAFE_INTEGER').toMatch(/^\d{19}$/);
+  expect(readEnvValues(sandbox.envFile).GOTO_ORGANIZER_KEY).toBe(organizerKey);
+  const listed = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'webinars');
+  expect(
+    listed.map((request) => request.path),
+    'the webinar list was asked for with the exact key',
+  ).toEqual([`/G2W/rest/v2/organizers/${organizerKey}/webinars`]);
+});
+
+const webinar = { webinarKey: '8439885694023999999', subject: 'API office hours' };
+
+const timeSpellings = [
+  { spelling: 'Z', sent: '2026-12-01T10:00:00Z', given: '2026-12-01T10:00:00Z' },
+  { spelling: '+0000', sent: '2026-12-01T10:00:00+0000', given: '2026-12-01T10:00:00Z' },
+  { spelling: '+00:00', sent: '2026-12-01T10:00:00+00:00', given: '2026-12-01T10:00:00Z' },
+  { spelling: 'Z with milliseconds', sent: '2026-12-01T10:00:00.250Z', given: '2026-12-01T10:00:00.250Z' },
+  { spelling: '+0000 with milliseconds', sent: '2026-12-01T10:00:00.000+0000', given: '2026-12-01T10:00:00Z' },
+  { spelling: 'another offset, -0500', sent: '2026-12-01T05:00:00-0500', given: '2026-12-01T10:00:00Z' },
+] as const;
+
+for (const { spelling, sent, given } of timeSpellings) {
+  test(`takes a webinar time written with ${spelling} and gives it as UTC with Z`, () => {
+    const parsed = webinarSchema.parse({ ...webinar, times: [{ startTime: sent, endTime: sent }] });
+
+    expect(parsed.times).toEqual([{ startTime: given, endTime: given }]);
+  });
+}
+
+test('takes a webinar time without a zone and gives it as it came', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    times: [{ startTime: '2026-12-01T10:00:00', endTime: '2026-12-01T11:00:00' }],
+  });
+
+  expect(parsed.times).toEqual([{ startTime: '2026-12-01T10:00:00', endTime: '2026-12-01T11:00:00' }]);
+});
+
+test('keeps fields GoTo does not document, on the webinar and on its times', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    inSession: false,
+    omid: 'abc',
+    times: [{ startTime: '2026-12-01T10:00:00Z', endTime: '2026-12-01T11:00:00Z', sessionKey: 77 }],
+  });
+
+  expect(parsed).toMatchObject({ inSession: false, omid: 'abc', times: [{ sessionKey: 77 }] });
+});
+
+test('keeps values outside GoTo’s documented lists as they came', () => {
+  const parsed = webinarSchema.parse({
+    ...webinar,
+    locale: 'pt_BR',
+    experienceType: 'CLASSIC',
+    recurrenceType: 'weekly',
+    approvalType: 'NONE',
+  });
+
+  expect(parsed).toMatchObject({
+    locale: 'pt_BR',
+    experienceType: 'CLASSIC',
+    recurrenceType: 'weekly',
+    approvalType: 'NONE',
+  });
+});
+
+test('takes a webinar with nothing but its key', () => {
+  expect(webinarSchema.parse({ webinarKey: '8439885694023999999' })).toEqual({ webinarKey: '8439885694023999999' });
+});
+
+test('a webinar list whose second webinar has no key fails the step, naming the field and no value', async ({
+  sandbox,
+  emulator,
+}) => {
+  await withTokens(sandbox, emulator);
+  await sandbox.chain.usersMe();
+  const listing = {
+    _embedded: {
+      webinars: [
+        { ...webinar, organizerKey: sandbox.client.user.organizerKey },
+        { subject: 'Keyless webinar subject', organizerKey: sandbox.client.user.organizerKey },
+      ],
+    },
+    page: { size: 20, totalElements: 2, totalPages: 1, number: 0 },
+  };
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'webinars',
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(listing),
+  });
+
+  const error = await sandbox.chain
+    .listWebinars({ fromTime: new Date(), toTime: new Date(Date.now() + 86_400_000) })
+    .catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(ApiBodyError);
+  const { message, problem } = error as ApiBodyError;
+  expect(problem).toMatch(/is missing\s+→ at _embedded\.webinars\[1\]\.webinarKey/);
+  for (const value of [webinar.webinarKey, webinar.subject, 'Keyless webinar subject']) {
+    expect(message, 'the message shows no value of the body').not.toContain(value);
+  }
+  expect(problem, 'nor the organizer key the body holds').not.toContain(sandbox.client.user.organizerKey);
+  const listed = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'webinars');
+  expect(listed, 'sent once').toHaveLength(1);
+});
