@@ -28,7 +28,11 @@ export type CreateClientOptions = {
   reuseDetection?: boolean;
   /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
   scope?: string;
-  /** Default: 24 characters of base64 (16 random bytes), like GoTo's secrets. */
+  /**
+   * Default: 24 random alphanumerics, like the real GoTo secrets seen in public (both Basic
+   * forms are then the same). Give one holding `+`, `/` or `=` (GoTo's docs' sample is
+   * `3naO10IA2agcvG+9I9TGEQ==`) to test the RFC 6749 §2.3.1 form against the plain one.
+   */
   clientSecret?: string;
   /** Default: a random UUID, like GoTo's client ids. */
   clientId?: string;

@@ -474,6 +474,13 @@ test.describe('token endpoint: client authentication', () => {
     );
   });
 
+  test('registers a client with a secret of 24 random alphanumerics unless one is given', async ({ emulator }) => {
+    const [first, second] = await Promise.all([emulator.createClient(), emulator.createClient()]);
+    expect(first.clientSecret).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(second.clientSecret).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(first.clientSecret, 'each client has its own').not.toBe(second.clientSecret);
+  });
+
   test('rejects Basic credentials that skipped form-encoding when the secret holds "+"', async ({ emulator }) => {
     const client = await emulator.createClient({ clientSecret: 'abc+def/ghi==' });
     const raw = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
