@@ -9,6 +9,7 @@ import type {
   ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
+  RotationSettings,
   VercelFault,
   VercelProjectState,
   VercelReceivedRequest,
@@ -28,6 +29,7 @@ export type {
   ReceivedRoute,
   RefreshTokenInfo,
   RotationPolicy,
+  RotationSettings,
   CreateVercelProjectOptions,
   EmulatorVercelProject,
   VercelDeployment,
@@ -78,11 +80,9 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
-  async updateClient(
-    clientId: string,
-    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>,
-  ): Promise<void> {
-    await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
+  /** Changes that client's rotation policy from its next request on; says its settings now. */
+  updateClient(clientId: string, patch: Partial<RotationSettings>): Promise<ClientSettings> {
+    return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 
   /** Queues a canned answer for that client's next request(s) on `fault.route`. */

@@ -84,7 +84,7 @@ test('stores a rotated refresh token, and the next refresh sends it while the ol
   sandbox,
   emulator,
 }) => {
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
   await pasteFreshCode(sandbox, emulator);
   const first = await sandbox.chain.exchangeCode();
 
