@@ -9,6 +9,8 @@ import type {
   ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
+  KeyFormat,
+  RotationSettings,
   VercelFault,
   VercelProjectState,
   VercelReceivedRequest,
@@ -29,6 +31,7 @@ export type {
   ReceivedRoute,
   RefreshTokenInfo,
   RotationPolicy,
+  RotationSettings,
   CreateVercelProjectOptions,
   EmulatorVercelProject,
   VercelDeployment,
@@ -79,11 +82,9 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
-  async updateClient(
-    clientId: string,
-    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection' | 'keyFormat'>>,
-  ): Promise<void> {
-    await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
+  /** Changes that client's rotation policy or key format from its next request on; says its settings now. */
+  updateClient(clientId: string, patch: Partial<RotationSettings & { keyFormat: KeyFormat }>): Promise<ClientSettings> {
+    return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 
   /** Queues a canned answer for that client's next request(s) on `fault.route`. */

@@ -17,27 +17,26 @@ export const CONTROL_PREFIX = '/__emulator/';
 const redirectUri = z
   .string()
   .refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
-const rotation = z.enum(['never', 'near-expiry', 'always']);
-const rotationWindowSeconds = z.number().int().min(0);
+/** A client's rotation policy (`RotationSettings` in control-types.ts), each part optional. */
+const rotationFields = {
+  rotation: z.enum(['every-refresh', 'near-end', 'never']).optional(),
+  rotationWindowSeconds: z.number().int().min(0).optional(),
+  rotationGraceSeconds: z.number().int().min(0).optional(),
+  revokePreviousAccessTokens: z.boolean().optional(),
+  reuseDetection: z.boolean().optional(),
+};
 const keyFormat = z.enum(['string', 'number']);
 
 const createClientBody = z.strictObject({
   clientId: z.string().min(1).max(256).optional(),
   clientSecret: z.string().min(1).max(256).optional(),
   redirectUris: z.array(redirectUri).min(1).optional(),
-  rotation: rotation.optional(),
-  rotationWindowSeconds: rotationWindowSeconds.optional(),
-  reuseDetection: z.boolean().optional(),
+  ...rotationFields,
   scope: z.string().trim().min(1).optional(),
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
   keyFormat: keyFormat.optional(),
 });
-const updateClientBody = z.strictObject({
-  rotation: rotation.optional(),
-  rotationWindowSeconds: rotationWindowSeconds.optional(),
-  reuseDetection: z.boolean().optional(),
-  keyFormat: keyFormat.optional(),
-});
+const updateClientBody = z.strictObject({ ...rotationFields, keyFormat: keyFormat.optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 

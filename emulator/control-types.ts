@@ -6,29 +6,55 @@
  */
 
 /**
- * When a client's refresh token is replaced by a new one.
+ * When a refresh answers with a new refresh token and retires the one it was sent (RFC 6749
+ * §6). GoTo documents renewal "at the end of" the token's 30 days, without saying how near
+ * the end; whether it ever renews earlier is not known. So the emulator offers each:
  * - `never`: the same refresh token works for its 30 days, then it is dead.
- * - `near-expiry` (the default, like GoTo's docs): the first refresh with less than
- *   `rotationWindowSeconds` of the 30 days left returns a new token and retires the old one.
- * - `always`: every refresh returns a new token and retires the old one.
+ * - `near-end` (the default): the first refresh with less than `rotationWindowSeconds` of
+ *   the 30 days left renews it.
+ * - `every-refresh`: every refresh renews it.
  */
-export type RotationPolicy = 'never' | 'near-expiry' | 'always';
+export type RotationPolicy = 'every-refresh' | 'near-end' | 'never';
 
-export type CreateClientOptions = {
+/** A client's rotation policy: what a refresh does to the tokens it replaces. */
+export type RotationSettings = {
+  /** Default `near-end`. */
+  rotation: RotationPolicy;
+  /** For `near-end`. Default 7 days (604800), a guess: GoTo does not say. */
+  rotationWindowSeconds: number;
+  /**
+   * How long a rotated-out refresh token keeps working, so that a client that lost the
+   * answer can try again, as Amazon Cognito's `RetryGracePeriodSeconds` does
+   * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+   * A refresh with it answers a new access token and the refresh token that replaced it
+   * (https://github.com/jazzband/django-oauth-toolkit/issues/702). Only the token just before
+   * the current one. 0 is off, the default: no GoTo source describes a grace period.
+   */
+  rotationGraceSeconds: number;
+  /**
+   * A refresh revokes the access tokens issued before it in the grant, as a 2017 version of
+   * GoTo's how-use-refresh-tokens page said ("the access token is also invalidated"). Default
+   * false: no current page says so, and they simply run out after their hour.
+   */
+  revokePreviousAccessTokens: boolean;
+  /**
+   * A rotated-out refresh token presented again, outside any grace period, revokes the whole
+   * grant: every refresh and access token issued since the code exchange (RFC 9700 §4.14.2).
+   * Default false: it is refused with invalid_grant and nothing else happens.
+   */
+  reuseDetection: boolean;
+};
+
+export type CreateClientOptions = Partial<RotationSettings> & {
   /** Registered redirect URIs (RFC 6749 §3.1.2). Default `["https://app.example.com/callback"]`. */
   redirectUris?: string[];
-  /** Default `near-expiry`. */
-  rotation?: RotationPolicy;
-  /** For `near-expiry`. Default 7 days (604800). */
-  rotationWindowSeconds?: number;
-  /**
-   * A rotated-out refresh token presented again revokes the whole grant: every refresh and
-   * access token issued since the code exchange (RFC 9700 §4.14.2). Default false.
-   */
-  reuseDetection?: boolean;
   /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
   scope?: string;
-  /** Default: 24 characters of base64 (16 random bytes), like GoTo's secrets. */
+  /**
+   * Default: 24 random alphanumerics, like the real GoTo secrets seen in public (both Basic
+   * forms are then the same). Give one holding `+`, `/` or `=` (GoTo's docs' sample is
+   * `3naO10IA2agcvG+9I9TGEQ==`) to test the RFC 6749 §2.3.1 form against the plain one.
+   */
   clientSecret?: string;
   /** Default: a random UUID, like GoTo's client ids. */
   clientId?: string;
@@ -141,10 +167,14 @@ export type Fault = CannedAnswer<FaultRoute>;
 
 export type RefreshTokenInfo = {
   token: string;
-  /** False once rotated out, revoked or expired on the client's clock. */
+  /** Whether the token endpoint takes it now: current, or rotated out but in its grace period. */
   active: boolean;
+  /** The one its grant's client should hold: not rotated out, revoked or expired on the client's clock. */
+  current: boolean;
   issuedAt: string;
   expiresAt: string;
+  /** For a rotated-out token in its grace period: when that ends. */
+  graceEndsAt?: string;
 };
 
 export type AccessTokenInfo = {
@@ -155,13 +185,7 @@ export type AccessTokenInfo = {
   expiresAt: string;
 };
 
-export type ClientSettings = {
-  rotation: RotationPolicy;
-  rotationWindowSeconds: number;
-  reuseDetection: boolean;
-  basicDecoding: BasicDecoding;
-  keyFormat: KeyFormat;
-};
+export type ClientSettings = RotationSettings & { basicDecoding: BasicDecoding; keyFormat: KeyFormat };
 
 /** The Vercel environments a project variable can target. */
 export type VercelEnvTarget = 'production' | 'preview' | 'development';

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 /**
  * A 19-digit key as a decimal string, like GoTo's organizer, account and webinar keys
@@ -13,9 +13,20 @@ export function randomKey19(): string {
   return digits;
 }
 
-/** GoTo's secrets are 24 characters of base64 (16 bytes), e.g. `3naO10IA2agcvG+9I9TGEQ==` (docs/goto-facts.md §2). */
+const ALPHANUMERICS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * 24 random alphanumeric characters, the shape of the real GoTo client secrets seen in
+ * public repositories (docs/goto-facts.md §9, "Client secrets"). For such a secret the RFC 6749
+ * §2.3.1 Basic value and GoTo's docs' plain `base64(id:secret)` are the same bytes, so no
+ * request needs the plain-form retry (lib/custody/token-custody.ts). GoTo's docs' sample
+ * (`3naO10IA2agcvG+9I9TGEQ==`, base64 with `+` and `=`) is still used, explicitly, by the
+ * tests of both Basic forms. `randomInt` draws from the CSPRNG without modulo bias.
+ */
 export function randomClientSecret(): string {
-  return randomBytes(16).toString('base64');
+  let secret = '';
+  while (secret.length < 24) secret += ALPHANUMERICS[randomInt(ALPHANUMERICS.length)];
+  return secret;
 }
 
 export function randomId(): string {

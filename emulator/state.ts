@@ -12,6 +12,11 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 export const DEFAULT_REDIRECT_URI = 'https://app.example.com/callback';
 export const DEFAULT_SCOPE = 'collab: identity:scim.me';
+/**
+ * For `near-end` renewal. GoTo says only that refresh tokens "are renewed at the end of"
+ * their 30 days (how-use-refresh-tokens, 2020); how near the end is not documented. Seven
+ * days is our guess, wide enough that a daily or weekly job meets the renewal before expiry.
+ */
 export const DEFAULT_ROTATION_WINDOW_SECONDS = 7 * 86_400;
 export const USER_PASSWORD = 'emulator';
 
@@ -43,7 +48,14 @@ type IssuedToken = {
 
 export type AccessTokenGrant = IssuedToken & { revoked: boolean };
 
-export type RefreshTokenGrant = IssuedToken & { token: string; retired?: 'rotated' | 'revoked' };
+export type RefreshTokenGrant = IssuedToken & {
+  token: string;
+  retired?: 'rotated' | 'revoked';
+  /** For a rotated-out token: the one that replaced it. */
+  successor?: string;
+  /** For a rotated-out token, when the client's grace period was on: until when it still works. */
+  graceEndsAtMs?: number;
+};
 
 export class DuplicateClientError extends Error {
   readonly code = 'EMULATOR_DUPLICATE_CLIENT';
@@ -91,8 +103,10 @@ export class EmulatorState {
         },
       },
       {
-        rotation: options.rotation ?? 'near-expiry',
+        rotation: options.rotation ?? 'near-end',
         rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
+        rotationGraceSeconds: options.rotationGraceSeconds ?? 0,
+        revokePreviousAccessTokens: options.revokePreviousAccessTokens ?? false,
         reuseDetection: options.reuseDetection ?? false,
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
         keyFormat: options.keyFormat ?? 'string',
@@ -169,6 +183,48 @@ export class EmulatorState {
   }
 
   /**
+   * Replaces a live refresh token with a new one of the same grant (RFC 6749 §6: the server
+   * "MAY revoke the old refresh token after issuing a new refresh token"). With the client's
+   * grace period on, the old one keeps working that long (`graceSuccessor`).
+   */
+  rotateRefreshToken(tenant: Tenant, grant: RefreshTokenGrant): string {
+    const successor = this.issueRefreshToken(tenant, grant.scope, grant.family);
+    const graceSeconds = tenant.settings.rotationGraceSeconds;
+    grant.retired = 'rotated';
+    grant.successor = successor;
+    if (graceSeconds > 0) grant.graceEndsAtMs = tenant.now() + graceSeconds * 1000;
+    return successor;
+  }
+
+  /**
+   * The live refresh token that replaced `grant`, when `grant` is still in its grace period:
+   * only the token just before the live one counts, never an older one (as
+   * https://github.com/django-oauth/django-oauth-toolkit/issues/1617 asks of a grace period).
+   */
+  graceSuccessor(grant: RefreshTokenGrant, now: number): RefreshTokenGrant | undefined {
+    if (grant.retired !== 'rotated' || grant.graceEndsAtMs === undefined || now >= grant.graceEndsAtMs)
+      return undefined;
+    const successor = grant.successor === undefined ? undefined : this.refreshTokens.get(grant.successor);
+    return successor && isLive(successor, now) ? successor : undefined;
+  }
+
+  /** Whether the token endpoint takes this refresh token now: live, or in its grace period. */
+  acceptsRefreshToken(grant: RefreshTokenGrant, now: number): boolean {
+    return isLive(grant, now) || this.graceSuccessor(grant, now) !== undefined;
+  }
+
+  /** Revokes the grant's access tokens that are still valid; says how many there were. */
+  revokeAccessTokens(family: string): number {
+    let revoked = 0;
+    for (const grant of this.accessTokens.values()) {
+      if (grant.family !== family || grant.revoked) continue;
+      grant.revoked = true;
+      revoked += 1;
+    }
+    return revoked;
+  }
+
+  /**
    * Revokes every token of a grant family, as RFC 9700 §4.14.2 asks of a server that sees a
    * rotated-out refresh token again: it cannot tell the legitimate client from an attacker,
    * so the whole grant goes. Says how many tokens were still live.
@@ -180,12 +236,7 @@ export class EmulatorState {
       if (grant.retired === undefined) revoked += 1;
       grant.retired = 'revoked';
     }
-    for (const grant of this.accessTokens.values()) {
-      if (grant.family !== family || grant.revoked) continue;
-      grant.revoked = true;
-      revoked += 1;
-    }
-    return revoked;
+    return revoked + this.revokeAccessTokens(family);
   }
 
   refreshToken(token: string): RefreshTokenGrant | undefined {
@@ -199,9 +250,13 @@ export class EmulatorState {
       .filter((grant) => grant.clientId === tenant.client.clientId)
       .map((grant) => ({
         token: grant.token,
-        active: grant.retired === undefined && now < grant.expiresAtMs,
+        active: this.acceptsRefreshToken(grant, now),
+        current: isLive(grant, now),
         issuedAt: new Date(grant.issuedAtMs).toISOString(),
         expiresAt: new Date(grant.expiresAtMs).toISOString(),
+        ...(this.graceSuccessor(grant, now) && grant.graceEndsAtMs !== undefined
+          ? { graceEndsAt: new Date(grant.graceEndsAtMs).toISOString() }
+          : {}),
       }));
   }
 
@@ -249,4 +304,9 @@ export class EmulatorState {
     };
     return { token, issued };
   }
+}
+
+/** Not rotated out, not revoked, not expired: the grant's current refresh token. */
+function isLive(grant: RefreshTokenGrant, now: number): boolean {
+  return grant.retired === undefined && now < grant.expiresAtMs;
 }

@@ -23,7 +23,7 @@ export function handleIntrospect(incoming: Incoming, state: EmulatorState): Repl
     grant !== undefined &&
     grant.clientId === tenant.client.clientId &&
     now < grant.expiresAtMs &&
-    (access ? !access.revoked : refresh?.retired === undefined);
+    (access ? !access.revoked : refresh !== undefined && state.acceptsRefreshToken(refresh, now));
   if (!grant || !active) return jsonReply(200, { active: false }, NO_STORE);
   return jsonReply(
     200,

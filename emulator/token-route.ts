@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { authenticateClient } from './client-auth';
 import { isFormContentType, jsonReply, type Incoming, type Reply } from './http-io';
 import { NO_STORE, repeatedParameter, tokenError } from './oauth-errors';
-import { ACCESS_TOKEN_TTL_SECONDS, type EmulatorState } from './state';
+import { ACCESS_TOKEN_TTL_SECONDS, type EmulatorState, type RefreshTokenGrant } from './state';
 import type { Tenant } from './tenant';
 
 /** POST /oauth/token (RFC 6749 §3.2): the authorization_code and refresh_token grants. */
@@ -79,11 +79,11 @@ function exchangeCode(form: Record<string, string>, tenant: Tenant, state: Emula
 }
 
 /**
- * RFC 6749 §6. The refresh token stays valid for its 30 days (GoTo today, docs/goto-facts.md §3c)
- * unless the client's rotation policy replaces it; a replaced token is dead at once.
- * Earlier access tokens are left alone: they simply run out after their hour. With reuse
- * detection on, a replaced token presented again revokes its whole grant (RFC 9700
- * §4.14.2), access tokens included.
+ * RFC 6749 §6, under the client's rotation policy (emulator/control-types.ts,
+ * `RotationSettings`): the refresh token stays valid for its 30 days unless the policy
+ * renews it; a renewed one is dead at once, or after the grace period. A rotated-out token
+ * presented outside any grace period is refused, and with reuse detection on revokes its
+ * whole grant (RFC 9700 §4.14.2), access tokens included.
  */
 function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorState): Reply {
   const token = form.refresh_token;
@@ -91,16 +91,17 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   const grant = state.refreshToken(token);
   if (!grant) return invalidGrant('refresh token is not valid: this server did not issue it');
   if (grant.clientId !== tenant.client.clientId) return invalidGrant('refresh token was issued to another client');
-  if (grant.retired === 'rotated' && tenant.settings.reuseDetection) {
+  const now = tenant.now();
+  const inGraceOf = state.graceSuccessor(grant, now);
+  if (grant.retired === 'rotated' && !inGraceOf && tenant.settings.reuseDetection) {
     state.revokeFamily(grant.family);
     return invalidGrant(
       'refresh token was used again after it was rotated out: the whole grant is revoked (RFC 9700 §4.14.2), start again at /oauth/authorize',
     );
   }
-  if (grant.retired === 'rotated')
+  if (grant.retired === 'rotated' && !inGraceOf)
     return invalidGrant('refresh token was rotated out: use the refresh_token of the response that replaced it');
   if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');
-  const now = tenant.now();
   if (now >= grant.expiresAtMs)
     return invalidGrant('refresh token has expired: refresh tokens last 30 days, start again at /oauth/authorize');
 
@@ -115,24 +116,34 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
     if (asked.length > 0) scope = asked.join(' ');
   }
 
-  const { rotation, rotationWindowSeconds } = tenant.settings;
-  const rotate =
-    rotation === 'always' || (rotation === 'near-expiry' && grant.expiresAtMs - now < rotationWindowSeconds * 1000);
+  if (tenant.settings.revokePreviousAccessTokens) state.revokeAccessTokens(grant.family);
   const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
-  if (!rotate) {
+  // In the grace period: the answer carries the token that replaced it, so the client catches up.
+  const refreshToken = inGraceOf
+    ? inGraceOf.token
+    : renews(grant, tenant, now)
+      ? state.rotateRefreshToken(tenant, grant)
+      : undefined;
+  if (refreshToken === undefined) {
     // GoTo's documented non-rotating answer: no refresh_token and no token_type (docs/goto-facts.md §3a).
     return tokenResponse({ access_token: accessToken, expires_in: ACCESS_TOKEN_TTL_SECONDS, scope, principal });
   }
-  grant.retired = 'rotated';
   return tokenResponse({
     access_token: accessToken,
     token_type: 'Bearer',
-    refresh_token: state.issueRefreshToken(tenant, grant.scope, grant.family),
+    refresh_token: refreshToken,
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     scope,
     principal,
   });
+}
+
+/** Whether this refresh renews the refresh token, under the client's `rotation` policy. */
+function renews(grant: RefreshTokenGrant, tenant: Tenant, now: number): boolean {
+  const { rotation, rotationWindowSeconds } = tenant.settings;
+  if (rotation === 'every-refresh') return true;
+  return rotation === 'near-end' && grant.expiresAtMs - now < rotationWindowSeconds * 1000;
 }
 
 function invalidGrant(description: string): Reply {

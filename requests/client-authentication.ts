@@ -13,9 +13,9 @@ export function formUrlEncode(value: string): string {
  * The `Authorization: Basic` value for the token endpoint. RFC 6749 §2.3.1: the client
  * id and secret are each form-urlencoded first, then joined with `:` and base64-encoded
  * (RFC 7617). GoTo's docs show plain base64 of `id:secret`; the two differ only when
- * the id or secret holds a character that form encoding escapes (GoTo's base64 secrets
- * can hold `+`, `/` and `=`), and a server that decodes per the RFC reads a raw `+` as a
- * space. We follow the RFC; `none` gives the docs' form, for servers that do not decode.
+ * the id or secret holds a character that form encoding escapes (the docs' sample secret
+ * holds `+` and `=`; real secrets seen in public are alphanumeric, where the two agree), and
+ * a server that decodes per the RFC reads a raw `+` as a space. We follow the RFC; `none` gives the docs' form, for servers that do not decode.
  */
 export function basicAuthorization(
   clientId: string,

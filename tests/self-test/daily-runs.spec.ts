@@ -14,7 +14,7 @@ test('exchanges a pasted code once, then keeps refreshing daily against a rotati
   sandbox,
   emulator,
 }, testInfo) => {
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
   const { code } = await emulator.issueCode(sandbox.client.clientId);
   await writeFile(
     sandbox.envFile,

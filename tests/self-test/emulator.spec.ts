@@ -474,6 +474,13 @@ test.describe('token endpoint: client authentication', () => {
     );
   });
 
+  test('registers a client with a secret of 24 random alphanumerics unless one is given', async ({ emulator }) => {
+    const [first, second] = await Promise.all([emulator.createClient(), emulator.createClient()]);
+    expect(first.clientSecret).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(second.clientSecret).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(first.clientSecret, 'each client has its own').not.toBe(second.clientSecret);
+  });
+
   test('rejects Basic credentials that skipped form-encoding when the secret holds "+"', async ({ emulator }) => {
     const client = await emulator.createClient({ clientSecret: 'abc+def/ghi==' });
     const raw = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
@@ -627,7 +634,7 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test("rotation 'near-expiry' replaces the refresh token inside the window and rejects the old one", async ({
+  test("rotation 'near-end' (the default) replaces the refresh token inside the 7-day window and rejects the old one", async ({
     emulator,
     emulatorClient,
   }) => {
@@ -656,11 +663,11 @@ test.describe('token endpoint: refresh_token grant', () => {
       expect(next.status).toBe(200);
       expect(next.body.refresh_token, 'the new token is far from expiry, so it is kept').toBeUndefined();
     });
-    await test.step('the emulator lists the old token inactive and the new one active', async () => {
+    await test.step('the emulator lists the old token inactive and the new one active and current', async () => {
       const listed = await emulator.refreshTokens(emulatorClient.clientId);
-      expect(listed.map((t) => [t.token === tokens.refresh_token ? 'old' : 'new', t.active])).toEqual([
-        ['old', false],
-        ['new', true],
+      expect(listed.map((t) => [t.token === tokens.refresh_token ? 'old' : 'new', t.active, t.current])).toEqual([
+        ['old', false, false],
+        ['new', true, true],
       ]);
     });
   });
@@ -685,11 +692,24 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect(listed.map((token) => token.active)).toEqual([false, false]);
   });
 
-  test("rotation 'always' (set with updateClient) returns a new refresh token each time and retires the old one", async ({
+  test("rotation 'near-end' renews only inside the window the client was given", async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'near-end', rotationWindowSeconds: 2 * DAY });
+    const tokens = await tokensFor(emulator, client);
+    await emulator.advanceClock(client.clientId, 27 * DAY);
+    const kept = await refresh(emulator, client, tokens.refresh_token);
+    expect(kept.body.refresh_token, 'with 3 of 30 days left, outside a 2-day window, it is kept').toBeUndefined();
+
+    await emulator.advanceClock(client.clientId, 1.5 * DAY);
+    const renewed = await refresh(emulator, client, tokens.refresh_token);
+
+    expect(renewed.body.refresh_token, 'with 1.5 days left it is renewed').toEqual(expect.any(String));
+  });
+
+  test("rotation 'every-refresh' (set with updateClient) returns a new refresh token each time and retires the old one", async ({
     emulator,
     emulatorClient,
   }) => {
-    await emulator.updateClient(emulatorClient.clientId, { rotation: 'always' });
+    await emulator.updateClient(emulatorClient.clientId, { rotation: 'every-refresh' });
     const tokens = await tokensFor(emulator, emulatorClient);
     const first = await refresh(emulator, emulatorClient, tokens.refresh_token);
     const second = await refresh(emulator, emulatorClient, String(first.body.refresh_token));
@@ -706,7 +726,7 @@ test.describe('token endpoint: refresh_token grant', () => {
   test('with reuse detection, a rotated-out refresh token used again revokes the whole grant, successors and access tokens included (RFC 9700 §4.14.2)', async ({
     emulator,
   }) => {
-    const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
+    const client = await emulator.createClient({ rotation: 'every-refresh', reuseDetection: true });
     const tokens = await tokensFor(emulator, client);
     const rotated = await refresh(emulator, client, tokens.refresh_token);
     expect(rotated.status, 'the first refresh works').toBe(200);
@@ -733,7 +753,7 @@ test.describe('token endpoint: refresh_token grant', () => {
   test('without reuse detection, a rotated-out refresh token is refused and its successor keeps working', async ({
     emulator,
   }) => {
-    const client = await emulator.createClient({ rotation: 'always' });
+    const client = await emulator.createClient({ rotation: 'every-refresh' });
     const tokens = await tokensFor(emulator, client);
     const rotated = await refresh(emulator, client, tokens.refresh_token);
 
@@ -744,7 +764,7 @@ test.describe('token endpoint: refresh_token grant', () => {
   test('reuse detection revokes only the grant of the reused token, not another authorization of the same client', async ({
     emulator,
   }) => {
-    const client = await emulator.createClient({ rotation: 'always', reuseDetection: true });
+    const client = await emulator.createClient({ rotation: 'every-refresh', reuseDetection: true });
     const first = await tokensFor(emulator, client);
     const second = await tokensFor(emulator, client);
     await refresh(emulator, client, first.refresh_token);
@@ -752,6 +772,108 @@ test.describe('token endpoint: refresh_token grant', () => {
     await refresh(emulator, client, first.refresh_token);
 
     expect((await refresh(emulator, client, second.refresh_token)).status, 'the other grant still refreshes').toBe(200);
+  });
+
+  test('updateClient changes the rotation policy, says the settings now, and refuses an unknown policy', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const settings = await emulator.updateClient(emulatorClient.clientId, {
+      rotation: 'never',
+      rotationGraceSeconds: 30,
+      revokePreviousAccessTokens: true,
+    });
+    expect(settings).toMatchObject({
+      rotation: 'never',
+      rotationWindowSeconds: 7 * DAY,
+      rotationGraceSeconds: 30,
+      revokePreviousAccessTokens: true,
+      reuseDetection: false,
+    });
+
+    const refused = await fetch(`${emulator.baseUrl}/__emulator/clients/${emulatorClient.clientId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rotation: 'always' }),
+    });
+
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('every-refresh');
+  });
+
+  test('in its grace period a rotated-out refresh token answers a new access token and the token that replaced it, without revoking the grant', async ({
+    emulator,
+  }) => {
+    const client = await emulator.createClient({
+      rotation: 'every-refresh',
+      rotationGraceSeconds: 60,
+      reuseDetection: true,
+    });
+    const tokens = await tokensFor(emulator, client);
+    const rotated = await refresh(emulator, client, tokens.refresh_token);
+    await emulator.advanceClock(client.clientId, 59);
+
+    const again = await refresh(emulator, client, tokens.refresh_token);
+
+    expect(again.status).toBe(200);
+    expect(again.body.refresh_token, 'the current refresh token, not a new one').toBe(rotated.body.refresh_token);
+    expect(again.body.access_token).not.toBe(rotated.body.access_token);
+    const listed = await emulator.refreshTokens(client.clientId);
+    expect(
+      listed.map((t) => [t.token === tokens.refresh_token ? 'old' : 'new', t.active, t.current, t.graceEndsAt]),
+      'the old one still taken until its grace ends, the new one current; nothing renewed again',
+    ).toEqual([
+      ['old', true, false, expect.any(String)],
+      ['new', true, true, undefined],
+    ]);
+    expect((await getMe(emulator.baseUrl, `Bearer ${String(again.body.access_token)}`)).status).toBe(200);
+  });
+
+  test('once its grace period is over, a rotated-out refresh token used again revokes the whole grant (RFC 9700 §4.14.2)', async ({
+    emulator,
+  }) => {
+    const client = await emulator.createClient({
+      rotation: 'every-refresh',
+      rotationGraceSeconds: 60,
+      reuseDetection: true,
+    });
+    const tokens = await tokensFor(emulator, client);
+    const rotated = await refresh(emulator, client, tokens.refresh_token);
+    await emulator.advanceClock(client.clientId, 60);
+
+    const reused = await refresh(emulator, client, tokens.refresh_token);
+
+    expect(reused.body.error_description).toEqual(expect.stringContaining('the whole grant is revoked'));
+    expect((await refresh(emulator, client, String(rotated.body.refresh_token))).body.error).toBe('invalid_grant');
+  });
+
+  test('the grace period covers only the refresh token just before the current one', async ({ emulator }) => {
+    const client = await emulator.createClient({ rotation: 'every-refresh', rotationGraceSeconds: 3600 });
+    const tokens = await tokensFor(emulator, client);
+    const second = await refresh(emulator, client, tokens.refresh_token);
+    const third = await refresh(emulator, client, String(second.body.refresh_token));
+
+    const first = await refresh(emulator, client, tokens.refresh_token);
+    const previous = await refresh(emulator, client, String(second.body.refresh_token));
+
+    expect(first.body.error_description, 'two rotations back').toEqual(expect.stringContaining('rotated out'));
+    expect(previous.body.refresh_token, 'one rotation back').toBe(third.body.refresh_token);
+  });
+
+  test('with revokePreviousAccessTokens, a refresh revokes the access tokens issued before it in the grant', async ({
+    emulator,
+  }) => {
+    const client = await emulator.createClient({ rotation: 'never', revokePreviousAccessTokens: true });
+    const tokens = await tokensFor(emulator, client);
+    const other = await tokensFor(emulator, client);
+
+    const refreshed = await refresh(emulator, client, tokens.refresh_token);
+
+    expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'the earlier one').toBe(401);
+    expect((await getMe(emulator.baseUrl, `Bearer ${String(refreshed.body.access_token)}`)).status, 'the new one').toBe(
+      200,
+    );
+    expect((await getMe(emulator.baseUrl, `Bearer ${other.access_token}`)).status, 'another grant’s').toBe(200);
   });
 
   test('leaves earlier access tokens valid after a refresh until their hour ends', async ({
@@ -1080,7 +1202,7 @@ test.describe('held answers', () => {
   test('holdMs rotates the refresh token at once and holds the answer back: a client that gives up never learns the new one', async ({
     emulator,
   }) => {
-    const client = await emulator.createClient({ rotation: 'always' });
+    const client = await emulator.createClient({ rotation: 'every-refresh' });
     const tokens = await tokensFor(emulator, client);
     await emulator.addFault(client.clientId, { route: 'token', holdMs: 60_000 });
     const abandon = new AbortController();

@@ -52,7 +52,7 @@ test('20 daily runs in a row pass against a server that rotates the refresh toke
   sandbox,
   emulator,
 }, testInfo) => {
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
   await authorizedSandbox(sandbox, emulator);
   const userLines = '# my own notes\nAPP_NAME="webinar sync"\n';
   await writeFile(sandbox.envFile, `${userLines}${await readFile(sandbox.envFile, 'utf8')}`);

@@ -39,7 +39,7 @@ test('sends the code exchange as a form with Basic client authentication and the
   sandbox,
   emulator,
 }) => {
-  // GoTo's secrets are base64 and may hold '+', '/' and '=', which form-urlencoding escapes.
+  // A secret shaped like GoTo's docs' sample (base64 with '+', '/' and '='), which form-urlencoding escapes.
   const client = await emulator.createClient({ clientSecret: 'q+W3/oAZ2lP9x+u/8Fh5Ng==' });
   await useClient(sandbox, client);
   const { code } = await emulator.issueCode(client.clientId);
@@ -84,7 +84,7 @@ test('stores a rotated refresh token, and the next refresh sends it while the ol
   sandbox,
   emulator,
 }) => {
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always' });
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
   await pasteFreshCode(sandbox, emulator);
   const first = await sandbox.chain.exchangeCode();
 
@@ -255,6 +255,44 @@ test('retries once with GoTo’s documented plain Basic form when a server that 
     sent.map((request) => request.form?.code === code),
     'the same code both times: the refusal did not use it up',
   ).toEqual([true, true]);
+});
+
+test('with a secret of 24 alphanumerics, like GoTo’s, sends base64 of "id:secret" once, which both Basic forms are', async ({
+  emulator,
+  sandbox,
+}) => {
+  // A server that reads Basic literally, as GoTo's docs describe it: no retry is needed.
+  const client = await emulator.createClient({ clientSecret: 'Q7fZr2LwX9kT4mVb8NcY3pHs', basicDecoding: 'none' });
+  await useClient(sandbox, client);
+  const { code } = await emulator.issueCode(client.clientId);
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
+
+  await sandbox.chain.exchangeCode();
+
+  const sent = (await emulator.requests(client.clientId)).filter((request) => request.route === 'token');
+  expect(
+    sent.map((request) => request.headers.authorization === basicOf(`${client.clientId}:Q7fZr2LwX9kT4mVb8NcY3pHs`)),
+    'one request, its Basic value base64 of the id and secret as they are',
+  ).toEqual([true]);
+});
+
+test('the emulator’s default client secret is 24 alphanumerics, so the chain’s first Basic value is accepted', async ({
+  emulator,
+  sandbox,
+}) => {
+  expect(sandbox.client.clientSecret).toMatch(/^[A-Za-z0-9]{24}$/);
+  await pasteFreshCode(sandbox, emulator);
+
+  await sandbox.chain.exchangeCode();
+
+  const sent = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token');
+  expect(
+    sent.map(
+      (request) =>
+        request.headers.authorization === basicOf(`${sandbox.client.clientId}:${sandbox.client.clientSecret}`),
+    ),
+    'one request, with base64 of "id:secret"',
+  ).toEqual([true]);
 });
 
 test('keeps lines dotenv cannot read (no "=", an unclosed quote, stray text) byte for byte when tokens are written', async ({

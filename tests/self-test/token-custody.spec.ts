@@ -43,7 +43,7 @@ function start(env: Sandbox['env'], output: string, options: CollectionOptions =
 
 /** A sandbox after its first authorization, on a server that rotates and detects reuse. */
 async function strictServer(sandbox: Sandbox, emulator: EmulatorControl): Promise<void> {
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'always', reuseDetection: true });
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh', reuseDetection: true });
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
 }
 
