@@ -211,9 +211,10 @@ function failure(code: string, message: string, key: string, target: VercelEnvTa
 }
 
 /**
- * A variable as Vercel answers it, in a list (GET, `{"envs": [...]}`, vercel/vercel#9072) or
- * after a save: a plain one with its value as it is (the CLI's `vc env ls` shows it,
- * vercel/vercel#5345), an encrypted one with a ciphertext in its place, a sensitive one with none.
+ * A variable as Vercel answers it, in a list (GET, `{"envs": [...]}`,
+ * https://github.com/vercel/vercel/issues/9072) or after a save: a plain one with its value
+ * as it is (the CLI's `vc env ls` shows it, https://github.com/vercel/vercel/pull/5345), an
+ * encrypted one with a ciphertext in its place, a sensitive one with none.
  */
 function shown(variable: VercelEnvVariable): Record<string, unknown> {
   const { value, ...rest } = variable;
@@ -228,9 +229,10 @@ function shown(variable: VercelEnvVariable): Record<string, unknown> {
 
 /**
  * GET /v10/projects/{idOrName}/env: every variable of the project, in every environment,
- * as `{"envs": [...]}` (vercel/vercel#9072 shows the answer; the list has no pages: "the
- * latest API version always returns all env variables", vercel/vercel#5345). `decrypt` is
- * ignored: it decrypts nothing in practice (the same issue), and sensitive values never come back.
+ * as `{"envs": [...]}` (https://github.com/vercel/vercel/issues/9072 shows the answer). The
+ * list has no pages: "the latest API version always returns all env variables"
+ * (https://github.com/vercel/vercel/pull/5345). `decrypt` is ignored: it decrypts nothing in
+ * practice (the same issue), and sensitive values never come back.
  */
 function listEnv(project: VercelProject): Reply {
   return jsonReply(200, { envs: project.env.map(shown) });

@@ -18,8 +18,9 @@ export type ListedEnvVariable = z.infer<typeof listedEnvVariableSchema>;
 
 /**
  * `200` body of GET /v10/projects/{idOrName}/env: `{"envs": [...]}`, sometimes with
- * `pagination` (the SDK's FilterProjectEnvsResponseBody2; vercel/vercel#9072 shows an answer
- * without). There are no further pages to ask for: the endpoint takes no page parameter.
+ * `pagination` (the SDK's FilterProjectEnvsResponseBody2;
+ * https://github.com/vercel/vercel/issues/9072 shows an answer without). There are no further
+ * pages to ask for: the endpoint takes no page parameter.
  */
 export const listEnvResponseSchema = z.looseObject({
   envs: z.array(listedEnvVariableSchema),

@@ -6,8 +6,9 @@ import { vercelApiInput, vercelApiRequest, vercelTarget, type vercelErrorSchema 
  * How a value is stored. `sensitive`: "non-readable once created", allowed "only … in the
  * Production and Preview environments"; `encrypted`: encrypted at rest, readable by project
  * members (https://vercel.com/docs/environment-variables/sensitive-environment-variables);
- * `plain`: stored as it is and listed with its value (vercel/vercel#5345), for what is no
- * secret (the sync's record, lib/vercel/sync-record.ts).
+ * `plain`: stored as it is and listed with its value
+ * (https://github.com/vercel/vercel/pull/5345), for what is no secret (the sync's record,
+ * lib/vercel/sync-record.ts).
  */
 export const vercelEnvType = z.enum(['sensitive', 'encrypted', 'plain']);
 export type VercelEnvType = z.infer<typeof vercelEnvType>;
