@@ -244,7 +244,8 @@ export type EmulatorVercelProject = {
 /** The project as the emulator holds it now: its variables and deployments, newest last. */
 export type VercelProjectState = EmulatorVercelProject & { env: VercelEnvVariable[]; deployments: VercelDeployment[] };
 
-export type VercelRoute = 'env' | 'list-deployments' | 'create-deployment' | 'deploy-hook' | 'other';
+/** `env`: POST (create or upsert variables); `list-env`: GET on the same path (list them). */
+export type VercelRoute = 'env' | 'list-env' | 'list-deployments' | 'create-deployment' | 'deploy-hook' | 'other';
 
 /** One request to the emulated Vercel API, attributed to the project it names. */
 export type VercelReceivedRequest = Received<VercelRoute> & {

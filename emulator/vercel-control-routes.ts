@@ -39,7 +39,7 @@ const createProjectBody = z.strictObject({
     )
     .optional(),
 });
-const faultBody = faultBodySchema(['env', 'list-deployments', 'create-deployment', 'deploy-hook']);
+const faultBody = faultBodySchema(['env', 'list-env', 'list-deployments', 'create-deployment', 'deploy-hook']);
 
 export function handleVercelControl(incoming: Incoming, state: VercelState): Reply {
   const segments = incoming.url.pathname.slice(VERCEL_CONTROL_PREFIX.length).split('/').map(decodeSegment);

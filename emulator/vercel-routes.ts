@@ -9,6 +9,8 @@ import { vercelId, type VercelProject, type VercelState } from './vercel-state';
  * The parts of the Vercel REST API the sync uses, as Vercel documents them:
  * - POST /v10/projects/{idOrName}/env[?upsert=true]
  *   https://vercel.com/docs/rest-api/projects/create-one-or-more-environment-variables
+ * - GET /v10/projects/{idOrName}/env
+ *   https://vercel.com/docs/rest-api/projects/retrieve-the-environment-variables-of-a-project-by-id-or-name
  * - GET /v6/deployments   https://vercel.com/docs/rest-api/deployments/list-deployments
  * - POST /v13/deployments https://vercel.com/docs/rest-api/deployments/create-a-new-deployment
  * - POST|GET /v1/integrations/deploy/{projectId}/{hookId}   https://vercel.com/docs/deploy-hooks
@@ -24,8 +26,8 @@ export function isVercelPath(path: string): boolean {
   return /^\/v\d+\//.test(path);
 }
 
-export function vercelRouteOf(path: string): VercelRoute {
-  if (ENV_PATH.test(path)) return 'env';
+export function vercelRouteOf(path: string, method: string): VercelRoute {
+  if (ENV_PATH.test(path)) return method === 'GET' ? 'list-env' : 'env';
   if (LIST_DEPLOYMENTS_PATH.test(path)) return 'list-deployments';
   if (CREATE_DEPLOYMENT_PATH.test(path)) return 'create-deployment';
   if (DEPLOY_HOOK_PATH.test(path)) return 'deploy-hook';
@@ -38,7 +40,7 @@ export type VercelOutcome = { reply: Reply; delayMs?: number } | { drop: true; d
 /** Records the request in its project's log, applies a queued fault, else answers like Vercel. */
 export function handleVercel(incoming: Incoming, state: VercelState): VercelOutcome {
   const path = incoming.url.pathname;
-  const route = vercelRouteOf(path);
+  const route = vercelRouteOf(path, incoming.method);
   const json = parseJson(incoming);
   const project = projectOf(route, incoming, json, state);
   project?.record({
@@ -77,6 +79,7 @@ function answer(
   // checkAccess answered 404 when there was no project.
   const found = project as VercelProject;
   if (route === 'env') return upsertEnv(incoming, json, found);
+  if (route === 'list-env') return listEnv(found);
   if (route === 'list-deployments') return listDeployments(incoming, found);
   return createDeployment(incoming, json, found);
 }
@@ -84,7 +87,7 @@ function answer(
 function projectOf(route: VercelRoute, incoming: Incoming, json: Json, state: VercelState): VercelProject | undefined {
   const path = incoming.url.pathname;
   const idOrName =
-    route === 'env'
+    route === 'env' || route === 'list-env'
       ? safeDecode(ENV_PATH.exec(path)?.[1] ?? '')
       : route === 'list-deployments'
         ? incoming.query.values.projectId
@@ -207,16 +210,32 @@ function failure(code: string, message: string, key: string, target: VercelEnvTa
   return { error: { code, message, key, target } };
 }
 
-/** A variable as Vercel answers it: never a readable value (sensitive: none; encrypted: ciphertext). */
+/**
+ * A variable as Vercel answers it, in a list (GET, `{"envs": [...]}`,
+ * https://github.com/vercel/vercel/issues/9072) or after a save: a plain one with its value
+ * as it is (the CLI's `vc env ls` shows it, https://github.com/vercel/vercel/pull/5345), an
+ * encrypted one with a ciphertext in its place, a sensitive one with none.
+ */
 function shown(variable: VercelEnvVariable): Record<string, unknown> {
-  const { value: _value, ...rest } = variable;
-  return {
-    ...rest,
-    target: [...variable.target],
-    configurationId: null,
-    decrypted: false,
-    ...(variable.type === 'sensitive' ? {} : { value: randomBytes(24).toString('base64') }),
-  };
+  const { value, ...rest } = variable;
+  const readable =
+    variable.type === 'plain'
+      ? { value }
+      : variable.type === 'sensitive'
+        ? {}
+        : { value: randomBytes(24).toString('base64') };
+  return { ...rest, target: [...variable.target], configurationId: null, decrypted: false, ...readable };
+}
+
+/**
+ * GET /v10/projects/{idOrName}/env: every variable of the project, in every environment,
+ * as `{"envs": [...]}` (https://github.com/vercel/vercel/issues/9072 shows the answer). The
+ * list has no pages: "the latest API version always returns all env variables"
+ * (https://github.com/vercel/vercel/pull/5345). `decrypt` is ignored: it decrypts nothing in
+ * practice (the same issue), and sensitive values never come back.
+ */
+function listEnv(project: VercelProject): Reply {
+  return jsonReply(200, { envs: project.env.map(shown) });
 }
 
 /** GET /v6/deployments, filtered by `projectId`, `target` and `state`, newest first, `limit` of them. */

@@ -13,6 +13,7 @@ export * from './api-service';
 export { secretFieldNames } from './request-definition';
 export * from './vercel-api';
 export * from './vercel-upsert-env';
+export * from './vercel-list-env';
 export * from './vercel-list-deployments';
 export * from './vercel-redeploy';
 export * from './vercel-deploy-hook';

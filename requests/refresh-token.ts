@@ -32,7 +32,12 @@ export function refreshTokenRequest(
     basicEncoding,
     form: { grant_type: 'refresh_token', refresh_token: refreshToken },
     secrets: [refreshToken],
+    // Whichever holder of a refresh token receives the rotated one is the only one left
+    // (README, "One refresh token, several holders").
     invalidGrantAdvice:
-      'the refresh token was rotated, revoked or has expired (they last 30 days): authorize again to get a new code, put it in GOTO_AUTH_CODE and run again.',
+      'the refresh token was rotated, revoked or has expired (they last 30 days); another holder of it ' +
+      '(your app on Vercel, a CI job, another .env) may have refreshed and received a rotated token, ' +
+      'which only that holder has: authorize again to get a new code, put it in GOTO_AUTH_CODE and run again, ' +
+      'then let one holder refresh and the others take the tokens from it (README, "One refresh token, several holders").',
   });
 }

@@ -42,6 +42,12 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
   failure: Failure;
   /** Every secret value in this request (client secret, Basic value, code, tokens). */
   secrets: string[];
+  /**
+   * What of a JSON answer reports may show, before it is redacted; default: all of it. For an
+   * answer that holds values this request did not send and has no business showing (the
+   * other variables of a Vercel project, requests/vercel-list-env.ts).
+   */
+  shownJson?: (json: unknown) => unknown;
   /** Reads GoTo's error code and description out of a failed response. */
   failureFacts: (status: number, body: z.output<Failure> | undefined, headers: Headers) => FailureFacts;
   /** What a person should do next, given the facts of a failure. */

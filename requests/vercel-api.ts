@@ -44,6 +44,8 @@ type VercelRequestParts<Success extends z.ZodType> = {
   success: Success;
   /** Secret values in the body besides the token (the variables' values). */
   secrets?: string[];
+  /** What of the answer reports may show (see PreparedRequest). */
+  shownJson?: (json: unknown) => unknown;
 };
 
 /**
@@ -74,6 +76,7 @@ export function vercelApiRequest<Success extends z.ZodType>(
     failure: vercelErrorSchema,
     service: vercelApiService,
     secrets: [api.token, ...(parts.secrets ?? [])],
+    ...(parts.shownJson ? { shownJson: parts.shownJson } : {}),
     failureFacts: vercelFailureFacts,
     advice: vercelAdvice,
   };

@@ -5,9 +5,12 @@ import { vercelApiInput, vercelApiRequest, vercelTarget, type vercelErrorSchema 
 /**
  * How a value is stored. `sensitive`: "non-readable once created", allowed "only … in the
  * Production and Preview environments"; `encrypted`: encrypted at rest, readable by project
- * members (https://vercel.com/docs/environment-variables/sensitive-environment-variables).
+ * members (https://vercel.com/docs/environment-variables/sensitive-environment-variables);
+ * `plain`: stored as it is and listed with its value
+ * (https://github.com/vercel/vercel/pull/5345), for what is no secret (the sync's record,
+ * lib/vercel/sync-record.ts).
  */
-export const vercelEnvType = z.enum(['sensitive', 'encrypted']);
+export const vercelEnvType = z.enum(['sensitive', 'encrypted', 'plain']);
 export type VercelEnvType = z.infer<typeof vercelEnvType>;
 
 /** One project variable as Vercel answers it; its value is never read back. */
@@ -49,6 +52,8 @@ export const upsertEnvInput = vercelApiInput
     target: vercelTarget,
     type: vercelEnvType,
     variables: z.record(envKey, z.string()),
+    /** The step's title; default: saving the GoTo values. */
+    step: z.string().min(1).optional(),
   })
   .refine((input) => !(input.type === 'sensitive' && input.target === 'development'), {
     error: 'Vercel allows sensitive variables only in production and preview; use `encrypted` for development',
@@ -69,10 +74,11 @@ export type UpsertEnvInput = z.input<typeof upsertEnvInput>;
 export function upsertEnvRequest(
   input: UpsertEnvInput,
 ): PreparedRequest<typeof upsertEnvResponseSchema, typeof vercelErrorSchema> {
-  const { projectIdOrName, target, type, variables, ...api } = upsertEnvInput.parse(input);
-  const values = Object.values(variables);
+  const { projectIdOrName, target, type, variables, step, ...api } = upsertEnvInput.parse(input);
+  // A plain value is readable on Vercel anyway, and shown as it is.
+  const values = type === 'plain' ? [] : Object.values(variables);
   return vercelApiRequest(api, {
-    step: `save the GoTo values as Vercel environment variables (${target})`,
+    step: `${step ?? 'save the GoTo values as Vercel environment variables'} (${target})`,
     method: 'POST',
     path: `/v10/projects/${encodeURIComponent(projectIdOrName)}/env`,
     query: { upsert: 'true' },

@@ -52,7 +52,7 @@ export const variables = {
     where: 'default 3m',
   },
   VERCEL_TOKEN: {
-    what: 'a Vercel access token that may edit the project’s environment variables and deploy it',
+    what: 'a Vercel access token that may read and edit the project’s environment variables and deploy it',
     where: 'create one at https://vercel.com/account/tokens, scoped to the team that owns the project',
   },
   VERCEL_PROJECT_ID: {

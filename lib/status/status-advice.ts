@@ -4,6 +4,7 @@ import {
   REFRESH_TOKEN_LIFETIME_DAYS,
   decodeTokenClaims,
   noUsableToken,
+  refreshTokenGone,
   type AccessState,
   type RefreshState,
 } from './assess-tokens';
@@ -115,6 +116,25 @@ function recoveryWarning({ recovery }: AdviceInput): VerdictLine | undefined {
   };
 }
 
+/**
+ * Status reads the file and asks GoTo nothing, so it cannot see a rotation that happened
+ * elsewhere: the app on Vercel, a CI job and a person's .env may all hold this refresh token,
+ * and whichever receives a rotated one is the only holder left (README, "One refresh token,
+ * several holders").
+ */
+function holdersNote({ settings, refresh }: AdviceInput): VerdictLine | undefined {
+  if (settings.target !== 'goto' || refreshTokenGone(refresh)) return undefined;
+  return {
+    tone: 'plain',
+    text:
+      'Note: this file is one holder of the refresh token, and status asks GoTo nothing. ' +
+      'If another holder (your app on Vercel, a CI job, another .env) has refreshed and received a rotated token, ' +
+      'this one no longer works, and the next refresh here fails with invalid_grant.\n' +
+      'What to do: let one holder refresh and the others take the tokens from it ' +
+      '(README, "One refresh token, several holders").',
+  };
+}
+
 /** The collection does not use .env on the emulator (fixtures/index.ts), so say where it does. */
 function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
   if (settings.target !== 'emulator' || env.GOTO_ENV_FILE) return undefined;
@@ -126,9 +146,12 @@ function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
   };
 }
 
-/** The verdict, worst first: a waiting recovery file, then the tokens, then where the emulator keeps them. */
+/**
+ * The verdict, worst first: a waiting recovery file, then the tokens, then what status cannot
+ * see (other holders), then where the emulator keeps them.
+ */
 export function statusAdvice(input: AdviceInput): VerdictLine[] {
-  return [recoveryWarning(input), tokensVerdict(input), emulatorNote(input)].filter(
+  return [recoveryWarning(input), tokensVerdict(input), holdersNote(input), emulatorNote(input)].filter(
     (line): line is VerdictLine => line !== undefined,
   );
 }

@@ -244,6 +244,10 @@ test.describe('save-rotated-token', () => {
     expect(result.status).toBe(1);
     expect(result.output).toContain('GoTo rotated the refresh token');
     expect(result.output).toContain('GOTO_SECRETS_TOKEN');
+    expect(result.output).toContain('authorize again');
+    expect(result.output, 'no copying from Vercel, whose sensitive values cannot be read back').not.toMatch(
+      /copy[^.]*(there|Vercel)/i,
+    );
     expect(result.output).not.toContain('rotated-token-value');
   });
 });

@@ -5,7 +5,7 @@ import { runCollection } from './helpers/run-collection';
 /*
  * GoTo documents when it renews a refresh token only loosely ("at the end of" its 30 days),
  * and nothing about a grace period or about earlier access tokens after a refresh
- * (../shared/reference/goto-api.md). So the daily chain runs, as a user's laptop or CI job
+ * (docs/goto-facts.md §9). So the daily chain runs, as a user's laptop or CI job
  * runs it (`npx playwright test`, GOTO_TARGET=goto on the emulator's loopback URLs), under
  * every combination of the emulator's rotation policies: each renewal policy, with and
  * without revoking earlier access tokens, with and without a grace period. Reuse detection

@@ -57,7 +57,7 @@ test.describe('the verdict and its exit code', () => {
       '18 days left of 30 days',
       'issued 12 days ago, expires 2026-05-19 10:00 UTC',
     ]);
-    expect(status.verdict).toEqual([{ tone: 'ok', text: 'OK: the refresh token has 18 days left.' }]);
+    expect(status.verdict[0]).toEqual({ tone: 'ok', text: 'OK: the refresh token has 18 days left.' });
     expect(status.exitCode).toBe(0);
   });
 
@@ -102,7 +102,7 @@ test.describe('the verdict and its exit code', () => {
     });
 
     expect(row(status, 'access token')?.[0]).toBe('expired 3 h ago');
-    expect(verdictText(status)).toBe(
+    expect(status.verdict[0]?.text).toBe(
       'OK: the refresh token has 28 days left; the next run gets a new access token with it.',
     );
     expect(status.exitCode).toBe(0);
@@ -155,6 +155,43 @@ test.describe('the verdict and its exit code', () => {
       'What to do: GOTO_AUTH_CODE is set: run `npx playwright test` within 4 min to exchange it',
     );
     expect(status.exitCode, 'a code is not a token yet').toBe(1);
+  });
+});
+
+test.describe('other holders of the refresh token', () => {
+  const holdersNote = /^Note: this file is one holder of the refresh token, and status asks GoTo nothing\./;
+
+  for (const [kind, refreshTokenValue] of [
+    ['a refresh token with days left', refreshToken(12 * DAY)],
+    ['one close to its end', refreshToken(26 * DAY)],
+    ['one of unknown age', 'i37g20yB3hrDXUeTokenTr87EZ34kTvNK'],
+  ] as const) {
+    test(`with ${kind}, notes that another holder may have received a rotated token, which status cannot see`, () => {
+      const status = statusOf({ GOTO_REFRESH_TOKEN: refreshTokenValue });
+
+      const note = status.verdict.find((line) => holdersNote.test(line.text));
+      expect(note?.tone, 'a note, after the verdict on the tokens').toBe('plain');
+      expect(status.verdict.at(-1)).toBe(note);
+      expect(note?.text).toContain(
+        'If another holder (your app on Vercel, a CI job, another .env) has refreshed and received a rotated token, ' +
+          'this one no longer works, and the next refresh here fails with invalid_grant.\n' +
+          'What to do: let one holder refresh and the others take the tokens from it ' +
+          '(README, "One refresh token, several holders").',
+      );
+      expect(status.exitCode, 'a note changes no exit code').toBe(0);
+    });
+  }
+
+  test('says nothing of other holders when no refresh token is left to rotate', () => {
+    for (const values of [{}, { GOTO_REFRESH_TOKEN: refreshToken(31 * DAY) }]) {
+      expect(verdictText(statusOf(values))).not.toMatch(/another holder/);
+    }
+  });
+
+  test('says nothing of other holders on the emulator target, whose tokens are made up for the run', () => {
+    const status = statusOf({ GOTO_TARGET: 'emulator', GOTO_REFRESH_TOKEN: refreshToken(2 * DAY) });
+
+    expect(verdictText(status)).not.toMatch(/another holder/);
   });
 });
 
@@ -397,6 +434,9 @@ test.describe('npm run status', () => {
     expect(run.stdout).toMatch(/^ {2}refresh token +17 days left of 30 days +issued 12 days ago/m);
     expect(run.stdout).toMatch(/^ {2}target +goto +GOTO_CLIENT_ID is set$/m);
     expect(run.stdout).toContain('OK: the refresh token has 17 days left');
+    expect(run.stdout).toMatch(
+      /^Note: this file is one holder of the refresh token, and status asks GoTo nothing\. If another holder \(your app on Vercel, a CI job, another \.env\) has refreshed and received a rotated token, this one no longer works/m,
+    );
     expect(run.stdout, 'no colour in a pipe').not.toContain('\u001b[');
     expectNoSecret(run, secrets);
   });

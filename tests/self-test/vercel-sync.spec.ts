@@ -6,7 +6,9 @@ import {
   ConfigError,
   expect,
   fingerprint,
+  redeployKeys,
   syncedKeys,
+  syncRecordKey,
   syncToVercel,
   test,
   stepSender,
@@ -15,13 +17,16 @@ import {
   type EmulatorControl,
 } from '../../fixtures';
 import { findSecrets } from './helpers/artifacts';
+import type { VercelReceivedRequest } from '../../emulator/control-client';
 
 /*
  * The Vercel sync (README, "Vercel") against the emulated Vercel in the
  * emulator: what Vercel RECEIVED (method, path, teamId, Bearer token, each variable's key,
  * type, target and value), what the project then holds, the redeploy, and every failure
  * named with its step, status, Vercel's error and what to do, with no value shown anywhere
- * and the env file left byte for byte as it was. Each test registers its own project.
+ * and the env file left byte for byte as it was; and when it redeploys: only when the client
+ * or the refresh token changed since the last redeploy (lib/vercel/sync-record.ts). Each test
+ * registers its own project.
  */
 
 type CreateVercelProjectOptions = Parameters<EmulatorControl['createVercelProject']>[0];
@@ -80,6 +85,37 @@ function secretsOf(setup: VercelSetup): Record<string, string> {
 
 const fast = { backoffBaseMs: 1 };
 
+/** The upserts of the GoTo values, without those of the sync's record. */
+function valueUpserts(received: VercelReceivedRequest[]): VercelReceivedRequest[] {
+  return received.filter(
+    (request) => request.route === 'env' && !(request.json as SentVariable[]).some(({ key }) => key === syncRecordKey),
+  );
+}
+
+/** The upserts of the record of a redeploy. */
+function recordUpserts(received: VercelReceivedRequest[]): VercelReceivedRequest[] {
+  return received.filter(
+    (request) => request.route === 'env' && (request.json as SentVariable[]).some(({ key }) => key === syncRecordKey),
+  );
+}
+
+/** The record the sync should leave for these values, written out from the fingerprints reports show. */
+function recordOf(values: SyncedValues): string {
+  return redeployKeys.map((key) => `${key}=${fingerprint(values[key])}`).join(',');
+}
+
+/** Replaces one value in the setup's env file, as a run of the chain would, and returns the new one. */
+async function replaceValue(setup: VercelSetup, key: keyof SyncedValues): Promise<string> {
+  const old = setup.values[key];
+  const replacement = `${old.slice(0, -8)}${randomBytes(6).toString('base64url')}`;
+  await writeFile(setup.envFile, (await readFile(setup.envFile, 'utf8')).replace(old, replacement));
+  setup.values[key] = replacement;
+  return replacement;
+}
+
+/** Requests the sync may make to redeploy: the deploy hook, or the deployments API. */
+const redeployRoutes = ['deploy-hook', 'list-deployments', 'create-deployment'];
+
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -97,7 +133,7 @@ test('saves the four GoTo values as sensitive variables for production and previ
 
   const result = await vercelSync(setup.env, fast);
 
-  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  const upserts = valueUpserts(await emulator.vercelRequests(setup.project.projectId));
   expect(upserts.map((request) => `${request.method} ${request.path}`)).toEqual([
     `POST /v10/projects/${setup.project.projectId}/env`,
     `POST /v10/projects/${setup.project.projectId}/env`,
@@ -127,6 +163,7 @@ test('saves the four GoTo values as sensitive variables for production and previ
       { target: 'production', type: 'sensitive', keys: [...syncedKeys] },
       { target: 'preview', type: 'sensitive', keys: [...syncedKeys] },
     ],
+    decision: expect.objectContaining({ redeploy: true }),
     redeploy: { via: 'deploy-hook', jobId: expect.any(String), state: 'PENDING' },
     accessTokenExpiresAt: '2030-01-01T10:00:00.000Z',
   });
@@ -141,7 +178,9 @@ test('leaves the Vercel project holding exactly the env file’s values in each 
 
   await vercelSync(setup.env, fast);
 
-  const { env } = await emulator.vercelProject(setup.project.projectId);
+  const env = (await emulator.vercelProject(setup.project.projectId)).env.filter(
+    (variable) => variable.key !== syncRecordKey,
+  );
   for (const target of ['production', 'preview'] as const) {
     const held = env.filter((variable) => variable.target.includes(target));
     expect(
@@ -159,7 +198,15 @@ test('sends teamId with every Vercel API call when VERCEL_TEAM_ID is set', async
   await vercelSync(setup.env, fast);
 
   const received = await emulator.vercelRequests(setup.project.projectId);
-  expect(received.map((request) => request.route)).toEqual(['env', 'env', 'list-deployments', 'create-deployment']);
+  expect(received.map((request) => request.route)).toEqual([
+    'env',
+    'env',
+    'list-env',
+    'list-deployments',
+    'create-deployment',
+    'env',
+    'env',
+  ]);
   expect(
     received.map((request) => request.query.teamId),
     'teamId on each call (https://vercel.com/docs/rest-api)',
@@ -170,18 +217,14 @@ test('a second sync updates the same variables instead of adding duplicates', as
   const setup = await vercelSandbox(emulator);
   await vercelSync(setup.env, fast);
   const first = (await emulator.vercelProject(setup.project.projectId)).env;
-  const newAccessToken = `${setup.values.GOTO_ACCESS_TOKEN.slice(0, -8)}${randomBytes(6).toString('base64url')}`;
-  await writeFile(
-    setup.envFile,
-    (await readFile(setup.envFile, 'utf8')).replace(setup.values.GOTO_ACCESS_TOKEN, newAccessToken),
-  );
+  const newAccessToken = await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
 
   await vercelSync(setup.env, fast);
 
   const second = (await emulator.vercelProject(setup.project.projectId)).env;
   expect(
     second.map((variable) => variable.id),
-    'the same 8 variables (4 keys × 2 environments), none added',
+    'the same 10 variables (4 keys and the record × 2 environments), none added',
   ).toEqual(first.map((variable) => variable.id));
   const accessTokens = second.filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN');
   expect(
@@ -216,7 +259,7 @@ test('stores development values as encrypted, because Vercel allows sensitive va
 
   const result = await vercelSync(setup.env, fast);
 
-  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  const upserts = valueUpserts(await emulator.vercelRequests(setup.project.projectId));
   expect(
     upserts.map((request) =>
       (request.json as SentVariable[]).map((variable) => `${variable.type} ${variable.target.join(',')}`),
@@ -240,8 +283,8 @@ test('redeploys with one POST to the deploy hook, without a token or a body, and
   expect(
     received.map((request) => request.route),
     'no deployments API call',
-  ).toEqual(['env', 'env', 'deploy-hook']);
-  const hook = received.at(-1);
+  ).toEqual(['env', 'env', 'list-env', 'deploy-hook', 'env', 'env']);
+  const hook = received.find((request) => request.route === 'deploy-hook');
   expect(hook?.method).toBe('POST');
   expect(`${emulator.baseUrl}${hook?.path}` === setup.project.deployHookUrl, 'the configured hook URL').toBe(true);
   expect(
@@ -266,7 +309,7 @@ test('without a deploy hook, redeploys the latest READY production deployment th
   const result = await vercelSync(setup.env, fast);
 
   const received = await emulator.vercelRequests(setup.project.projectId);
-  const [list, create] = received.filter((request) => request.route !== 'env');
+  const [list, create] = received.filter((request) => redeployRoutes.includes(request.route));
   expect(`${list?.method} ${list?.path}`).toBe('GET /v6/deployments');
   expect(list?.query).toEqual({ projectId: setup.project.projectId, target: 'production', state: 'READY', limit: '1' });
   expect(`${create?.method} ${create?.path}`).toBe('POST /v13/deployments');
@@ -305,6 +348,227 @@ test('says to deploy once, after saving the variables, when the project has no R
   expect((error as VercelSyncError).message).toMatch(/deploy the project once .* or set VERCEL_DEPLOY_HOOK_URL/);
   expect((error as VercelSyncError).message).toContain('Saved on Vercel before the failure: production, preview.');
   expect((error as VercelSyncError).done.map((result) => result.target)).toEqual(['production', 'preview']);
+});
+
+test('the first sync redeploys, saying no earlier sync is recorded, then records it: a plain variable of fingerprints in each environment', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+
+  const result = await vercelSync(setup.env, fast);
+
+  const received = await emulator.vercelRequests(setup.project.projectId);
+  expect(
+    received.map((request) => request.route),
+    'values, the list of variables, the redeploy, then the record',
+  ).toEqual(['env', 'env', 'list-env', 'deploy-hook', 'env', 'env']);
+  const listing = received.find((request) => request.route === 'list-env');
+  expect(`${listing?.method} ${listing?.path}`).toBe(`GET /v10/projects/${setup.project.projectId}/env`);
+  expect(listing?.headers.authorization === `Bearer ${setup.project.token}`, 'Authorization: Bearer VERCEL_TOKEN').toBe(
+    true,
+  );
+  expect(
+    recordUpserts(received).map((request) => ({ query: request.query, json: request.json })),
+    'one upsert per environment, plain, holding the fingerprints of the client id, the client secret and the refresh token',
+  ).toEqual(
+    ['production', 'preview'].map((target) => ({
+      query: { upsert: 'true' },
+      json: [{ key: syncRecordKey, value: recordOf(setup.values), type: 'plain', target: [target] }],
+    })),
+  );
+  expect(result.status === 'synced' && result.decision).toEqual({
+    redeploy: true,
+    changed: [],
+    unrecorded: ['production', 'preview'],
+    reason: `redeployed: no earlier sync is recorded for production and preview (${syncRecordKey})`,
+  });
+});
+
+for (const way of [
+  { name: 'a deploy hook', options: {} },
+  { name: 'the deployments API', options: { deployHook: false } },
+]) {
+  test(`a second sync with only a new access token updates the variables and does not redeploy, saying why (${way.name})`, async ({
+    emulator,
+    vercelSync,
+  }) => {
+    const setup = await vercelSandbox(emulator, way.options);
+    await vercelSync(setup.env, fast);
+    const before = await emulator.vercelProject(setup.project.projectId);
+    const receivedBefore = (await emulator.vercelRequests(setup.project.projectId)).length;
+    const newAccessToken = await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
+
+    const result = await vercelSync(setup.env, fast);
+
+    const second = (await emulator.vercelRequests(setup.project.projectId)).slice(receivedBefore);
+    expect(
+      second.map((request) => request.route),
+      'the values saved and the record read, no redeploy of either kind',
+    ).toEqual(['env', 'env', 'list-env']);
+    const after = await emulator.vercelProject(setup.project.projectId);
+    expect(after.deployments.length, 'no new deployment').toBe(before.deployments.length);
+    expect(
+      after.env
+        .filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN')
+        .map((variable) => fingerprint(variable.value)),
+      'both environments hold the new access token, for the next deployment',
+    ).toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
+    expect(result.status === 'synced' && { decision: result.decision, redeploy: result.redeploy }).toEqual({
+      decision: {
+        redeploy: false,
+        changed: [],
+        unrecorded: [],
+        reason:
+          'redeploy not needed: GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_REFRESH_TOKEN are as at the last redeploy; ' +
+          'the running app renews its access token by itself, and the next deployment gets the new GOTO_ACCESS_TOKEN',
+      },
+      redeploy: undefined,
+    });
+  });
+}
+
+for (const key of redeployKeys) {
+  test(`a changed ${key} redeploys, saying so, and records the new fingerprint`, async ({ emulator, vercelSync }) => {
+    const setup = await vercelSandbox(emulator);
+    await vercelSync(setup.env, fast);
+    const receivedBefore = (await emulator.vercelRequests(setup.project.projectId)).length;
+    const replacement = await replaceValue(setup, key);
+
+    const result = await vercelSync(setup.env, fast);
+
+    const second = (await emulator.vercelRequests(setup.project.projectId)).slice(receivedBefore);
+    expect(second.map((request) => request.route)).toEqual(['env', 'env', 'list-env', 'deploy-hook', 'env', 'env']);
+    expect(result.status === 'synced' && result.decision).toEqual({
+      redeploy: true,
+      changed: [key],
+      unrecorded: [],
+      reason: `redeployed: ${key} changed since the last redeploy`,
+    });
+    const { env, deployments } = await emulator.vercelProject(setup.project.projectId);
+    expect(fingerprint(deployments.at(-1)?.env[key] ?? ''), 'the new deployment is built with the new value').toBe(
+      fingerprint(replacement),
+    );
+    expect(
+      env.filter((variable) => variable.key === syncRecordKey).map((variable) => variable.value),
+      'the record holds the new fingerprint in both environments',
+    ).toEqual([recordOf(setup.values), recordOf(setup.values)]);
+  });
+}
+
+test('a redeploy that fails leaves the record as it was, so the next sync redeploys again', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+  await vercelSync(setup.env, fast);
+  const recordBefore = recordOf(setup.values);
+  await replaceValue(setup, 'GOTO_REFRESH_TOKEN');
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'deploy-hook',
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: { code: 'internal_server_error', message: 'An unexpected error occurred' } }),
+  });
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).message).toContain(
+    'Saved on Vercel before the failure: production, preview. No redeploy happened.',
+  );
+  const held = (await emulator.vercelProject(setup.project.projectId)).env;
+  expect(
+    held.filter((variable) => variable.key === syncRecordKey).map((variable) => variable.value),
+    'the record still names the old refresh token',
+  ).toEqual([recordBefore, recordBefore]);
+  const again = await vercelSync(setup.env, fast);
+  expect(again.status === 'synced' && again.decision.reason).toBe(
+    'redeployed: GOTO_REFRESH_TOKEN changed since the last redeploy',
+  );
+});
+
+test('a record Vercel does not save after the redeploy fails saying the redeploy happened and the next sync redeploys again', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+  // The two upserts of the values go through; the first upsert of the record gets a 500.
+  await emulator.addVercelFault(setup.project.projectId, { route: 'env', delayMs: 0, times: 2 });
+  await emulator.addVercelFault(setup.project.projectId, {
+    route: 'env',
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: { code: 'internal_server_error', message: 'An unexpected error occurred' } }),
+  });
+
+  const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
+
+  expect((error as VercelSyncError).code).toBe('VERCEL_HTTP_STATUS');
+  expect((error as VercelSyncError).message).toContain(
+    'Step "save the record of this redeploy as a Vercel environment variable (production)" failed',
+  );
+  expect((error as VercelSyncError).message).toMatch(
+    new RegExp(
+      `The redeploy happened \\(deploy hook job \\w+\\), but its record \\(${syncRecordKey}\\) was not saved everywhere: the next sync redeploys again\\.`,
+    ),
+  );
+  const again = await vercelSync(setup.env, fast);
+  expect(again.status === 'synced' && again.decision.unrecorded).toEqual(['production', 'preview']);
+});
+
+test('reports show the record’s value from the list of variables, and no other variable’s', async ({ emulator }) => {
+  const appSecret = `postgres://app:${randomBytes(12).toString('hex')}@db.example.com/app`;
+  const setup = await vercelSandbox(emulator, {
+    env: [{ key: 'DATABASE_URL', value: appSecret, type: 'plain', target: ['production', 'preview'] }],
+  });
+  const testInfo = test.info();
+  const send = stepSender(testInfo, fast);
+  await syncToVercel(send, setup.env);
+  await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
+
+  await syncToVercel(send, setup.env);
+
+  const listings = testInfo.attachments
+    .filter((attachment) => attachment.name.includes('GET /v10/projects/'))
+    .map((attachment) => attachment.body?.toString('utf8') ?? '');
+  expect(listings, 'one listing per sync').toHaveLength(2);
+  expect(listings[1], 'the record, as the first sync saved it').toContain(recordOf(setup.values).split(',')[0]);
+  expect(listings[1]).toMatch(/"key": "DATABASE_URL",[^}]*"value": "‹not shown›"/);
+  expect(
+    findSecrets(
+      listings.map((text, index) => ({ name: `listing ${index + 1}`, text })),
+      { DATABASE_URL: appSecret },
+    ),
+  ).toEqual([]);
+});
+
+test('the emulated Vercel lists every variable as Vercel does: plain values as they are, a ciphertext for encrypted ones, none for sensitive ones', async ({
+  emulator,
+}) => {
+  const project = await emulator.createVercelProject({
+    env: [
+      { key: 'PLAIN_ONE', value: 'shown as it is', type: 'plain', target: ['production'] },
+      { key: 'ENCRYPTED_ONE', value: 'not shown', type: 'encrypted', target: ['production', 'preview'] },
+      { key: 'SENSITIVE_ONE', value: 'never shown', type: 'sensitive', target: ['preview'] },
+    ],
+  });
+
+  const response = await fetch(`${emulator.baseUrl}/v10/projects/${project.projectId}/env`, {
+    headers: { authorization: `Bearer ${project.token}` },
+  });
+
+  expect(response.status).toBe(200);
+  const { envs } = (await response.json()) as { envs: Array<Record<string, unknown>> };
+  expect(envs.map(({ key, type, target }) => ({ key, type, target }))).toEqual([
+    { key: 'PLAIN_ONE', type: 'plain', target: ['production'] },
+    { key: 'ENCRYPTED_ONE', type: 'encrypted', target: ['production', 'preview'] },
+    { key: 'SENSITIVE_ONE', type: 'sensitive', target: ['preview'] },
+  ]);
+  expect(envs[0]?.value).toBe('shown as it is');
+  expect(envs[1]?.value, 'a ciphertext in its place').toEqual(expect.any(String));
+  expect(envs[1]?.value).not.toBe('not shown');
+  expect(envs[2], 'no value at all').not.toHaveProperty('value');
+  expect((await emulator.vercelRequests(project.projectId)).map((request) => request.route)).toEqual(['list-env']);
 });
 
 const refusals: Array<{
@@ -431,7 +695,10 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
     return send(request);
   };
   const result = await syncToVercel(recording, setup.env);
-  // Vercel may echo what it was sent; the second sync's hook answers with the refresh token in its error.
+  const firstRefreshToken = setup.values.GOTO_REFRESH_TOKEN;
+  // A new refresh token, so the second sync redeploys; Vercel may echo what it was sent:
+  // its hook answers with the refresh token in its error.
+  await replaceValue(setup, 'GOTO_REFRESH_TOKEN');
   await emulator.addVercelFault(setup.project.projectId, {
     route: 'deploy-hook',
     status: 500,
@@ -446,12 +713,12 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
   const error = (await syncToVercel(recording, setup.env).catch((caught: unknown) => caught)) as VercelSyncError;
 
   expect(error.message).toContain('Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/');
-  expect(titles, 'each request was a step').toHaveLength(6);
+  expect(titles, 'each request was a step: 6 for the first sync, 4 for the second').toHaveLength(10);
   const attachments = testInfo.attachments.map((attachment) => ({
     name: `attachment ${attachment.name}`,
     text: `${attachment.name}\n${attachment.body?.toString('utf8') ?? ''}`,
   }));
-  expect(attachments.length, 'the exchanges were attached').toBeGreaterThanOrEqual(6);
+  expect(attachments.length, 'the exchanges were attached').toBeGreaterThanOrEqual(10);
   expect(
     attachments.map((attachment) => attachment.text).join('\n'),
     'the attachments show the request bodies, redacted',
@@ -462,7 +729,7 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
     { name: 'error', text: `${error.message}\n${JSON.stringify(error)}` },
     ...attachments,
   ];
-  expect(findSecrets(artifacts, secretsOf(setup))).toEqual([]);
+  expect(findSecrets(artifacts, { ...secretsOf(setup), 'first GOTO_REFRESH_TOKEN': firstRefreshToken })).toEqual([]);
 });
 
 for (const missing of [['VERCEL_TOKEN', 'VERCEL_PROJECT_ID'], ['VERCEL_TOKEN'], ['VERCEL_PROJECT_ID']]) {
@@ -550,7 +817,7 @@ test('retries an upsert Vercel rate-limited (429) after its Retry-After, then sa
   const result = await vercelSync(setup.env, fast);
 
   expect(result.status).toBe('synced');
-  const upserts = (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'env');
+  const upserts = valueUpserts(await emulator.vercelRequests(setup.project.projectId));
   expect(
     upserts.map((request) => (request.json as SentVariable[])[0]?.target.join()),
     'production sent twice, then preview',
