@@ -23,11 +23,14 @@ export type {
   EmulatorUser,
   Fault,
   FaultRoute,
+  InsufficientScopeAnswers,
   ListeningSocket,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
   RotationPolicy,
+  ScopedRoute,
+  ScopeRefusal,
   CreateVercelProjectOptions,
   EmulatorVercelProject,
   VercelDeployment,
@@ -78,9 +81,15 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
+  /**
+   * Changes a client's rotation policy, scopes or answers to a missing scope. New scopes
+   * count for the next authorization only, as on GoTo: tokens keep the scopes they were granted.
+   */
   async updateClient(
     clientId: string,
-    patch: Partial<Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection'>>,
+    patch: Partial<
+      Pick<CreateClientOptions, 'rotation' | 'rotationWindowSeconds' | 'reuseDetection' | 'scope' | 'insufficientScope'>
+    >,
   ): Promise<void> {
     await this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
@@ -103,6 +112,15 @@ export class EmulatorControl {
   /** Every access token issued to that client, oldest first, and whether it still works. */
   accessTokens(clientId: string): Promise<AccessTokenInfo[]> {
     return this.call<AccessTokenInfo[]>('GET', `${clientPath(clientId)}/access-tokens`);
+  }
+
+  /**
+   * Revokes that client's access tokens, as GoTo may while a run is using one: `token`
+   * alone, or every one. Refresh tokens keep working. Says how many were still live.
+   */
+  async revokeAccessTokens(clientId: string, token?: string): Promise<number> {
+    const body = token === undefined ? {} : { token };
+    return (await this.call<{ revoked: number }>('POST', `${clientPath(clientId)}/revoke-access-tokens`, body)).revoked;
   }
 
   /**

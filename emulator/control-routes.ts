@@ -8,9 +8,9 @@ import type { Tenant } from './tenant';
 
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
- * read what a client's requests looked like, move its clock, change its rotation policy,
- * queue faults, list its refresh and access tokens; and where the server really listens. Not part of
- * GoTo; never recorded in request logs.
+ * read what a client's requests looked like, move its clock, change its rotation policy and
+ * scopes, queue faults, list its refresh and access tokens, revoke its access tokens; and where
+ * the server really listens. Not part of GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -19,6 +19,13 @@ const redirectUri = z
   .refine(isRedirectUri, { message: 'must be an absolute URI without a fragment (RFC 6749 §3.1.2)' });
 const rotation = z.enum(['never', 'near-expiry', 'always']);
 const rotationWindowSeconds = z.number().int().min(0);
+const scope = z.string().trim().min(1);
+const scopeRefusal = z.strictObject({
+  status: z.number().int().min(200).max(599),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+});
+const insufficientScope = z.strictObject({ 'users-me': scopeRefusal.optional(), webinars: scopeRefusal.optional() });
 
 const createClientBody = z.strictObject({
   clientId: z.string().min(1).max(256).optional(),
@@ -27,14 +34,18 @@ const createClientBody = z.strictObject({
   rotation: rotation.optional(),
   rotationWindowSeconds: rotationWindowSeconds.optional(),
   reuseDetection: z.boolean().optional(),
-  scope: z.string().trim().min(1).optional(),
+  scope: scope.optional(),
+  insufficientScope: insufficientScope.optional(),
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
 });
 const updateClientBody = z.strictObject({
   rotation: rotation.optional(),
   rotationWindowSeconds: rotationWindowSeconds.optional(),
   reuseDetection: z.boolean().optional(),
+  scope: scope.optional(),
+  insufficientScope: insufficientScope.optional(),
 });
+const revokeAccessTokensBody = z.strictObject({ token: z.string().min(1).optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 
@@ -54,7 +65,9 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
     case '':
       if (method === 'GET') return jsonReply(200, describe(tenant));
       if (method === 'PATCH')
-        return withBody(incoming, updateClientBody, (patch) => {
+        return withBody(incoming, updateClientBody, ({ scope: newScope, ...patch }) => {
+          // The client's scopes, as ticked in GoTo's developer center: tokens already issued keep theirs.
+          if (newScope !== undefined) tenant.client.scope = newScope;
           tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
           return jsonReply(200, tenant.settings);
         });
@@ -65,6 +78,11 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
       return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
     case 'access-tokens':
       return method === 'GET' ? jsonReply(200, state.accessTokensOf(tenant)) : methodNotAllowed('GET');
+    case 'revoke-access-tokens':
+      if (method !== 'POST') return methodNotAllowed('POST');
+      return withBody(incoming, revokeAccessTokensBody, ({ token }) =>
+        jsonReply(200, { revoked: state.revokeAccessTokens(tenant, token) }),
+      );
     case 'clock':
       if (method !== 'POST') return methodNotAllowed('POST');
       return withBody(incoming, clockBody, ({ advanceSeconds }) => {

@@ -26,8 +26,15 @@ export type CreateClientOptions = {
    * access token issued since the code exchange (RFC 9700 §4.14.2). Default false.
    */
   reuseDetection?: boolean;
-  /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
+  /**
+   * The client's scopes, space-separated: an authorization grants those it asked for that
+   * the client has (all of them when it asked for none). Default `collab: identity:scim.me`.
+   * Changed later (updateClient), it counts for the next authorization only: tokens keep the
+   * scopes granted when a person authorized.
+   */
   scope?: string;
+  /** What the APIs answer an access token without the scope they need. Default: see `ScopeRefusal`. */
+  insufficientScope?: InsufficientScopeAnswers;
   /** Default: 24 characters of base64 (16 random bytes), like GoTo's secrets. */
   clientSecret?: string;
   /** Default: a random UUID, like GoTo's client ids. */
@@ -42,6 +49,19 @@ export type CreateClientOptions = {
  *   `base64(client_id:client_secret)` literally; a `+` or `=` sent encoded then fails.
  */
 export type BasicDecoding = 'form-urlencoded' | 'none';
+
+/** The emulated APIs that need a scope: Users/me needs `identity:scim.me`, the Webinar API `collab:`. */
+export type ScopedRoute = 'users-me' | 'webinars';
+
+/**
+ * The answer to a valid access token that lacks the route's scope, sent as it is. GoTo
+ * documents neither status nor body. Defaults (emulator/scopes.ts): Users/me 403 with an
+ * empty body and `WWW-Authenticate: Bearer error="insufficient_scope",…,scope="identity:scim.me"`
+ * (RFC 6750 §3.1); the Webinar API 403 `{"int_err_code":"Forbidden","msg":"…"}`.
+ */
+export type ScopeRefusal = { status: number; headers?: Record<string, string>; body?: string };
+
+export type InsufficientScopeAnswers = Partial<Record<ScopedRoute, ScopeRefusal>>;
 
 /** The GoTo account that logs in at /oauth/authorize for this client. */
 export type EmulatorUser = {
@@ -138,6 +158,8 @@ export type RefreshTokenInfo = {
 
 export type AccessTokenInfo = {
   token: string;
+  /** The scopes granted when the client was authorized, space-separated. */
+  scope: string;
   /** False once revoked (RFC 7009 or reuse detection) or expired on the client's clock. */
   active: boolean;
   issuedAt: string;
@@ -149,6 +171,7 @@ export type ClientSettings = {
   rotationWindowSeconds: number;
   reuseDetection: boolean;
   basicDecoding: BasicDecoding;
+  insufficientScope?: InsufficientScopeAnswers;
 };
 
 /** The Vercel environments a project variable can target. */

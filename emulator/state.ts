@@ -95,6 +95,7 @@ export class EmulatorState {
         rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
         reuseDetection: options.reuseDetection ?? false,
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
+        ...(options.insufficientScope ? { insufficientScope: options.insufficientScope } : {}),
       },
     );
     this.tenants.set(clientId, tenant);
@@ -187,6 +188,22 @@ export class EmulatorState {
     return revoked;
   }
 
+  /**
+   * Revokes a client's access tokens still in use, as GoTo may at any moment (a person
+   * removes the app's access, an administrator resets the grant): `token` alone, or every
+   * one. Their refresh tokens are left alone. Says how many were still live.
+   */
+  revokeAccessTokens(tenant: Tenant, token?: string): number {
+    let revoked = 0;
+    const now = tenant.now();
+    for (const [issued, grant] of this.accessTokens) {
+      if (grant.clientId !== tenant.client.clientId || (token !== undefined && issued !== token)) continue;
+      if (!grant.revoked && now < grant.expiresAtMs) revoked += 1;
+      grant.revoked = true;
+    }
+    return revoked;
+  }
+
   refreshToken(token: string): RefreshTokenGrant | undefined {
     return this.refreshTokens.get(token);
   }
@@ -211,6 +228,7 @@ export class EmulatorState {
       .filter(([, grant]) => grant.clientId === tenant.client.clientId)
       .map(([token, grant]) => ({
         token,
+        scope: grant.scope,
         active: !grant.revoked && now < grant.expiresAtMs,
         issuedAt: new Date(grant.issuedAtMs).toISOString(),
         expiresAt: new Date(grant.expiresAtMs).toISOString(),
