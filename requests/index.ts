@@ -7,6 +7,7 @@ export * from './token-response';
 export * from './api-endpoint';
 export * from './client-authentication';
 export * from './goto-key';
+export * from './goto-scopes';
 export type { PreparedRequest, FailureFacts } from './request-definition';
 export * from './api-service';
 export { secretFieldNames } from './request-definition';
