@@ -3,9 +3,10 @@ import { jsonReply, type Reply } from './http-io';
 import type { Tenant } from './tenant';
 
 /**
- * The scope each emulated API needs. GoTo's developer center lists "Profile" as
- * `identity:scim.me` apart from "GoToWebinar" as `collab:`, and its Webinar OpenAPI says
- * "`collab:` must be used when a token is requested" (shared/reference/goto-api.md §9).
+ * The scope each emulated API needs. GoTo's developer center (https://developer.logmeininc.com/clients)
+ * lists "Profile" as `identity:scim.me` apart from "GoToWebinar" as `collab:`, and GoTo's
+ * Webinar OpenAPI says "`collab:` must be used when a token is requested from the
+ * Authentication API"; prismatic.io's GoToWebinar component asks for `identity:scim.me collab:`.
  */
 export const REQUIRED_SCOPE: Record<ScopedRoute, string> = {
   'users-me': 'identity:scim.me',
@@ -34,10 +35,10 @@ export function grantedScope(asked: string | undefined, clientScope: string): st
  * What an API answers a valid access token that lacks its scope: the client's configured
  * answer, else a default. GoTo documents neither. The defaults follow each API's own way of
  * refusing a token: Users/me speaks RFC 6750 challenges (an empty body and
- * `WWW-Authenticate`, as a live probe showed for a bad token), so it answers RFC 6750 §3.1
- * `insufficient_scope` with 403 and the `scope` it needs; the Webinar API answers token
- * problems with 403 and an `int_err_code` body (reference §5e; its OpenAPI declares 403
- * "Forbidden" on every operation), so it answers 403 `Forbidden`.
+ * `WWW-Authenticate`, as w6w-io's live probe showed for a bad token), so it answers RFC 6750
+ * §3.1 `insufficient_scope` with 403 and the `scope` it needs; the Webinar API answers token
+ * problems with 403 and an `int_err_code` body (`InvalidToken`, n8n-io/n8n issue 14077; its
+ * OpenAPI declares 403 "Forbidden" on every operation), so it answers 403 `Forbidden`.
  */
 export function scopeRefusal(tenant: Tenant, route: ScopedRoute): Reply {
   return refusalReply(tenant.settings.insufficientScope?.[route]) ?? defaultRefusal(route);

@@ -63,7 +63,7 @@ export function apiGetRequest<Success extends z.ZodType>(
 
 /**
  * Whether an API refused the access token itself (revoked, or expired): Users/me answers
- * 401 (RFC 6750 §3.1 `invalid_token`), the Webinar API 403 `InvalidToken` (reference §5e).
+ * 401 (RFC 6750 §3.1 `invalid_token`), the Webinar API 403 `InvalidToken` (n8n-io/n8n issue 14077).
  * A refresh may cure it; a missing scope (any other 403) it cannot.
  */
 export function rejectsToken(facts: Pick<FailureFacts, 'status' | 'error'>): boolean {

@@ -1,8 +1,8 @@
 /**
  * A GoTo OAuth scope and the name GoTo's developer center shows beside it, where a person
  * ticks it. The scope picker lists "Profile" as `identity:scim.me` apart from "GoToWebinar"
- * as `collab:`; the Webinar OpenAPI says "`collab:` must be used when a token is requested"
- * (shared/reference/goto-api.md §9).
+ * as `collab:`; GoTo's Webinar OpenAPI says "`collab:` must be used when a token is
+ * requested from the Authentication API".
  */
 export type GotoScope = { scope: string; label: string };
 

@@ -3,7 +3,7 @@ import { expect, test, type EmulatorClient, type EmulatorControl } from '../../f
 /*
  * The emulator's scopes and access-token revocation: a client has scopes, an authorization
  * fixes the ones its tokens carry, Users/me needs `identity:scim.me` and the Webinar API
- * `collab:` (shared/reference/goto-api.md §9), and the control API revokes access tokens
+ * `collab:` (emulator/scopes.ts), and the control API revokes access tokens
  * while a run is using them. Each test registers its own client.
  */
 

@@ -12,7 +12,7 @@ import { runCollection, startCollection } from './helpers/run-collection';
 
 /*
  * An access token GoTo rejects in the middle of a run (revoked, or expired early): Users/me
- * answers 401, the Webinar API 403 InvalidToken (shared/reference/goto-api.md §5e). The
+ * answers 401, the Webinar API 403 InvalidToken (requests/api-endpoint.ts, `rejectsToken`). The
  * check refreshes once, through custody like every token request, and repeats its call once;
  * a second rejection fails with advice. Against the emulator, whose control API revokes
  * access tokens, with a sandbox per test.
@@ -57,7 +57,7 @@ async function expectEnvFileHoldsLiveTokens(emulator: EmulatorControl, sandbox: 
   ).toEqual([stored.GOTO_REFRESH_TOKEN]);
 }
 
-/** GoTo's answers to a rejected access token (RFC 6750 §3.1; reference §5e), as canned answers. */
+/** GoTo's answers to a rejected access token (RFC 6750 §3.1; n8n-io/n8n issue 14077), as canned answers. */
 const usersMeRejects: Fault = {
   route: 'users-me',
   status: 401,
