@@ -37,9 +37,10 @@ function checkAccessToken(incoming: Incoming, state: EmulatorState): TokenCheck 
 
 /**
  * GET /identity/v1/Users/me, the SCIM record whose `id` is the organizer key (reference
- * §5c); it needs the scope `identity:scim.me` (emulator/scopes.ts). A bad token gets 401 with an EMPTY body: the only signal is the RFC 6750 §3
- * challenge, as a live probe of GoTo showed. (§3.1 would leave the error code out when no
- * token was sent; GoTo's observed answer has it, so it is always there.)
+ * §5c); it needs the scope `identity:scim.me` (emulator/scopes.ts). A bad token gets 401
+ * with an EMPTY body: the only signal is the RFC 6750 §3 challenge, as a live probe of GoTo
+ * showed. (§3.1 would leave the error code out when no token was sent; GoTo's observed
+ * answer has it, so it is always there.)
  */
 export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   if (incoming.method !== 'GET')
@@ -72,9 +73,8 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
 
 /**
  * GET /G2W/rest/v2/organizers/{organizerKey}/webinars (OpenAPI getWebinars), which needs
- * the scope `collab:` (emulator/scopes.ts). A bad or
- * expired token is 403 InvalidToken, never 401: the OpenAPI declares no 401 and GoTo
- * answers 403 (reference §5e).
+ * the scope `collab:` (emulator/scopes.ts). A bad or expired token is 403 InvalidToken,
+ * never 401: the OpenAPI declares no 401 and GoTo answers 403 (reference §5e).
  */
 export function handleWebinars(incoming: Incoming, state: EmulatorState, organizerKey: string): Reply {
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);

@@ -37,8 +37,7 @@ export const variables = {
   GOTO_PRINCIPAL: { what: 'the account the tokens belong to (an email)', where: 'written by the collection' },
   GOTO_ORGANIZER_KEY: { what: 'the organizer key (the `id` of Users/me)', where: 'written by the collection' },
   GOTO_SCOPE: {
-    what:
-      'the scopes the authorize URL asks for, space-separated (`identity:scim.me collab:`); ' + 'the checks need both',
+    what: 'the scopes the authorize URL asks for, space-separated (`identity:scim.me collab:`); the checks need both',
     where: 'default: none asked, and GoTo grants every scope the OAuth client has',
   },
   GOTO_AUTH_BASE_URL: { what: 'the OAuth server', where: 'default https://authentication.logmeininc.com' },
