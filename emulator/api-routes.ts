@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { keyedJson } from './key-json';
+import { allows, scopeRefusal } from './scopes';
 import type { AccessTokenGrant, EmulatorState } from './state';
 import type { Tenant } from './tenant';
 import { overlaps } from './webinar-data';
@@ -41,9 +42,10 @@ function checkAccessToken(incoming: Incoming, state: EmulatorState): TokenCheck 
 
 /**
  * GET /identity/v1/Users/me, the SCIM record whose `id` is the organizer key (reference
- * §5c). A bad token gets 401 with an EMPTY body: the only signal is the RFC 6750 §3
- * challenge, as a live probe of GoTo showed. (§3.1 would leave the error code out when no
- * token was sent; GoTo's observed answer has it, so it is always there.)
+ * §5c); it needs the scope `identity:scim.me` (emulator/scopes.ts). A bad token gets 401
+ * with an EMPTY body: the only signal is the RFC 6750 §3 challenge, as a live probe of GoTo
+ * showed. (§3.1 would leave the error code out when no token was sent; GoTo's observed
+ * answer has it, so it is always there.)
  */
 export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   if (incoming.method !== 'GET')
@@ -55,6 +57,7 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
       headers: { 'www-authenticate': `Bearer error="invalid_token",error_description="${check.problem}"` },
     };
   }
+  if (!allows(check.grant.scope, 'users-me')) return scopeRefusal(check.tenant, 'users-me');
   const { user } = check.tenant.client;
   const n = /\+(\d+)@/.exec(user.email)?.[1] ?? '1';
   return keyedReply(check.tenant, USERS_ME_KEYS, {
@@ -74,9 +77,9 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
 }
 
 /**
- * GET /G2W/rest/v2/organizers/{organizerKey}/webinars (OpenAPI getWebinars). A bad or
- * expired token is 403 InvalidToken, never 401: the OpenAPI declares no 401 and GoTo
- * answers 403 (docs/goto-facts.md §5e).
+ * GET /G2W/rest/v2/organizers/{organizerKey}/webinars (OpenAPI getWebinars), which needs
+ * the scope `collab:` (emulator/scopes.ts). A bad or expired token is 403 InvalidToken,
+ * never 401: the OpenAPI declares no 401 and GoTo answers 403 (docs/goto-facts.md §5e).
  */
 export function handleWebinars(incoming: Incoming, state: EmulatorState, organizerKey: string): Reply {
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
@@ -88,6 +91,7 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
       { 'x-amzn-errortype': 'UnauthorizedException' },
     );
   }
+  if (!allows(check.grant.scope, 'webinars')) return scopeRefusal(check.tenant, 'webinars');
   if (organizerKey !== check.grant.userKey) {
     return jsonReply(403, { int_err_code: 'AccessDenied', msg: 'The access token does not belong to this organizer' });
   }

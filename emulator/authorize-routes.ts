@@ -1,5 +1,6 @@
 import { htmlReply, isFormContentType, type Incoming, type Params, type Reply } from './http-io';
 import { renderErrorPage, renderLoginPage } from './login-page';
+import { grantedScope } from './scopes';
 import type { EmulatorState } from './state';
 import type { Tenant } from './tenant';
 
@@ -109,12 +110,10 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   if (p.response_type === undefined) return fail('invalid_request', 'response_type is missing');
   if (p.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
 
-  // An omitted scope means every scope of the client (docs/goto-facts.md §1, "scope").
-  const allowed = tenant.client.scope.split(/\s+/).filter(Boolean);
-  const asked = (p.scope ?? '').split(/\s+/).filter(Boolean);
-  const unknown = asked.find((scope) => !allowed.includes(scope));
-  if (unknown !== undefined) return fail('invalid_scope', `scope "${unknown}" is not enabled for this client`);
-  const scope = (asked.length > 0 ? asked : allowed).join(' ');
+  // Fixed now, for every token of this authorization (emulator/scopes.ts).
+  const granted = grantedScope(p.scope, tenant.client.scope);
+  if (granted.length === 0) return fail('invalid_scope', 'none of the requested scopes is enabled for this client');
+  const scope = granted.join(' ');
 
   // RFC 7636 §4.3: an absent method means "plain", which GoTo does not offer (metadata: S256 only).
   const challenge = p.code_challenge;

@@ -9,6 +9,7 @@ import type {
   ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
+  InsufficientScopeAnswers,
   KeyFormat,
   RotationSettings,
   VercelFault,
@@ -25,6 +26,7 @@ export type {
   EmulatorUser,
   Fault,
   FaultRoute,
+  InsufficientScopeAnswers,
   KeyFormat,
   ListeningSocket,
   ReceivedRequest,
@@ -32,6 +34,8 @@ export type {
   RefreshTokenInfo,
   RotationPolicy,
   RotationSettings,
+  ScopedRoute,
+  ScopeRefusal,
   CreateVercelProjectOptions,
   EmulatorVercelProject,
   VercelDeployment,
@@ -82,8 +86,17 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/clock`, { advanceSeconds: seconds });
   }
 
-  /** Changes that client's rotation policy or key format from its next request on; says its settings now. */
-  updateClient(clientId: string, patch: Partial<RotationSettings & { keyFormat: KeyFormat }>): Promise<ClientSettings> {
+  /**
+   * Changes a client's rotation policy, key format, scopes or answers to a missing scope from
+   * its next request on. New scopes count for the next authorization only, as on GoTo: tokens
+   * keep the scopes they were granted. Says the client's settings now.
+   */
+  updateClient(
+    clientId: string,
+    patch: Partial<
+      RotationSettings & { keyFormat: KeyFormat; scope: string; insufficientScope: InsufficientScopeAnswers }
+    >,
+  ): Promise<ClientSettings> {
     return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 
@@ -105,6 +118,15 @@ export class EmulatorControl {
   /** Every access token issued to that client, oldest first, and whether it still works. */
   accessTokens(clientId: string): Promise<AccessTokenInfo[]> {
     return this.call<AccessTokenInfo[]>('GET', `${clientPath(clientId)}/access-tokens`);
+  }
+
+  /**
+   * Revokes that client's access tokens, as GoTo may while a run is using one: `token`
+   * alone, or every one. Refresh tokens keep working. Says how many were still live.
+   */
+  async revokeAccessTokens(clientId: string, token?: string): Promise<number> {
+    const body = token === undefined ? {} : { token };
+    return (await this.call<{ revoked: number }>('POST', `${clientPath(clientId)}/revoke-access-tokens`, body)).revoked;
   }
 
   /**

@@ -8,9 +8,9 @@ import type { Tenant } from './tenant';
 
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
- * read what a client's requests looked like, move its clock, change its rotation policy
- * and how it writes keys, queue faults, list its refresh and access tokens; and where the server really listens. Not part of
- * GoTo; never recorded in request logs.
+ * read what a client's requests looked like, move its clock, change its rotation policy, how it
+ * writes keys and its scopes, queue faults, list its refresh and access tokens, revoke its access
+ * tokens; and where the server really listens. Not part of GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -26,17 +26,31 @@ const rotationFields = {
   reuseDetection: z.boolean().optional(),
 };
 const keyFormat = z.enum(['string', 'number']);
+const scope = z.string().trim().min(1);
+const scopeRefusal = z.strictObject({
+  status: z.number().int().min(200).max(599),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+});
+const insufficientScope = z.strictObject({ 'users-me': scopeRefusal.optional(), webinars: scopeRefusal.optional() });
 
 const createClientBody = z.strictObject({
   clientId: z.string().min(1).max(256).optional(),
   clientSecret: z.string().min(1).max(256).optional(),
   redirectUris: z.array(redirectUri).min(1).optional(),
   ...rotationFields,
-  scope: z.string().trim().min(1).optional(),
+  scope: scope.optional(),
+  insufficientScope: insufficientScope.optional(),
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
   keyFormat: keyFormat.optional(),
 });
-const updateClientBody = z.strictObject({ ...rotationFields, keyFormat: keyFormat.optional() });
+const updateClientBody = z.strictObject({
+  ...rotationFields,
+  keyFormat: keyFormat.optional(),
+  scope: scope.optional(),
+  insufficientScope: insufficientScope.optional(),
+});
+const revokeAccessTokensBody = z.strictObject({ token: z.string().min(1).optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
 const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
 
@@ -56,7 +70,9 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
     case '':
       if (method === 'GET') return jsonReply(200, describe(tenant));
       if (method === 'PATCH')
-        return withBody(incoming, updateClientBody, (patch) => {
+        return withBody(incoming, updateClientBody, ({ scope: newScope, ...patch }) => {
+          // The client's scopes, as ticked in GoTo's developer center: tokens already issued keep theirs.
+          if (newScope !== undefined) tenant.client.scope = newScope;
           tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
           return jsonReply(200, tenant.settings);
         });
@@ -67,6 +83,11 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
       return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
     case 'access-tokens':
       return method === 'GET' ? jsonReply(200, state.accessTokensOf(tenant)) : methodNotAllowed('GET');
+    case 'revoke-access-tokens':
+      if (method !== 'POST') return methodNotAllowed('POST');
+      return withBody(incoming, revokeAccessTokensBody, ({ token }) =>
+        jsonReply(200, { revoked: state.revokeAccessTokens(tenant, token) }),
+      );
     case 'clock':
       if (method !== 'POST') return methodNotAllowed('POST');
       return withBody(incoming, clockBody, ({ advanceSeconds }) => {

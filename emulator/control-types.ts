@@ -48,8 +48,15 @@ export type RotationSettings = {
 export type CreateClientOptions = Partial<RotationSettings> & {
   /** Registered redirect URIs (RFC 6749 §3.1.2). Default `["https://app.example.com/callback"]`. */
   redirectUris?: string[];
-  /** The scopes the client may ask for, space-separated. Default `collab: identity:scim.me`. */
+  /**
+   * The client's scopes, space-separated: an authorization grants those it asked for that
+   * the client has (all of them when it asked for none). Default `collab: identity:scim.me`.
+   * Changed later (updateClient), it counts for the next authorization only: tokens keep the
+   * scopes granted when a person authorized.
+   */
   scope?: string;
+  /** What the APIs answer an access token without the scope they need. Default: see `ScopeRefusal`. */
+  insufficientScope?: InsufficientScopeAnswers;
   /**
    * Default: 24 random alphanumerics, like the real GoTo secrets seen in public (both Basic
    * forms are then the same). Give one holding `+`, `/` or `=` (GoTo's docs' sample is
@@ -79,6 +86,19 @@ export type BasicDecoding = 'form-urlencoded' | 'none';
  *   `WebinarByKey` (`int64`) and its webhook samples have them; `JSON.parse` rounds it.
  */
 export type KeyFormat = 'string' | 'number';
+
+/** The emulated APIs that need a scope: Users/me needs `identity:scim.me`, the Webinar API `collab:`. */
+export type ScopedRoute = 'users-me' | 'webinars';
+
+/**
+ * The answer to a valid access token that lacks the route's scope, sent as it is. GoTo
+ * documents neither status nor body. Defaults (emulator/scopes.ts): Users/me 403 with an
+ * empty body and `WWW-Authenticate: Bearer error="insufficient_scope",…,scope="identity:scim.me"`
+ * (RFC 6750 §3.1); the Webinar API 403 `{"int_err_code":"Forbidden","msg":"…"}`.
+ */
+export type ScopeRefusal = { status: number; headers?: Record<string, string>; body?: string };
+
+export type InsufficientScopeAnswers = Partial<Record<ScopedRoute, ScopeRefusal>>;
 
 /** The GoTo account that logs in at /oauth/authorize for this client. */
 export type EmulatorUser = {
@@ -179,13 +199,19 @@ export type RefreshTokenInfo = {
 
 export type AccessTokenInfo = {
   token: string;
+  /** The scopes granted when the client was authorized, space-separated. */
+  scope: string;
   /** False once revoked (RFC 7009 or reuse detection) or expired on the client's clock. */
   active: boolean;
   issuedAt: string;
   expiresAt: string;
 };
 
-export type ClientSettings = RotationSettings & { basicDecoding: BasicDecoding; keyFormat: KeyFormat };
+export type ClientSettings = RotationSettings & {
+  basicDecoding: BasicDecoding;
+  keyFormat: KeyFormat;
+  insufficientScope?: InsufficientScopeAnswers;
+};
 
 /** The Vercel environments a project variable can target. */
 export type VercelEnvTarget = 'production' | 'preview' | 'development';

@@ -110,6 +110,7 @@ export class EmulatorState {
         reuseDetection: options.reuseDetection ?? false,
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
         keyFormat: options.keyFormat ?? 'string',
+        ...(options.insufficientScope ? { insufficientScope: options.insufficientScope } : {}),
       },
     );
     this.tenants.set(clientId, tenant);
@@ -214,7 +215,7 @@ export class EmulatorState {
   }
 
   /** Revokes the grant's access tokens that are still valid; says how many there were. */
-  revokeAccessTokens(family: string): number {
+  revokeFamilyAccessTokens(family: string): number {
     let revoked = 0;
     for (const grant of this.accessTokens.values()) {
       if (grant.family !== family || grant.revoked) continue;
@@ -236,7 +237,23 @@ export class EmulatorState {
       if (grant.retired === undefined) revoked += 1;
       grant.retired = 'revoked';
     }
-    return revoked + this.revokeAccessTokens(family);
+    return revoked + this.revokeFamilyAccessTokens(family);
+  }
+
+  /**
+   * Revokes a client's access tokens still in use, as GoTo may at any moment (a person
+   * removes the app's access, an administrator resets the grant): `token` alone, or every
+   * one. Their refresh tokens are left alone. Says how many were still live.
+   */
+  revokeAccessTokens(tenant: Tenant, token?: string): number {
+    let revoked = 0;
+    const now = tenant.now();
+    for (const [issued, grant] of this.accessTokens) {
+      if (grant.clientId !== tenant.client.clientId || (token !== undefined && issued !== token)) continue;
+      if (!grant.revoked && now < grant.expiresAtMs) revoked += 1;
+      grant.revoked = true;
+    }
+    return revoked;
   }
 
   refreshToken(token: string): RefreshTokenGrant | undefined {
@@ -267,6 +284,7 @@ export class EmulatorState {
       .filter(([, grant]) => grant.clientId === tenant.client.clientId)
       .map(([token, grant]) => ({
         token,
+        scope: grant.scope,
         active: !grant.revoked && now < grant.expiresAtMs,
         issuedAt: new Date(grant.issuedAtMs).toISOString(),
         expiresAt: new Date(grant.expiresAtMs).toISOString(),

@@ -116,7 +116,7 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
     if (asked.length > 0) scope = asked.join(' ');
   }
 
-  if (tenant.settings.revokePreviousAccessTokens) state.revokeAccessTokens(grant.family);
+  if (tenant.settings.revokePreviousAccessTokens) state.revokeFamilyAccessTokens(grant.family);
   const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
   // In the grace period: the answer carries the token that replaced it, so the client catches up.

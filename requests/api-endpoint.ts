@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { genericAdvice } from './generic-advice';
 import { gotoApiService } from './api-service';
+import { developerCenterUrl, type GotoScope } from './goto-scopes';
 
 /**
  * The product API's error bodies. The Webinar API answers a bad token with
@@ -19,7 +20,14 @@ export const apiErrorSchema = z.looseObject({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-type ApiRequestParts<Success extends z.ZodType> = {
+/**
+ * What the advice for a failed API call knows beyond the answer: the scope the API needs,
+ * whether its path names the organizer, and whether the call repeats one whose access token
+ * was rejected, with the token a refresh has just given (lib/chain/token-chain.ts).
+ */
+export type ApiCallContext = { scope: GotoScope; organizerInPath?: boolean; afterRefresh?: boolean };
+
+type ApiRequestParts<Success extends z.ZodType> = ApiCallContext & {
   step: string;
   url: URL;
   accessToken: string;
@@ -30,6 +38,7 @@ type ApiRequestParts<Success extends z.ZodType> = {
 export function apiGetRequest<Success extends z.ZodType>(
   parts: ApiRequestParts<Success>,
 ): PreparedRequest<Success, typeof apiErrorSchema> {
+  const { scope, organizerInPath, afterRefresh } = parts;
   return {
     step: parts.step,
     method: 'GET',
@@ -48,16 +57,56 @@ export function apiGetRequest<Success extends z.ZodType>(
         description: body?.msg ?? body?.description ?? body?.message ?? challenge.error_description,
       };
     },
-    advice: apiAdvice,
+    advice: (facts) => apiAdvice(facts, { scope, organizerInPath, afterRefresh }),
   };
 }
 
-function apiAdvice(facts: FailureFacts): string {
-  if (facts.status === 401 || facts.error === 'InvalidToken' || facts.error === 'invalid_token') {
-    return 'the access token is invalid or has expired (they last 60 minutes): run the refresh step (`npx playwright test --project=refresh`).';
+/**
+ * Whether an API refused the access token itself (revoked, or expired): Users/me answers
+ * 401 (RFC 6750 §3.1 `invalid_token`), the Webinar API 403 `InvalidToken` (n8n-io/n8n issue 14077).
+ * A refresh may cure it; a missing scope (any other 403) it cannot.
+ */
+export function rejectsToken(facts: Pick<FailureFacts, 'status' | 'error'>): boolean {
+  return facts.status === 401 || facts.error === 'InvalidToken' || facts.error === 'invalid_token';
+}
+
+const authorizeAgain =
+  'authorize again (`npx playwright test --project=authorize`, or a new GOTO_AUTH_CODE), ' +
+  'since GoTo fixes the scopes of a grant when a person authorizes';
+
+/** What a person does about a scope the access token lacks: where to tick it, and authorize again. */
+function missingScopeAdvice({ scope, label }: GotoScope): string {
+  return (
+    `the access token lacks the scope ${scope}: at ${developerCenterUrl} open the OAuth client, ` +
+    `tick "${label}" (${scope}) among its scopes and save; then ${authorizeAgain}. ` +
+    `If GOTO_SCOPE is set, it must include ${scope}.`
+  );
+}
+
+/** What to do about a failed API call, from its answer and what the call knows (`ApiCallContext`). */
+export function apiAdvice(facts: FailureFacts, context: ApiCallContext): string {
+  const { scope } = context;
+  if (rejectsToken(facts)) {
+    if (context.afterRefresh) {
+      return (
+        'GoTo also rejected the access token a refresh had just given, so the token did not simply expire: ' +
+        'the grant may have been revoked (access removed in the GoTo account) or the OAuth client changed. ' +
+        'Authorize again (`npx playwright test --project=authorize`); if it goes on, check at ' +
+        `${developerCenterUrl} that the client has the scope ${scope.scope} ("${scope.label}").`
+      );
+    }
+    return (
+      'the access token is invalid or has expired (they last 60 minutes): ' +
+      'run the refresh step (`npx playwright test --grep @refresh`).'
+    );
   }
+  if (facts.error === 'insufficient_scope') return missingScopeAdvice(scope);
   if (facts.status === 403) {
-    return 'the token is not allowed to do this: check that the OAuth client has the GoTo Webinar scopes and that GOTO_ORGANIZER_KEY belongs to the signed-in user.';
+    const organizer = context.organizerInPath
+      ? ' Or GOTO_ORGANIZER_KEY belongs to another user than the one who authorized: ' +
+        'remove it from the env file, and Users/me stores the right one.'
+      : '';
+    return `${missingScopeAdvice(scope)}${organizer}`;
   }
   if (facts.status === 400) return 'GoTo rejected the query parameters: check the time range and paging values.';
   return genericAdvice(facts.status);

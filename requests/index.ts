@@ -8,6 +8,7 @@ export * from './api-endpoint';
 export * from './client-authentication';
 export * from './goto-key';
 export * from './goto-time';
+export * from './goto-scopes';
 export type { PreparedRequest, FailureFacts } from './request-definition';
 export * from './api-service';
 export { secretFieldNames } from './request-definition';

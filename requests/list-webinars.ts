@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
 import { gotoDateTime } from './goto-time';
+import { webinarScope } from './goto-scopes';
 import type { PreparedRequest } from './request-definition';
 
 /**
@@ -67,14 +68,17 @@ export const listWebinarsInput = z.object({
   page: z.number().int().nonnegative().default(0),
   /** GoTo's maximum page size is 200. */
   size: z.number().int().min(1).max(200).default(20),
+  /** The call repeats one whose access token was rejected, with a freshly refreshed one (for the advice). */
+  afterRefresh: z.boolean().optional(),
 });
 export type ListWebinarsInput = z.input<typeof listWebinarsInput>;
 
-/** `GET /G2W/rest/v2/organizers/{organizerKey}/webinars` (operation `getWebinars`). */
+/** `GET /G2W/rest/v2/organizers/{organizerKey}/webinars` (operation `getWebinars`); needs the scope `collab:`. */
 export function listWebinarsRequest(
   input: ListWebinarsInput,
 ): PreparedRequest<typeof listWebinarsSchema, typeof apiErrorSchema> {
-  const { apiBaseUrl, accessToken, organizerKey, fromTime, toTime, page, size } = listWebinarsInput.parse(input);
+  const { apiBaseUrl, accessToken, organizerKey, fromTime, toTime, page, size, afterRefresh } =
+    listWebinarsInput.parse(input);
   const url = new URL(`/G2W/rest/v2/organizers/${encodeURIComponent(organizerKey)}/webinars`, apiBaseUrl);
   // GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes
   // the reserved characters its docs warn about.
@@ -82,7 +86,15 @@ export function listWebinarsRequest(
   url.searchParams.set('toTime', isoUtcSeconds(toTime));
   url.searchParams.set('page', String(page));
   url.searchParams.set('size', String(size));
-  return apiGetRequest({ step: 'list the organizer’s webinars', url, accessToken, success: listWebinarsSchema });
+  return apiGetRequest({
+    step: 'list the organizer’s webinars',
+    url,
+    accessToken,
+    success: listWebinarsSchema,
+    scope: webinarScope,
+    organizerInPath: true,
+    afterRefresh,
+  });
 }
 
 function isoUtcSeconds(date: Date): string {

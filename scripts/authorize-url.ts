@@ -1,22 +1,17 @@
 /**
  * Prints the GoTo authorize URL for the configured client, for people who log in with their
- * own browser (what the old form page did). The URL holds no secret; the Basic value is
- * never printed: it is the client secret in base64.
+ * own browser (what the old form page did), asking for the scopes of GOTO_SCOPE when set.
+ * The URL holds no secret; the Basic value is never printed: it is the client secret in base64.
  *
  *   npm run authorize-url
  */
-import { authorizeUrl, randomState } from '../requests';
 import { GotoRunnerError } from '../lib/errors';
 import { loadSettings, requireSettings } from '../lib/config/goto-settings';
+import { authorizeRequest } from '../lib/chain/authorize-request';
 
 try {
   const settings = requireSettings(loadSettings(), ['clientId', 'redirectUri']);
-  const url = authorizeUrl({
-    authBaseUrl: settings.authBaseUrl,
-    clientId: settings.clientId,
-    redirectUri: settings.redirectUri,
-    state: randomState(),
-  });
+  const { url } = authorizeRequest(settings);
   process.stdout.write(
     [
       'Open this URL, log in to GoTo and allow access:',

@@ -3,7 +3,7 @@ import { ConfigError } from '../errors';
 import { readEnvValues } from '../env-file/env-reader';
 import { normalizeAuthCode } from '../goto/auth-code';
 import { envFilePath, resolveTarget, type Env } from './env-target';
-import { baseUrl, text } from './setting-schemas';
+import { baseUrl, scopeList, text } from './setting-schemas';
 import { isStoredKey, problemsByVariable, variableProblem, type VariableName } from './variables';
 
 export const defaultAuthBaseUrl = 'https://authentication.logmeininc.com';
@@ -20,6 +20,7 @@ const settingsSchema = z.object({
   clientId: text.regex(/^\S+$/, { error: 'must not contain spaces' }).optional(),
   clientSecret: text.optional(),
   redirectUri: z.url({ error: 'must be an absolute URL' }).optional(),
+  scope: scopeList.optional(),
   authCode: text.transform(normalizeAuthCode).optional(),
   accessToken: text.optional(),
   accessTokenExpiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
@@ -43,6 +44,7 @@ const variableOf: Record<keyof Settings, VariableName> = {
   clientId: 'GOTO_CLIENT_ID',
   clientSecret: 'GOTO_CLIENT_SECRET',
   redirectUri: 'GOTO_REDIRECT_URI',
+  scope: 'GOTO_SCOPE',
   authCode: 'GOTO_AUTH_CODE',
   accessToken: 'GOTO_ACCESS_TOKEN',
   accessTokenExpiresAt: 'GOTO_ACCESS_TOKEN_EXPIRES_AT',
@@ -77,6 +79,7 @@ function rawSettings(env: Env, envFile: string, file: Record<string, string>) {
     clientId: pick('GOTO_CLIENT_ID'),
     clientSecret: pick('GOTO_CLIENT_SECRET'),
     redirectUri: pick('GOTO_REDIRECT_URI'),
+    scope: pick('GOTO_SCOPE'),
     authCode: pick('GOTO_AUTH_CODE'),
     accessToken: pick('GOTO_ACCESS_TOKEN'),
     accessTokenExpiresAt: pick('GOTO_ACCESS_TOKEN_EXPIRES_AT'),

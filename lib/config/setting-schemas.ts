@@ -23,3 +23,13 @@ export const baseUrl = z
       error: 'must use https (plain http is allowed only for 127.0.0.1 and localhost)',
     },
   );
+
+/**
+ * OAuth scopes, space-separated (RFC 6749 §3.3: each scope-token is printable ASCII without
+ * space, `"` or `\`), written back with single spaces.
+ */
+export const scopeList = text
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+(\s+[\x21\x23-\x5B\x5D-\x7E]+)*$/, {
+    error: 'must be scopes separated by spaces, such as `identity:scim.me collab:` (RFC 6749 §3.3)',
+  })
+  .transform((value) => value.split(/\s+/).join(' '));

@@ -36,6 +36,10 @@ export const variables = {
   },
   GOTO_PRINCIPAL: { what: 'the account the tokens belong to (an email)', where: 'written by the collection' },
   GOTO_ORGANIZER_KEY: { what: 'the organizer key (the `id` of Users/me)', where: 'written by the collection' },
+  GOTO_SCOPE: {
+    what: 'the scopes the authorize URL asks for, space-separated (`identity:scim.me collab:`); the checks need both',
+    where: 'default: none asked, and GoTo grants every scope the OAuth client has',
+  },
   GOTO_AUTH_BASE_URL: { what: 'the OAuth server', where: 'default https://authentication.logmeininc.com' },
   GOTO_API_BASE_URL: { what: 'the GoTo API host', where: 'default https://api.getgo.com' },
   GOTO_ENV_FILE: { what: 'the env file read and written', where: 'default .env' },

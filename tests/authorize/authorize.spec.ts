@@ -1,6 +1,6 @@
-import { authorizeUrl, createPkcePair, randomState } from '../../requests';
 import {
   authorizeInBrowser,
+  authorizeRequest,
   ensureBrowserCanRun,
   envSnapshot,
   expect,
@@ -21,15 +21,8 @@ test('logs in, exchanges the code at once, stores the tokens, then proves them w
   const settings = requireSettings(chain.settings(), ['clientId', 'clientSecret', 'redirectUri']);
   // A person logs in at GoTo for up to GOTO_LOGIN_TIMEOUT; the exchange and checks take a minute at most.
   test.setTimeout(settings.loginTimeoutMs + 60_000);
-  const state = randomState();
-  const pkce = settings.pkce ? createPkcePair() : undefined;
-  const url = authorizeUrl({
-    authBaseUrl: settings.authBaseUrl,
-    clientId: settings.clientId,
-    redirectUri: settings.redirectUri,
-    state,
-    codeChallenge: pkce?.codeChallenge,
-  });
+  // Asks for the scopes of GOTO_SCOPE when set; unset, GoTo grants every scope the client has.
+  const { url, state, codeVerifier } = authorizeRequest(settings, { pkce: settings.pkce });
 
   const code = await test.step('log in at GoTo and allow access', () =>
     authorizeInBrowser(page, {
@@ -39,7 +32,7 @@ test('logs in, exchanges the code at once, stores the tokens, then proves them w
       timeoutMs: settings.loginTimeoutMs,
       login,
     }));
-  const token = await chain.exchangeCode({ code, codeVerifier: pkce?.codeVerifier });
+  const token = await chain.exchangeCode({ code, codeVerifier });
 
   expect(envSnapshot(settings.envFile), 'the new tokens are in the env file').toMatchObject({
     GOTO_ACCESS_TOKEN: fingerprint(token.access_token),

@@ -5,9 +5,12 @@ import { authorizeUrl, createPkcePair, randomState } from '../../requests';
 import {
   AuthorizeError,
   authorizeInBrowser,
+  authorizeRequest,
   emulatorLogin,
   ensureBrowserCanRun,
   expect,
+  loadSettings,
+  requireSettings,
   test,
   type Sandbox,
 } from '../../fixtures';
@@ -142,4 +145,31 @@ test('keeps the code out of the browser trace, which the redirect would otherwis
   ).toBe(true);
   expect(findSecrets(artifacts, { code }), 'no code in the trace').toEqual([]);
   expect(page.url().includes(code), 'the page never shows the code').toBe(false);
+});
+
+test('asks for the scopes of GOTO_SCOPE in the browser login, and the tokens carry just those', async ({
+  page,
+  sandbox,
+  emulator,
+}) => {
+  const settings = requireSettings(loadSettings({ ...sandbox.env, GOTO_SCOPE: 'collab:' }), [
+    'clientId',
+    'redirectUri',
+  ]);
+  const { url, state } = authorizeRequest(settings);
+
+  const code = await authorizeInBrowser(page, {
+    url,
+    redirectUri: settings.redirectUri,
+    state,
+    timeoutMs: 10_000,
+    login: emulatorLogin(sandbox.client.user),
+  });
+  const token = await sandbox.chain.exchangeCode({ code });
+
+  const authorize = (await emulator.requests(sandbox.client.clientId)).find(
+    (request) => request.route === 'authorize' && request.method === 'GET',
+  );
+  expect(authorize?.query.scope, 'the authorize request asked for GOTO_SCOPE').toBe('collab:');
+  expect(token.scope, 'the grant holds just that scope').toBe('collab:');
 });

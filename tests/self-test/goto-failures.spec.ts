@@ -290,11 +290,13 @@ const refusals: Array<{
     },
   },
   {
-    title: 'a 401 from Users/me for an expired access token',
+    title: 'a 401 from Users/me for an expired access token with GOTO_TOKEN_REQUESTS=off',
     arrange: async (sandbox, emulator) => {
       await withTokens(sandbox, emulator);
-      // GoTo's access tokens last 60 minutes.
+      // GoTo's access tokens last 60 minutes. With token requests on, the check refreshes
+      // once and repeats (rejected-access-token.spec.ts); off, the rejection stands.
       await emulator.advanceClock(sandbox.client.clientId, 3601);
+      sandbox.env.GOTO_TOKEN_REQUESTS = 'off';
     },
     act: (chain) => chain.usersMe(),
     route: 'users-me',
@@ -307,11 +309,12 @@ const refusals: Array<{
     },
   },
   {
-    title: 'a 403 InvalidToken from the webinar API for an expired access token',
+    title: 'a 403 InvalidToken from the webinar API for an expired access token with GOTO_TOKEN_REQUESTS=off',
     arrange: async (sandbox, emulator) => {
       await withTokens(sandbox, emulator);
       await sandbox.chain.usersMe();
       await emulator.advanceClock(sandbox.client.clientId, 3601);
+      sandbox.env.GOTO_TOKEN_REQUESTS = 'off';
     },
     act: (chain) => chain.listWebinars({ fromTime: new Date(), toTime: new Date(Date.now() + 864e5) }),
     route: 'webinars',

@@ -109,3 +109,22 @@ test('a first run with the browser login needs the client and its redirect URI, 
     collectionProblems({ ...env, GOTO_REDIRECT_URI: 'https://example.com/' }, { authorizing: true }).problems,
   ).toEqual([]);
 });
+
+test('reads GOTO_SCOPE as space-separated scopes, written back with single spaces', () => {
+  const settings = loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env', GOTO_SCOPE: '  identity:scim.me \t collab: ' });
+
+  expect(settings.scope).toBe('identity:scim.me collab:');
+});
+
+test('leaves the scope unset without GOTO_SCOPE, so the authorize URL asks for none', () => {
+  expect(loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env' }).scope).toBeUndefined();
+});
+
+test('refuses a GOTO_SCOPE holding a character RFC 6749 §3.3 leaves out of scopes, naming the variable', () => {
+  const error = thrown(() => loadSettings({ GOTO_ENV_FILE: '/nonexistent/.env', GOTO_SCOPE: 'collab: "quoted"' }));
+
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([
+    expect.stringMatching(/^GOTO_SCOPE must be scopes separated by spaces, such as `identity:scim\.me collab:`/),
+  ]);
+});

@@ -5,6 +5,7 @@ import {
   expect,
   fingerprint,
   ApiStatusError,
+  ConfigError,
   test,
   updateEnvFile,
   type EmulatorControl,
@@ -183,8 +184,9 @@ for (const failure of failures) {
   });
 }
 
-test('a refused access token on Users/me is reported with the WWW-Authenticate error and the refresh advice', async ({
+test('a refused access token on Users/me with no refresh token to replace it fails naming GOTO_REFRESH_TOKEN', async ({
   sandbox,
+  emulator,
 }) => {
   await writeFile(
     sandbox.envFile,
@@ -193,17 +195,22 @@ test('a refused access token on Users/me is reported with the WWW-Authenticate e
 
   const error = await sandbox.chain.usersMe().catch((caught: unknown) => caught);
 
-  expect(error).toBeInstanceOf(ApiStatusError);
-  expect((error as ApiStatusError).status).toBe(401);
-  expect((error as ApiStatusError).error).toBe('invalid_token');
-  expect((error as ApiStatusError).message).toMatch(/run the refresh step/);
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^GOTO_REFRESH_TOKEN is not set/)]);
+  const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.route === 'token',
+  );
+  expect(tokenRequests, 'the refresh it called for was not sent').toEqual([]);
 });
 
-test('a refused access token on the webinar API is reported as GoTo’s InvalidToken', async ({ sandbox }) => {
+test('a refused access token on the webinar API is reported as GoTo’s InvalidToken when the run sends no token request', async ({
+  sandbox,
+}) => {
   await writeFile(
     sandbox.envFile,
     `${await readFile(sandbox.envFile, 'utf8')}GOTO_ACCESS_TOKEN=not-a-token-the-emulator-issued\nGOTO_ORGANIZER_KEY=${sandbox.client.user.organizerKey}\n`,
   );
+  sandbox.env.GOTO_TOKEN_REQUESTS = 'off';
 
   const error = await sandbox.chain
     .listWebinars({ fromTime: new Date(), toTime: new Date() })
@@ -211,6 +218,7 @@ test('a refused access token on the webinar API is reported as GoTo’s InvalidT
 
   expect((error as ApiStatusError).status).toBe(403);
   expect((error as ApiStatusError).message).toContain('403 InvalidToken ("Invalid token passed")');
+  expect((error as ApiStatusError).message).toMatch(/run the refresh step/);
 });
 
 test('authenticates a client whose id and secret hold ":", "%" and "+" (RFC 6749 §2.3.1)', async ({
