@@ -1,7 +1,14 @@
 import * as z from 'zod';
-import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
+import type { apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
 import type { PreparedRequest } from './request-definition';
+import { dateTimeRangeSchema, halListSchema, webinarApiRequest, type WebinarOperation } from './webinar-api';
+
+export const getWebinarsOperation = {
+  operationId: 'getWebinars',
+  method: 'GET',
+  path: '/organizers/{organizerKey}/webinars',
+} as const satisfies WebinarOperation;
 
 /**
  * A webinar as the list returns it (GoTo's OpenAPI `Webinar`). The spec's `required` list
@@ -15,38 +22,37 @@ export const webinarSchema = z.looseObject({
   accountKey: gotoKey.optional(),
   subject: z.string(),
   description: z.string().optional(),
-  times: z.array(z.object({ startTime: z.iso.datetime({ offset: true }), endTime: z.iso.datetime({ offset: true }) })),
+  times: z.array(dateTimeRangeSchema),
   timeZone: z.string().optional(),
+  locale: z.string().optional(),
+  approvalType: z.string().optional(),
   registrationUrl: z.string().optional(),
+  impromptu: z.boolean().optional(),
+  isPasswordProtected: z.boolean().optional(),
+  recurrenceType: z.string().optional(),
+  experienceType: z.string().optional(),
 });
 export type Webinar = z.infer<typeof webinarSchema>;
 
-/**
- * `ReportingWebinarsResponse`. `_embedded` is optional because HAL (Spring HATEOAS)
- * servers omit it when the page is empty.
- */
-export const listWebinarsSchema = z.looseObject({
-  _embedded: z.looseObject({ webinars: z.array(webinarSchema) }).optional(),
-  page: z.looseObject({
-    size: z.number().int().nonnegative(),
-    totalElements: z.number().int().nonnegative(),
-    totalPages: z.number().int().nonnegative(),
-    /** 0-based. */
-    number: z.number().int().nonnegative(),
-  }),
-});
+/** `ReportingWebinarsResponse`. */
+export const listWebinarsSchema = halListSchema('webinars', webinarSchema);
 export type ListWebinars = z.infer<typeof listWebinarsSchema>;
 
-export const listWebinarsInput = z.object({
-  apiBaseUrl: z.url(),
-  accessToken: z.string().min(1),
-  organizerKey: gotoKey,
+/** The query of the webinar lists (getWebinars, getAllAccountWebinars). */
+export const webinarRange = {
   /** Both ends are required by GoTo (400 without them) and sent as ISO 8601 UTC. */
   fromTime: z.date(),
   toTime: z.date(),
   page: z.number().int().nonnegative().default(0),
   /** GoTo's maximum page size is 200. */
   size: z.number().int().min(1).max(200).default(20),
+};
+
+export const listWebinarsInput = z.object({
+  apiBaseUrl: z.url(),
+  accessToken: z.string().min(1),
+  organizerKey: gotoKey,
+  ...webinarRange,
 });
 export type ListWebinarsInput = z.input<typeof listWebinarsInput>;
 
@@ -54,15 +60,28 @@ export type ListWebinarsInput = z.input<typeof listWebinarsInput>;
 export function listWebinarsRequest(
   input: ListWebinarsInput,
 ): PreparedRequest<typeof listWebinarsSchema, typeof apiErrorSchema> {
-  const { apiBaseUrl, accessToken, organizerKey, fromTime, toTime, page, size } = listWebinarsInput.parse(input);
-  const url = new URL(`/G2W/rest/v2/organizers/${encodeURIComponent(organizerKey)}/webinars`, apiBaseUrl);
-  // GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes
-  // the reserved characters its docs warn about.
-  url.searchParams.set('fromTime', isoUtcSeconds(fromTime));
-  url.searchParams.set('toTime', isoUtcSeconds(toTime));
-  url.searchParams.set('page', String(page));
-  url.searchParams.set('size', String(size));
-  return apiGetRequest({ step: 'list the organizer’s webinars', url, accessToken, success: listWebinarsSchema });
+  const parsed = listWebinarsInput.parse(input);
+  return webinarApiRequest({
+    operation: getWebinarsOperation,
+    step: 'list the organizer’s webinars',
+    input: parsed,
+    params: { organizerKey: parsed.organizerKey },
+    query: rangeQuery(parsed),
+    success: listWebinarsSchema,
+  });
+}
+
+/**
+ * GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes the
+ * reserved characters its docs warn about.
+ */
+export function rangeQuery(range: { fromTime: Date; toTime: Date; page: number; size: number }) {
+  return {
+    fromTime: isoUtcSeconds(range.fromTime),
+    toTime: isoUtcSeconds(range.toTime),
+    page: range.page,
+    size: range.size,
+  };
 }
 
 function isoUtcSeconds(date: Date): string {
