@@ -37,6 +37,7 @@ export type {
   VercelProjectState,
   VercelReceivedRequest,
   VercelRoute,
+  WebinarRoute,
 } from './control-types';
 export { EmulatorControlError } from './emulator-control-error';
 

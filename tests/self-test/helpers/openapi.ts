@@ -90,10 +90,15 @@ function branches(schema: SpecSchema): SpecSchema[] {
   return alternatives ? alternatives.flatMap(branches) : [resolved];
 }
 
-/** The documented properties of an object schema, `allOf` parts included. */
+/**
+ * The documented properties of an object schema, `allOf` parts included. A name its
+ * `required` list gives without defining it (`Webinar`'s `status`) counts as documented, of
+ * no known shape.
+ */
 function propertiesOf(schema: SpecSchema): Record<string, SpecSchema> {
   const resolved = deref(schema);
-  return Object.assign({}, ...(resolved.allOf ?? []).map(propertiesOf), resolved.properties) as Record<
+  const named = Object.fromEntries((resolved.required ?? []).map((name) => [name, {}]));
+  return Object.assign(named, ...(resolved.allOf ?? []).map(propertiesOf), resolved.properties) as Record<
     string,
     SpecSchema
   >;
