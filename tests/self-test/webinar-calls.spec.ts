@@ -506,6 +506,47 @@ test.describe('registrants', () => {
     expect((error as ApiStatusError).message).toContain('getRegistrationFields lists the fields');
   });
 
+  test('createRegistrant with resendConfirmation re-registers an email registered already: 201 with its key', async ({
+    sandbox,
+    emulator,
+    send,
+  }) => {
+    const { api, next } = await signedIn(sandbox, emulator, send);
+    const { body: fields } = await send(getRegistrationFieldsRequest({ ...api, webinarKey: next.webinarKey }));
+    const registrant = registrationFor(fields, 'again@example.com');
+    const { body: first } = await send(createRegistrantRequest({ ...api, webinarKey: next.webinarKey, registrant }));
+
+    const { body: again } = await send(
+      createRegistrantRequest({ ...api, webinarKey: next.webinarKey, registrant, resendConfirmation: true }),
+    );
+
+    expect(again).toEqual(first);
+    const posts = (await received(emulator, sandbox, 'registrants')).filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.query)).toEqual([{}, { resendConfirmation: 'true' }]);
+  });
+
+  test('deleteRegistrant refuses a registrant of a webinar that is over with 400', async ({
+    sandbox,
+    emulator,
+    send,
+  }) => {
+    const { api, past } = await signedIn(sandbox, emulator, send);
+    const { body: registrants } = await send(listRegistrantsRequest({ ...api, webinarKey: past.webinarKey }));
+
+    const error = await send(
+      deleteRegistrantRequest({
+        ...api,
+        webinarKey: past.webinarKey,
+        registrantKey: registrants[0]?.registrantKey ?? '',
+      }),
+    ).catch((e: unknown) => e);
+
+    expect((error as ApiStatusError).message).toContain('HTTP 400 InvalidRequest');
+    expect((error as ApiStatusError).message).toContain('scheduled, future webinars only');
+    const { body: after } = await send(listRegistrantsRequest({ ...api, webinarKey: past.webinarKey }));
+    expect(after, 'nobody was deleted').toEqual(registrants);
+  });
+
   test('deleteRegistrant answers an unknown registrant key with 404', async ({ sandbox, emulator, send }) => {
     const { api, next } = await signedIn(sandbox, emulator, send);
 
