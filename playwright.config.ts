@@ -8,7 +8,7 @@ import { readEnvValues } from './lib/env-file/env-reader';
 
 /**
  * The collection as one project, `collection`, whose files run in the order of their
- * numbers (10 tokens, 20 API checks, 90 Vercel sync), on the target `planRun` picks:
+ * numbers (10 tokens, 20 API checks, 30 webinar checks, 90 Vercel sync), on the target `planRun` picks:
  * - `emulator`: global setup starts the built-in GoTo emulator in the runner's process, on
  *   a port of 127.0.0.1 the system picks, with a client and a logged-in user made up for
  *   the run; tokens go to a scratch env file in the output folder;
@@ -50,7 +50,14 @@ const projects: NonNullable<PlaywrightTestConfig['projects']> = [
   // A check file runs in one worker, in order; files run side by side with --workers.
   // No trace: its tests are API calls, whose steps and redacted attachments the report
   // already shows, and recording one costs a fifth of a second per run.
-  { name: 'collection', testMatch: 'collection/**/*.spec.ts', fullyParallel: false, use: { trace: 'off' } },
+  {
+    name: 'collection',
+    testMatch: 'collection/**/*.spec.ts',
+    fullyParallel: false,
+    // Checks that create and delete GoTo data run against GoTo only when `--grep @write` asks.
+    ...(plan.writeChecks ? {} : { grepInvert: /@write/ }),
+    use: { trace: 'off' },
+  },
   ...(plan.authorize
     ? [
         {

@@ -4,17 +4,18 @@ import { keyedJson } from './key-json';
 import { allows, scopeRefusal } from './scopes';
 import type { AccessTokenGrant, EmulatorState } from './state';
 import type { Tenant } from './tenant';
-import { overlaps } from './webinar-data';
+import { overlaps, type Webinar } from './webinar-data';
+import type { Organizer } from './webinar-views';
 
 export const WEBINARS_PATH = /^\/G2W\/rest\/v2\/organizers\/([^/]+)\/webinars\/?$/;
 export const USERS_ME_PATH = /^\/identity\/v1\/Users\/me\/?$/;
 
 /** The fields of each body that hold keys, written as the client's `keyFormat` says. */
 const USERS_ME_KEYS: ReadonlySet<string> = new Set(['id', 'value']);
-const WEBINAR_KEYS: ReadonlySet<string> = new Set(['webinarKey', 'organizerKey', 'accountKey']);
+export const WEBINAR_KEYS: ReadonlySet<string> = new Set(['webinarKey', 'organizerKey', 'accountKey']);
 
-const MAX_PAGE_SIZE = 200;
-const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * RFC 6750 §2.1: `Authorization: Bearer <b64token>`, scheme case-insensitive. The query
@@ -59,7 +60,7 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   }
   if (!allows(check.grant.scope, 'users-me')) return scopeRefusal(check.tenant, 'users-me');
   const { user } = check.tenant.client;
-  const n = /\+(\d+)@/.exec(user.email)?.[1] ?? '1';
+  const n = organizerNumber(user.email);
   return keyedReply(check.tenant, USERS_ME_KEYS, {
     schemas: ['urn:scim:schemas:core:1.0', 'urn:scim:schemas:extension:getgo:1.0'],
     id: user.organizerKey,
@@ -76,6 +77,21 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   });
 }
 
+function organizerNumber(email: string): string {
+  return /\+(\d+)@/.exec(email)?.[1] ?? '1';
+}
+
+/** The organizer a client's user is, as the Webinar API names them (`organizerName`, `organizerEmail`). */
+export function organizerOf(tenant: Tenant): Organizer {
+  const { user } = tenant.client;
+  return {
+    organizerKey: user.organizerKey,
+    accountKey: user.accountKey,
+    email: user.email,
+    name: `Emulated Organizer ${organizerNumber(user.email)}`,
+  };
+}
+
 /**
  * GET /G2W/rest/v2/organizers/{organizerKey}/webinars (OpenAPI getWebinars), which needs
  * the scope `collab:` (emulator/scopes.ts). A bad or expired token is 403 InvalidToken,
@@ -83,18 +99,16 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
  */
 export function handleWebinars(incoming: Incoming, state: EmulatorState, organizerKey: string): Reply {
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
-  const check = checkAccessToken(incoming, state);
-  if (!check.ok) {
-    return jsonReply(
-      403,
-      { int_err_code: 'InvalidToken', msg: 'Invalid token passed' },
-      { 'x-amzn-errortype': 'UnauthorizedException' },
-    );
-  }
-  if (!allows(check.grant.scope, 'webinars')) return scopeRefusal(check.tenant, 'webinars');
-  if (organizerKey !== check.grant.userKey) {
-    return jsonReply(403, { int_err_code: 'AccessDenied', msg: 'The access token does not belong to this organizer' });
-  }
+  const access = organizerAccess(incoming, state, organizerKey);
+  if (!access.ok) return access.reply;
+  return webinarListReply(incoming, access.tenant.webinars, access.tenant);
+}
+
+/**
+ * A page of the webinars with a session in [fromTime, toTime] (getWebinars and
+ * getAllAccountWebinars), or 400 for a missing or bad query parameter.
+ */
+export function webinarListReply(incoming: Incoming, webinars: readonly Webinar[], tenant: Tenant): Reply {
   const q = incoming.query.values;
   const from = parseTime(q.fromTime);
   const to = parseTime(q.toTime);
@@ -116,28 +130,35 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
       "Parameter 'toTime' must be an ISO 8601 date-time such as 2020-03-13T22:00:00Z",
     );
   if (from > to) return badRequest('InvalidRequest', "'fromTime' must not be after 'toTime'");
+  return halPageReply(
+    incoming,
+    'webinars',
+    webinars.filter((webinar) => overlaps(webinar, from, to)),
+    tenant,
+  );
+}
+
+/**
+ * One page of a HAL list (`_embedded.{key}` and `page`, 0-based) as the query's `page` and
+ * `size` ask for (OpenAPI parameters `page`, `size`), or 400 for a bad one.
+ */
+export function halPageReply(incoming: Incoming, key: string, all: readonly unknown[], tenant: Tenant): Reply {
+  const q = incoming.query.values;
   const page = parseInteger(q.page, 0);
   const size = parseInteger(q.size, DEFAULT_PAGE_SIZE);
   if (page === undefined)
     return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
   if (size === undefined || size < 1 || size > MAX_PAGE_SIZE)
     return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-
-  const matching = check.tenant.webinars.filter((webinar) => overlaps(webinar, from, to));
-  const items = matching.slice(page * size, page * size + size);
-  const pageInfo = {
-    size,
-    totalElements: matching.length,
-    totalPages: Math.ceil(matching.length / size),
-    number: page,
-  };
+  const items = all.slice(page * size, page * size + size);
+  const pageInfo = { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page };
   // Spring HATEOAS leaves `_embedded` out of an empty page and keeps `page`.
-  const body = items.length > 0 ? { _embedded: { webinars: items }, page: pageInfo } : { page: pageInfo };
-  return keyedReply(check.tenant, WEBINAR_KEYS, body);
+  const body = items.length > 0 ? { _embedded: { [key]: items }, page: pageInfo } : { page: pageInfo };
+  return keyedReply(tenant, WEBINAR_KEYS, body);
 }
 
 /** A 200 whose keys are strings or bare numbers, as the client's `keyFormat` says. */
-function keyedReply(tenant: Tenant, keyFields: ReadonlySet<string>, value: unknown): Reply {
+export function keyedReply(tenant: Tenant, keyFields: ReadonlySet<string>, value: unknown): Reply {
   return {
     status: 200,
     headers: { 'content-type': 'application/json;charset=UTF-8' },
@@ -145,20 +166,57 @@ function keyedReply(tenant: Tenant, keyFields: ReadonlySet<string>, value: unkno
   };
 }
 
-/** G2W 400/404 body as GoTo's clients model it (docs/goto-facts.md §5e). */
-function badRequest(errorCode: string, description: string, status = 400): Reply {
+export type G2wAccess = { ok: true; grant: AccessTokenGrant; tenant: Tenant } | { ok: false; reply: Reply };
+
+/**
+ * Whether a G2W request may go on: a valid bearer token, else 403 InvalidToken, never 401
+ * (the OpenAPI declares no 401 and GoTo answers 403, docs/goto-facts.md §5e).
+ */
+export function g2wAccess(incoming: Incoming, state: EmulatorState): G2wAccess {
+  const check = checkAccessToken(incoming, state);
+  // Every Webinar API call needs the scope `collab:` (emulator/scopes.ts).
+  if (check.ok && !allows(check.grant.scope, 'webinars'))
+    return { ok: false, reply: scopeRefusal(check.tenant, 'webinars') };
+  if (check.ok) return check;
+  return {
+    ok: false,
+    reply: jsonReply(
+      403,
+      { int_err_code: 'InvalidToken', msg: 'Invalid token passed' },
+      { 'x-amzn-errortype': 'UnauthorizedException' },
+    ),
+  };
+}
+
+/** As `g2wAccess`, for a path under `/organizers/{organizerKey}`: the token's own organizer only. */
+export function organizerAccess(incoming: Incoming, state: EmulatorState, organizerKey: string): G2wAccess {
+  const access = g2wAccess(incoming, state);
+  if (access.ok && organizerKey !== access.grant.userKey) {
+    return {
+      ok: false,
+      reply: jsonReply(403, {
+        int_err_code: 'AccessDenied',
+        msg: 'The access token does not belong to this organizer',
+      }),
+    };
+  }
+  return access;
+}
+
+/** G2W 400/404/409 body as GoTo's clients model it (docs/goto-facts.md §5e). */
+export function badRequest(errorCode: string, description: string, status = 400): Reply {
   return jsonReply(status, { errorCode, description, incident: randomUUID() });
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseTime(value: string | undefined): number | undefined {
+export function parseTime(value: string | undefined): number | undefined {
   if (value === undefined || !ISO_DATE_TIME.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function parseInteger(value: string | undefined, fallback: number): number | undefined {
+export function parseInteger(value: string | undefined, fallback: number): number | undefined {
   if (value === undefined) return fallback;
   return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }

@@ -45,6 +45,7 @@ export type {
   VercelProjectState,
   VercelReceivedRequest,
   VercelRoute,
+  WebinarRoute,
 } from './control-types';
 export { EmulatorControlError } from './emulator-control-error';
 

@@ -5,6 +5,7 @@ import type { EmulatorClient, Fault, ListeningSocket } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { DuplicateClientError, type EmulatorState } from './state';
 import type { Tenant } from './tenant';
+import { WEBINAR_ROUTES } from './webinar-routes';
 
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
@@ -52,7 +53,7 @@ const updateClientBody = z.strictObject({
 });
 const revokeAccessTokensBody = z.strictObject({ token: z.string().min(1).optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });
-const faultBody = faultBodySchema(['token', 'users-me', 'webinars']);
+const faultBody = faultBodySchema(['token', 'users-me', 'webinars', ...WEBINAR_ROUTES]);
 
 export function handleControl(incoming: Incoming, state: EmulatorState, listening: () => ListeningSocket): Reply {
   const segments = incoming.url.pathname.slice(CONTROL_PREFIX.length).split('/').map(decodeSegment);

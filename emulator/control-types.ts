@@ -118,7 +118,24 @@ export type EmulatorClient = {
   user: EmulatorUser;
 };
 
-export type ReceivedRoute = 'authorize' | 'token' | 'users-me' | 'webinars' | 'other';
+/**
+ * Which emulated call a request was: the Webinar API's are named after what they serve
+ * (`webinars` is getWebinars; `registrants` is getAllRegistrantsForWebinar and
+ * createRegistrant, told apart by the method; see emulator/webinar-routes.ts).
+ */
+export type ReceivedRoute = 'authorize' | 'token' | 'users-me' | 'webinars' | WebinarRoute | 'other';
+
+export type WebinarRoute =
+  | 'account-webinars'
+  | 'webinar'
+  | 'sessions'
+  | 'session'
+  | 'session-attendees'
+  | 'session-performance'
+  | 'webinar-attendees'
+  | 'registrants'
+  | 'registrant'
+  | 'registration-fields';
 
 /** One request as an emulated API received it, attributed to the client or project it concerns. */
 export type Received<Route extends string> = {
@@ -136,6 +153,8 @@ export type Received<Route extends string> = {
 export type ReceivedRequest = Received<ReceivedRoute> & {
   /** Parsed `application/x-www-form-urlencoded` body, when there was one. */
   form?: Record<string, string>;
+  /** Parsed `application/json` body, when there was one. */
+  json?: unknown;
 };
 
 /**
@@ -145,7 +164,7 @@ export type ReceivedRequest = Received<ReceivedRoute> & {
  */
 export type ListeningSocket = { address: string; family: string; port: number; pid: number };
 
-export type FaultRoute = 'token' | 'users-me' | 'webinars';
+export type FaultRoute = 'token' | 'users-me' | 'webinars' | WebinarRoute;
 
 /**
  * A canned answer for the next request(s) on `route` attributed to the client.

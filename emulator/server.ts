@@ -17,6 +17,7 @@ import { handleToken } from './token-route';
 import { handleVercelControl, VERCEL_CONTROL_PREFIX } from './vercel-control-routes';
 import { handleVercel, isVercelPath } from './vercel-routes';
 import { VercelState } from './vercel-state';
+import { handleWebinarRoute, matchWebinarRoute } from './webinar-routes';
 
 export type RunningEmulator = {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
@@ -94,6 +95,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
       query: { ...incoming.query.values },
       headers: { ...incoming.headers },
       ...(incoming.form ? { form: { ...incoming.form.values } } : {}),
+      ...jsonBody(incoming),
     });
     const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
     if (fault?.delayMs) await sleep(fault.delayMs);
@@ -133,6 +135,8 @@ function dispatch(incoming: Incoming, state: EmulatorState): Reply {
   if (USERS_ME_PATH.test(path)) return handleUsersMe(incoming, state);
   const webinars = WEBINARS_PATH.exec(path);
   if (webinars) return handleWebinars(incoming, state, safeDecode(webinars[1] ?? ''));
+  const webinarRoute = matchWebinarRoute(path);
+  if (webinarRoute) return handleWebinarRoute(incoming, state, webinarRoute);
   // The shape api.getgo.com gives unrouted paths (docs/goto-facts.md §5e).
   return jsonReply(404, { errorCode: 'NOT_FOUND', message: `No route for ${method} ${path}` });
 }
@@ -142,11 +146,21 @@ function routeOf(path: string): ReceivedRoute {
   if (path === '/oauth/token') return 'token';
   if (USERS_ME_PATH.test(path)) return 'users-me';
   if (WEBINARS_PATH.test(path)) return 'webinars';
-  return 'other';
+  return matchWebinarRoute(path)?.route ?? 'other';
 }
 
 function isFaultRoute(route: ReceivedRoute): route is FaultRoute {
-  return route === 'token' || route === 'users-me' || route === 'webinars';
+  return route !== 'authorize' && route !== 'other';
+}
+
+/** A JSON body as it was received (createRegistrant's), for the request log. */
+function jsonBody(incoming: Incoming): { json?: unknown } {
+  if (!/^application\/json\b/i.test(incoming.headers['content-type'] ?? '') || incoming.rawBody === '') return {};
+  try {
+    return { json: JSON.parse(incoming.rawBody) as unknown };
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { FaultQueue } from './fault-queue';
 import type { ClientSettings, EmulatorClient, Fault, FaultRoute, ReceivedRequest } from './control-types';
+import { WebinarBook } from './webinar-book';
 import { buildWebinarCatalog, type Webinar } from './webinar-data';
 
 /**
@@ -13,6 +14,8 @@ export class Tenant {
   /** The client's creation on its own clock; the webinar catalog is spread around it. */
   readonly createdAtMs: number;
   readonly webinars: Webinar[];
+  /** The webinars' sessions, registrants, attendees and registration forms. */
+  readonly book: WebinarBook;
   private clockOffsetMs = 0;
   private readonly log: ReceivedRequest[] = [];
   private readonly faults = new FaultQueue<Fault>();
@@ -23,6 +26,7 @@ export class Tenant {
     this.settings = settings;
     this.createdAtMs = Date.now();
     this.webinars = buildWebinarCatalog(client.user, this.createdAtMs);
+    this.book = new WebinarBook(this.webinars);
   }
 
   /** Milliseconds since the epoch on this client's clock. */

@@ -29,7 +29,7 @@ export type Webinar = {
 
 export const WEBINAR_COUNT = 45;
 const SPAN_DAYS = 60;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 const TOPICS = [
   'Quarterly product update',
@@ -98,17 +98,17 @@ export function overlaps(webinar: Webinar, fromMs: number, toMs: number): boolea
   return webinar.times.some((t) => Date.parse(t.startTime) <= toMs && Date.parse(t.endTime) >= fromMs);
 }
 
-function firstStart(webinar: Webinar): number {
+export function firstStart(webinar: Webinar): number {
   return Math.min(...webinar.times.map((t) => Date.parse(t.startTime)));
 }
 
-function isoSeconds(ms: number): string {
+export function isoSeconds(ms: number): string {
   // GoTo writes times without milliseconds, e.g. 2020-03-13T10:00:00Z (OpenAPI DateTimeRange).
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Deterministic draws from SHA-256 of a seed: stable across runs, unlike Math.random. */
-function seeded(seed: string) {
+export function seeded(seed: string) {
   let counter = 0;
   const next = (): bigint => BigInt(`0x${createHash('sha256').update(`${seed}#${counter++}`).digest('hex')}`);
   return {

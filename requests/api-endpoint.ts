@@ -34,17 +34,41 @@ type ApiRequestParts<Success extends z.ZodType> = ApiCallContext & {
   success: Success;
 };
 
+type ApiCallParts<Success extends z.ZodType> = ApiRequestParts<Success> & {
+  method: PreparedRequest['method'];
+  /** Default 200. */
+  successStatus?: number;
+  /** A JSON body (RFC 8259), sent with `content-type: application/json`. */
+  json?: unknown;
+  /** More headers, such as the `Accept` that picks createRegistrant's version. */
+  headers?: Record<string, string>;
+  /** Advice for this call's own failures (a 404 for an unknown key, a 409); the API's advice otherwise. */
+  advice?: (facts: FailureFacts) => string | undefined;
+};
+
 /** A `GET` on the product API with `Authorization: Bearer` (RFC 6750 §2.1). */
 export function apiGetRequest<Success extends z.ZodType>(
   parts: ApiRequestParts<Success>,
 ): PreparedRequest<Success, typeof apiErrorSchema> {
-  const { scope, organizerInPath, afterRefresh } = parts;
+  return apiRequest({ ...parts, method: 'GET' });
+}
+
+/** A call of any method on the product API with `Authorization: Bearer` (RFC 6750 §2.1). */
+export function apiRequest<Success extends z.ZodType>(
+  parts: ApiCallParts<Success>,
+): PreparedRequest<Success, typeof apiErrorSchema> {
   return {
     step: parts.step,
-    method: 'GET',
+    method: parts.method,
     url: parts.url,
-    headers: { authorization: `Bearer ${parts.accessToken}`, accept: 'application/json' },
-    successStatus: 200,
+    headers: {
+      authorization: `Bearer ${parts.accessToken}`,
+      accept: 'application/json',
+      ...(parts.json === undefined ? {} : { 'content-type': 'application/json' }),
+      ...parts.headers,
+    },
+    ...(parts.json === undefined ? {} : { json: parts.json }),
+    successStatus: parts.successStatus ?? 200,
     success: parts.success,
     failure: apiErrorSchema,
     service: gotoApiService,
@@ -57,7 +81,13 @@ export function apiGetRequest<Success extends z.ZodType>(
         description: body?.msg ?? body?.description ?? body?.message ?? challenge.error_description,
       };
     },
-    advice: (facts) => apiAdvice(facts, { scope, organizerInPath, afterRefresh }),
+    advice: (facts) =>
+      parts.advice?.(facts) ??
+      apiAdvice(facts, {
+        scope: parts.scope,
+        organizerInPath: parts.organizerInPath,
+        afterRefresh: parts.afterRefresh,
+      }),
   };
 }
 

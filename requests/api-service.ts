@@ -17,6 +17,11 @@ export type ApiService = {
    * how far it got itself.
    */
   leaves?: string;
+  /**
+   * At most `requests` in any `perMs`, as the service documents its limit; the sender keeps
+   * to it across the run's workers (lib/http/rate-limit.ts). None: no limit is kept.
+   */
+  rateLimit?: { requests: number; perMs: number };
 };
 
 export const gotoAuthService: ApiService = {
@@ -31,6 +36,8 @@ export const gotoApiService: ApiService = {
   ...gotoAuthService,
   hostSetting: 'GOTO_API_BASE_URL',
   realHost: 'api.getgo.com',
+  // "API Rate Limit: default 10 requests per second", "applied per API" (docs/goto-facts.md §5e).
+  rateLimit: { requests: 10, perMs: 1000 },
 };
 
 export const vercelApiService: ApiService = {

@@ -1,9 +1,14 @@
 import * as z from 'zod';
-import { apiGetRequest, type apiErrorSchema } from './api-endpoint';
+import type { apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
-import { gotoDateTime } from './goto-time';
-import { webinarScope } from './goto-scopes';
 import type { PreparedRequest } from './request-definition';
+import { dateTimeRangeSchema, halListSchema, webinarApiRequest, type WebinarOperation } from './webinar-api';
+
+export const getWebinarsOperation = {
+  operationId: 'getWebinars',
+  method: 'GET',
+  path: '/organizers/{organizerKey}/webinars',
+} as const satisfies WebinarOperation;
 
 /**
  * A value from a list GoTo documents, or any other string: a value GoTo adds later (or spells
@@ -29,7 +34,7 @@ export const webinarSchema = z.looseObject({
   accountKey: gotoKey.optional(),
   subject: z.string().optional(),
   description: z.string().optional(),
-  times: z.array(z.looseObject({ startTime: gotoDateTime, endTime: gotoDateTime })).optional(),
+  times: z.array(dateTimeRangeSchema).optional(),
   timeZone: z.string().optional(),
   locale: openEnum(['en_US', 'de_DE', 'es_ES', 'fr_FR', 'it_IT', 'zh_CN']).optional(),
   status: z.string().optional(),
@@ -42,32 +47,25 @@ export const webinarSchema = z.looseObject({
 });
 export type Webinar = z.infer<typeof webinarSchema>;
 
-/**
- * `ReportingWebinarsResponse`. `_embedded` is optional because HAL (Spring HATEOAS)
- * servers omit it when the page is empty.
- */
-export const listWebinarsSchema = z.looseObject({
-  _embedded: z.looseObject({ webinars: z.array(webinarSchema) }).optional(),
-  page: z.looseObject({
-    size: z.number().int().nonnegative(),
-    totalElements: z.number().int().nonnegative(),
-    totalPages: z.number().int().nonnegative(),
-    /** 0-based. */
-    number: z.number().int().nonnegative(),
-  }),
-});
+/** `ReportingWebinarsResponse`. */
+export const listWebinarsSchema = halListSchema('webinars', webinarSchema);
 export type ListWebinars = z.infer<typeof listWebinarsSchema>;
 
-export const listWebinarsInput = z.object({
-  apiBaseUrl: z.url(),
-  accessToken: z.string().min(1),
-  organizerKey: gotoKey,
+/** The query of the webinar lists (getWebinars, getAllAccountWebinars). */
+export const webinarRange = {
   /** Both ends are required by GoTo (400 without them) and sent as ISO 8601 UTC. */
   fromTime: z.date(),
   toTime: z.date(),
   page: z.number().int().nonnegative().default(0),
   /** GoTo's maximum page size is 200. */
   size: z.number().int().min(1).max(200).default(20),
+};
+
+export const listWebinarsInput = z.object({
+  apiBaseUrl: z.url(),
+  accessToken: z.string().min(1),
+  organizerKey: gotoKey,
+  ...webinarRange,
   /** The call repeats one whose access token was rejected, with a freshly refreshed one (for the advice). */
   afterRefresh: z.boolean().optional(),
 });
@@ -77,24 +75,29 @@ export type ListWebinarsInput = z.input<typeof listWebinarsInput>;
 export function listWebinarsRequest(
   input: ListWebinarsInput,
 ): PreparedRequest<typeof listWebinarsSchema, typeof apiErrorSchema> {
-  const { apiBaseUrl, accessToken, organizerKey, fromTime, toTime, page, size, afterRefresh } =
-    listWebinarsInput.parse(input);
-  const url = new URL(`/G2W/rest/v2/organizers/${encodeURIComponent(organizerKey)}/webinars`, apiBaseUrl);
-  // GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes
-  // the reserved characters its docs warn about.
-  url.searchParams.set('fromTime', isoUtcSeconds(fromTime));
-  url.searchParams.set('toTime', isoUtcSeconds(toTime));
-  url.searchParams.set('page', String(page));
-  url.searchParams.set('size', String(size));
-  return apiGetRequest({
+  const parsed = listWebinarsInput.parse(input);
+  return webinarApiRequest({
+    operation: getWebinarsOperation,
     step: 'list the organizer’s webinars',
-    url,
-    accessToken,
+    input: parsed,
+    params: { organizerKey: parsed.organizerKey },
+    query: rangeQuery(parsed),
     success: listWebinarsSchema,
-    scope: webinarScope,
-    organizerInPath: true,
-    afterRefresh,
+    afterRefresh: parsed.afterRefresh,
   });
+}
+
+/**
+ * GoTo wants UTC without milliseconds (`2020-03-13T10:00:00Z`); URLSearchParams escapes the
+ * reserved characters its docs warn about.
+ */
+export function rangeQuery(range: { fromTime: Date; toTime: Date; page: number; size: number }) {
+  return {
+    fromTime: isoUtcSeconds(range.fromTime),
+    toTime: isoUtcSeconds(range.toTime),
+    page: range.page,
+    size: range.size,
+  };
 }
 
 function isoUtcSeconds(date: Date): string {

@@ -21,7 +21,7 @@ export type FailureFacts = {
 export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure extends z.ZodType = z.ZodType> = {
   /** What the step does, in words; used as the `test.step` title. Never holds a value. */
   step: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: URL;
   headers: Record<string, string>;
   /** An `application/x-www-form-urlencoded` body (RFC 6749 Appendix B). */
@@ -31,7 +31,10 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
    * request is shown, every string in it that holds one of `secrets` is redacted.
    */
   json?: unknown;
-  /** The one status that means success. */
+  /**
+   * The one status that means success. A 204 (RFC 9110 §15.3.5) has no content: its body is
+   * checked as `undefined` against `success` (`z.undefined()`).
+   */
   successStatus: number;
   /**
    * Further statuses that also mean success, for an endpoint whose documentation shows a

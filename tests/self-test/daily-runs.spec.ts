@@ -47,6 +47,15 @@ test('exchanges a pasted code once, then keeps refreshing daily against a rotati
     tokenRequests.map((request) => request.form?.grant_type),
     'one exchange, then one refresh per run',
   ).toEqual(['authorization_code', 'refresh_token', 'refresh_token', 'refresh_token']);
+  const received = await emulator.requests(sandbox.client.clientId);
+  expect(
+    received.filter((request) => request.route === 'webinar').length,
+    'the webinar read checks ran in every run',
+  ).toBe(3);
+  expect(
+    received.filter((request) => request.method !== 'GET' && request.path.startsWith('/G2W/')),
+    'against GoTo no check wrote anything (@write is left out unless asked for)',
+  ).toEqual([]);
   const issued = await emulator.refreshTokens(sandbox.client.clientId);
   const stillAccepted = issued.filter((token) => token.active).map((token) => token.token);
   expect(stillAccepted, 'exactly one refresh token is still accepted').toHaveLength(1);
@@ -123,7 +132,8 @@ test('a failed refresh stops the run’s checks, each naming the step that faile
     result.output.match(
       /Step "refresh the access token" failed earlier in this run, so no other token request was sent/g,
     ) ?? [];
-  expect(stopped.length, 'both API checks say which step failed').toBe(2);
+  // Users/me and the webinar list (20-api-checks), and the seven read checks of 30-webinar-checks.
+  expect(stopped.length, 'every API check says which step failed').toBe(9);
   const refreshes = (await emulator.requests(sandbox.client.clientId)).filter(
     (request) => request.form?.grant_type === 'refresh_token',
   );
@@ -143,4 +153,36 @@ test('an unknown GOTO_TARGET stops the run before any request, naming the variab
   expect(result.exitCode, 'the run fails').not.toBe(0);
   expect(result.output).toContain('GOTO_TARGET must be `emulator` or `goto`');
   expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toEqual([]);
+});
+
+test('against GoTo, --grep @write runs the check that registers a person, and it deletes the registrant even when it fails', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  // Reading the new registrant back fails: the check fails after it created one.
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'registrant',
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: '{"errorCode":"InternalError","description":"emulated failure"}',
+  });
+
+  const result = await runCollection(sandbox.env, [
+    '--grep',
+    '@write',
+    '--reporter=line',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
+
+  expect(result.exitCode, 'the check failed').not.toBe(0);
+  expect(result.output).toContain('registers a person for the next webinar');
+  expect(result.output).toContain('HTTP 500 InternalError');
+  const received = await emulator.requests(sandbox.client.clientId);
+  const created = received.filter((request) => request.route === 'registrants' && request.method === 'POST');
+  const deleted = received.filter((request) => request.route === 'registrant' && request.method === 'DELETE');
+  expect(created, 'one registrant was created').toHaveLength(1);
+  expect(deleted, 'and deleted, after the failure').toHaveLength(1);
+  const webinarPath = created[0]?.path ?? '';
+  expect(deleted[0]?.path.startsWith(`${webinarPath}/`), 'the registrant of that webinar').toBe(true);
 });

@@ -319,7 +319,7 @@ const refusals: Array<{
     act: (chain) => chain.listWebinars({ fromTime: new Date(), toTime: new Date(Date.now() + 864e5) }),
     route: 'webinars',
     expected: {
-      step: 'list the organizer’s webinars',
+      step: 'list the organizer’s webinars (getWebinars)',
       status: 403,
       says: 'HTTP 403 InvalidToken ("Invalid token passed")',
       advice: /run the refresh step/,

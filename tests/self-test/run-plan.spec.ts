@@ -6,7 +6,7 @@ const plan = (env: Record<string, string> = {}, argv: string[] = [], fileValues:
   planRun({ env, argv: ['node', 'playwright', 'test', ...argv], fileValues });
 
 test('with nothing configured, the collection runs on the built-in emulator, without the self-tests or the browser login', () => {
-  expect(plan()).toEqual({ target: 'emulator', selfTests: false, authorize: false, ui: false });
+  expect(plan()).toEqual({ target: 'emulator', selfTests: false, authorize: false, ui: false, writeChecks: true });
 });
 
 test('a client id in the environment or the env file makes the target GoTo', () => {
@@ -28,6 +28,7 @@ test('npm test runs the self-tests and the browser login on the emulator, whatev
     selfTests: true,
     authorize: true,
     ui: false,
+    writeChecks: true,
   });
 });
 
@@ -44,4 +45,19 @@ test('UI mode lists the browser login, to be picked', () => {
 
 test('another project name is not the browser login', () => {
   expect(plan({}, ['--project=collection']).authorize).toBe(false);
+});
+
+test('against GoTo the checks that write (@write) are left out unless --grep asks for them', () => {
+  const configured = { GOTO_CLIENT_ID: 'a2094c4f' };
+  expect(plan(configured).writeChecks).toBe(false);
+  expect(plan(configured, ['--grep', '@tokens']).writeChecks).toBe(false);
+  expect(plan(configured, ['--grep-invert', '@write']).writeChecks, 'inverting it is not asking for it').toBe(false);
+  for (const argv of [['--grep', '@write'], ['--grep=@write'], ['-g', 'registers.*@write']]) {
+    expect(plan(configured, argv).writeChecks, argv.join(' ')).toBe(true);
+  }
+});
+
+test('on the emulator the checks that write run with the rest', () => {
+  expect(plan().writeChecks).toBe(true);
+  expect(plan({ npm_lifecycle_event: 'test', GOTO_CLIENT_ID: 'a2094c4f' }).writeChecks).toBe(true);
 });

@@ -17,7 +17,7 @@ test('UI mode opens on the collection in the order it runs, runs it, shows each 
     await page.goto(ui.url);
 
     const tree = page.getByRole('tree');
-    const files = ['10-tokens.spec.ts', '20-api-checks.spec.ts', '90-vercel-sync.spec.ts'];
+    const files = ['10-tokens.spec.ts', '20-api-checks.spec.ts', '30-webinar-checks.spec.ts', '90-vercel-sync.spec.ts'];
     for (const file of files) {
       await expect(tree.getByText(file, { exact: true }), `${file} is in the test tree on open`).toBeVisible({
         timeout: 60_000,
@@ -33,12 +33,21 @@ test('UI mode opens on the collection in the order it runs, runs it, shows each 
       'refreshes the access token',
       'Users/me answers',
       'lists the organizer’s webinars',
+      'the organizer’s next webinar reads back by its key',
+      'registers a person for the next webinar',
+      'the last past webinar lists the attendees of all its sessions',
       'syncs the tokens to Vercel',
     ].map((title) => tests.findIndex((text) => text.includes(title)));
     expect(
       order.every((index) => index >= 0),
       `every step and check is listed: ${tests.join(' | ')}`,
     ).toBe(true);
+    for (const group of ['webinars', 'sessions', 'registrants', 'attendees']) {
+      expect(
+        tests.some((text) => text.split('\n').some((line) => line.trim() === group)),
+        `the webinar checks are grouped by resource: ${group}`,
+      ).toBe(true);
+    }
     expect(order, 'exchange, refresh, checks, Vercel: the order they run in').toEqual([...order].sort((a, b) => a - b));
     await expect(
       tree.getByText('authorize.spec.ts', { exact: true }),
