@@ -93,10 +93,10 @@ test('the daily chain on a server that sends keys as bare JSON numbers stores th
   expect(organizerKey, 'a key past Number.MAX_SAFE_INTEGER').toMatch(/^\d{19}$/);
   expect(readEnvValues(sandbox.envFile).GOTO_ORGANIZER_KEY).toBe(organizerKey);
   const listed = (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'webinars');
-  expect(
-    listed.map((request) => request.path),
-    'the webinar list was asked for with the exact key',
-  ).toEqual([`/G2W/rest/v2/organizers/${organizerKey}/webinars`]);
+  expect(listed.length, 'the collection listed the webinars').toBeGreaterThan(0);
+  expect(new Set(listed.map((request) => request.path)), 'every webinar list was asked for with the exact key').toEqual(
+    new Set([`/G2W/rest/v2/organizers/${organizerKey}/webinars`]),
+  );
 });
 
 const webinar = { webinarKey: '8439885694023999999', subject: 'API office hours' };
