@@ -55,6 +55,14 @@ async function signedIn(sandbox: Sandbox, emulator: EmulatorControl, send: Sende
   return { api, webinars, past, next };
 }
 
+/** The first session of a past webinar, from getAllSessions. */
+async function firstSession(send: Sender, api: Api, webinarKey: string) {
+  const { body } = await send(listSessionsRequest({ ...api, webinarKey }));
+  const session = body._embedded?.sessionInfoResources[0];
+  if (!session) throw new Error('the emulated past webinar has a session');
+  return session;
+}
+
 /** What the emulator received on a route, oldest first. */
 async function received(emulator: EmulatorControl, sandbox: Sandbox, route: ReceivedRequest['route']) {
   return (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === route);
@@ -188,8 +196,7 @@ test.describe('sessions', () => {
     send,
   }) => {
     const { api, past } = await signedIn(sandbox, emulator, send);
-    const { body: sessions } = await send(listSessionsRequest({ ...api, webinarKey: past.webinarKey }));
-    const sessionKey = sessions._embedded?.sessionInfoResources[0]?.sessionKey ?? '';
+    const { sessionKey } = await firstSession(send, api, past.webinarKey);
 
     const { body } = await send(getSessionRequest({ ...api, webinarKey: past.webinarKey, sessionKey }));
     const { body: attendees } = await send(
@@ -211,8 +218,7 @@ test.describe('sessions', () => {
     send,
   }) => {
     const { api, past } = await signedIn(sandbox, emulator, send);
-    const { body: sessions } = await send(listSessionsRequest({ ...api, webinarKey: past.webinarKey }));
-    const sessionKey = sessions._embedded?.sessionInfoResources[0]?.sessionKey ?? '';
+    const { sessionKey } = await firstSession(send, api, past.webinarKey);
 
     const { body } = await send(getSessionPerformanceRequest({ ...api, webinarKey: past.webinarKey, sessionKey }));
     const { body: attendees } = await send(
@@ -244,9 +250,8 @@ test.describe('attendees', () => {
     send,
   }) => {
     const { api, past } = await signedIn(sandbox, emulator, send);
-    const { body: sessions } = await send(listSessionsRequest({ ...api, webinarKey: past.webinarKey }));
-    const session = sessions._embedded?.sessionInfoResources[0];
-    const sessionKey = session?.sessionKey ?? '';
+    const session = await firstSession(send, api, past.webinarKey);
+    const { sessionKey } = session;
 
     const { body } = await send(listSessionAttendeesRequest({ ...api, webinarKey: past.webinarKey, sessionKey }));
 
@@ -566,8 +571,7 @@ test.describe('the emulator’s answers', () => {
     send,
   }) => {
     const { api, past, next } = await signedIn(sandbox, emulator, send);
-    const { body: sessions } = await send(listSessionsRequest({ ...api, webinarKey: past.webinarKey }));
-    const sessionKey = sessions._embedded?.sessionInfoResources[0]?.sessionKey ?? '';
+    const { sessionKey } = await firstSession(send, api, past.webinarKey);
     const { body: registrants } = await send(listRegistrantsRequest({ ...api, webinarKey: next.webinarKey }));
     const registrantKey = registrants[0]?.registrantKey ?? '';
     const organizer = `/organizers/${api.organizerKey}`;
