@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { chromium, defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { prepareSigningKey } from './emulator/jwt';
 import { chooseChromium } from './lib/config/chromium';
 import { prewarmCustodian } from './lib/custody/custodian-client';
 import { planRun, type RunPlan } from './lib/config/run-plan';
@@ -35,6 +36,8 @@ if (!inWorker) {
   if (plan.target === 'emulator') process.env.GOTO_TARGET = 'emulator';
   // `npm test` never reads or writes the user's env file.
   if (plan.selfTests) process.env.GOTO_ENV_FILE = '';
+  // The built-in emulator's signing key is made while Playwright loads the test files, not in global setup.
+  if (plan.target === 'emulator') prepareSigningKey();
 }
 
 // Browser steps use Playwright's Chromium where installed, else the system's (CHROMIUM_PATH

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPair, sign, type KeyObject } from 'node:crypto';
 
 /**
  * Compact JWS (RFC 7515 §7.1) signed RS512, the `alg` seen in the header of a real GoTo
@@ -18,9 +18,36 @@ export type JwtSigner = {
   jwks(): { keys: JsonWebKey[] };
 };
 
-export function createJwtSigner(): JwtSigner {
-  // A fresh key per emulator process: nothing outside it can verify or forge its tokens.
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+type KeyPair = { privateKey: KeyObject; publicKey: KeyObject };
+
+let prepared: Promise<KeyPair> | undefined;
+
+/** A new RSA key pair, made on libuv's thread pool: a tenth of a second or so, off the main thread. */
+function newKeyPair(): Promise<KeyPair> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (error, publicKey, privateKey) =>
+      error ? reject(error) : resolve({ publicKey, privateKey }),
+    ),
+  );
+}
+
+/**
+ * Starts making the key of the next emulator of this process ahead of need, so that making
+ * it (RSA key generation, the longest part of an emulator's start) overlaps with whatever the
+ * process does meanwhile: playwright.config.ts calls it in the runner, before Playwright loads
+ * the test files and runs global setup. Each emulator still gets a key of its own.
+ */
+export function prepareSigningKey(): void {
+  prepared ??= newKeyPair();
+  // Taken (and its failure seen) by the next createJwtSigner.
+  prepared.catch(() => undefined);
+}
+
+export async function createJwtSigner(): Promise<JwtSigner> {
+  // A fresh key per emulator: nothing outside it can verify or forge its tokens.
+  const keys = prepared ?? newKeyPair();
+  prepared = undefined;
+  const { privateKey, publicKey } = await keys;
   const header = base64url(JSON.stringify({ kid: SIGNING_KEY_ID, alg: 'RS512' }));
   return {
     sign(payload) {

@@ -36,7 +36,7 @@ export type RunningEmulator = {
  * /__emulator/vercel/.
  */
 export async function startEmulator(options: { port?: number } = {}): Promise<RunningEmulator> {
-  const signer = createJwtSigner();
+  const signer = await createJwtSigner();
   // The state needs the bound port (it is the issuer URL), so it exists only once listening.
   const ready: { state?: EmulatorState; vercel?: VercelState } = {};
   const listening = (): ListeningSocket => {
