@@ -522,7 +522,7 @@ test('reports show the record’s value from the list of variables, and no other
     env: [{ key: 'DATABASE_URL', value: appSecret, type: 'plain', target: ['production', 'preview'] }],
   });
   const testInfo = test.info();
-  const send = stepSender(testInfo, fast);
+  const send = stepSender(fast);
   await syncToVercel(send, setup.env);
   await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
 
@@ -689,7 +689,7 @@ test('never shows a value, the Vercel token or the deploy hook in step titles, a
   const setup = await vercelSandbox(emulator);
   const testInfo = test.info();
   const titles: string[] = [];
-  const send = stepSender(testInfo, fast);
+  const send = stepSender(fast);
   const recording: typeof send = (request) => {
     titles.push(`${request.step} · ${request.method} ${shownPath(request)}`);
     return send(request);
