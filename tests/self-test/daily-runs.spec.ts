@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { envSnapshot, expect, readEnvValues, test, type Sandbox } from '../../fixtures';
 import { runCollection } from './helpers/run-collection';
+import type { ReportedStep, ReportedTest } from './helpers/step-tree-reporter';
 
 // These run `npx playwright test` itself, against the emulator as if it were GoTo
 // (GOTO_TARGET=goto, loopback base URLs), the way a user's laptop or CI job does.
@@ -186,3 +187,53 @@ test('against GoTo, --grep @write runs the check that registers a person, and it
   const webinarPath = created[0]?.path ?? '';
   expect(deleted[0]?.path.startsWith(`${webinarPath}/`), 'the registrant of that webinar').toBe(true);
 });
+
+test('the report shows every request of a run as a step holding its redacted exchange, and the Webinar checks grouped by resource', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  const treeFile = testInfo.outputPath('step-tree.json');
+
+  const result = await runCollection({ ...sandbox.env, STEP_TREE_FILE: treeFile }, [
+    '--reporter=./tests/self-test/helpers/step-tree-reporter.ts',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
+
+  expect(result.exitCode, result.output).toBe(0);
+  const tests = JSON.parse(await readFile(treeFile, 'utf8')) as ReportedTest[];
+  const steps = tests.flatMap((reported) => allSteps(reported.steps));
+  const requestSteps = steps.filter((step) => step.category === 'test.step' && requestTitle.test(step.title));
+  const calls = requestSteps.map((step) => step.title.replace(/^.* · /, ''));
+  expect(calls, 'the refresh and the API calls are steps').toContain('POST /oauth/token');
+  expect(calls.filter((call) => call.startsWith('GET /G2W/')).length, 'every Webinar call').toBeGreaterThanOrEqual(8);
+  const secrets = Object.entries(readEnvValues(sandbox.envFile)).filter(([name]) =>
+    ['GOTO_CLIENT_SECRET', 'GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN'].includes(name),
+  );
+  expect(secrets, 'the run left its tokens to look for').toHaveLength(3);
+  for (const step of requestSteps) {
+    const call = step.title.replace(/^.* · /, '');
+    const [attachment, ...more] = step.attachments;
+    expect(more, `${step.title}: one attachment`).toEqual([]);
+    expect(attachment?.split('\n')[0], `${step.title}: its exchange, under its method and path`).toBe(call);
+    const exchange = JSON.parse(attachment?.slice(call.length + 1) ?? '') as { request: unknown; response?: unknown };
+    expect(exchange.response, `${step.title}: the answer is shown`).toBeDefined();
+    for (const [name, value] of secrets) expect(attachment, `${step.title}: no ${name}`).not.toContain(value);
+  }
+  expect(
+    steps.filter((step) => step.category === 'test.attach'),
+    'no attachment is a step of its own',
+  ).toEqual([]);
+  const resources = tests
+    .filter((reported) => reported.titlePath[0]?.endsWith('30-webinar-checks.spec.ts'))
+    .map((reported) => reported.titlePath[1]);
+  expect(new Set(resources), 'each Webinar check under its resource').toEqual(
+    new Set(['webinars', 'sessions', 'registrants', 'attendees']),
+  );
+});
+
+const requestTitle = / · (GET|POST|PUT|PATCH|DELETE) \/\S*$/;
+
+function allSteps(steps: ReportedStep[]): ReportedStep[] {
+  return steps.flatMap((step) => [step, ...allSteps(step.steps)]);
+}
