@@ -125,12 +125,20 @@ test.describe('the shared limiter', () => {
     expect(mostInAnyWindow(times, 1000)).toBeLessThanOrEqual(10);
   });
 
-  test('without it the same calls arrive together: the check above has teeth', async ({ sandbox, emulator }) => {
+  test('without it all 32 calls reach the emulator before the first is answered: the check above has teeth', async ({
+    sandbox,
+    emulator,
+  }) => {
     const { api, webinarKey } = await signedIn(sandbox, emulator);
+    // Every answer is held until released: what arrives meanwhile arrived before any answer.
+    await emulator.addFault(sandbox.client.clientId, { route: 'webinar', holdMs: 120_000, times: 32 });
 
-    await Promise.all(Array.from({ length: 32 }, () => sendRequest(getWebinarRequest({ ...api, webinarKey }))));
+    const calls = Promise.all(Array.from({ length: 32 }, () => sendRequest(getWebinarRequest({ ...api, webinarKey }))));
 
-    expect(mostInAnyWindow(await webinarTimes(emulator, sandbox), 1000)).toBeGreaterThan(10);
+    // The limiter would let 10 through, then wait for an answer.
+    await expect.poll(async () => (await webinarTimes(emulator, sandbox)).length, { timeout: 60_000 }).toBe(32);
+    expect(await emulator.releaseHeld(sandbox.client.clientId), 'none was answered yet').toBe(32);
+    await calls;
   });
 
   test('a playwright run of 4 workers × 8 calls through the collection’s sender keeps to 10 in any second', async ({
