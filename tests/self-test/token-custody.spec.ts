@@ -18,6 +18,7 @@ import {
   type CollectionProcess,
 } from './helpers/run-collection';
 import { TokenChain } from '../../lib/chain/token-chain';
+import { custodians } from './helpers/custodians';
 
 /*
  * One grant, never lost (lib/custody/token-custody.ts): against an emulator that rotates the
@@ -328,4 +329,35 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       await expectGrantKept(emulator, sandbox);
     });
   }
+});
+
+test.describe('the custodian', () => {
+  test('serves a worker’s token requests one after the other, waiting between them in one process', async ({
+    sandbox,
+    emulator,
+  }) => {
+    const mine = async () => (await custodians()).filter((custodian) => custodian.parentPid === process.pid);
+
+    await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+    const waiting = await mine();
+    expect(waiting, 'after the exchange, one custodian waits for the next request').toHaveLength(1);
+
+    await sandbox.chain.refresh();
+
+    expect(await mine(), 'the same one served the refresh, and waits again').toEqual(waiting);
+  });
+
+  test('ends with the run that started it, leaving no process behind', async ({ sandbox, emulator }, testInfo) => {
+    await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+
+    const run = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('run')}`]);
+
+    expect(run.exitCode, run.output).toBe(0);
+    expect((await refreshesReceived(emulator, sandbox)).length, 'the run refreshed through a custodian').toBe(1);
+    await expect
+      .poll(async () => (await custodians()).filter((custodian) => custodian.envFile === sandbox.envFile), {
+        timeout: untilThereOnABusyMachine,
+      })
+      .toEqual([]);
+  });
 });
