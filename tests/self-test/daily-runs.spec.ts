@@ -237,3 +237,44 @@ const requestTitle = / · (GET|POST|PUT|PATCH|DELETE) \/\S*$/;
 function allSteps(steps: ReportedStep[]): ReportedStep[] {
   return steps.flatMap((step) => [step, ...allSteps(step.steps)]);
 }
+
+test('on an account with no webinar in the last or the coming 30 days, the Webinar read checks are skipped, each saying why, and call nothing', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  // Both webinar lists of the run (the API check's and the Webinar checks') find none.
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'webinars',
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ page: { size: 200, totalElements: 0, totalPages: 0, number: 0 } }),
+    times: 2,
+  });
+  const treeFile = testInfo.outputPath('step-tree.json');
+
+  const result = await runCollection({ ...sandbox.env, STEP_TREE_FILE: treeFile }, [
+    '--reporter=./tests/self-test/helpers/step-tree-reporter.ts',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
+
+  expect(result.exitCode, result.output).toBe(0);
+  const webinarChecks = (JSON.parse(await readFile(treeFile, 'utf8')) as ReportedTest[]).filter((reported) =>
+    reported.titlePath[0]?.endsWith('30-webinar-checks.spec.ts'),
+  );
+  expect(webinarChecks.length, 'the seven read checks (against GoTo, @write is left out)').toBe(7);
+  for (const check of webinarChecks) {
+    expect(check.status, check.titlePath.join(' › ')).toBe('skipped');
+    expect(
+      check.annotations.find((annotation) => annotation.type === 'skip')?.description,
+      `${check.titlePath.join(' › ')} says why`,
+    ).toMatch(/^the organizer has no webinar (in the coming 30 days|that ended in the last 30 days)$/);
+  }
+  const calls = (await emulator.requests(sandbox.client.clientId)).filter((request) =>
+    request.path.startsWith('/G2W/'),
+  );
+  expect(
+    calls.map((request) => request.route),
+    'nothing but the two lists was called',
+  ).toEqual(['webinars', 'webinars']);
+});
