@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
+import { childEnv } from './helpers/child-env';
 import { runCollection } from './helpers/run-collection';
 
 type Step = {
@@ -184,7 +185,7 @@ test.describe('save-rotated-token', () => {
       ['-r', 'ts-node/register/transpile-only', 'scripts/save-rotated-token.ts'],
       {
         cwd: root,
-        env: { PATH: `${bin}:${process.env.PATH}`, ...env },
+        env: { ...childEnv(env, { base: 'path' }), PATH: `${bin}:${process.env.PATH}` },
         encoding: 'utf8',
       },
     );

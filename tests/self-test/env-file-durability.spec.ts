@@ -6,6 +6,7 @@ import { test, expect } from '../../fixtures';
 import { writeAtomically, type AtomicWriteFileSystem, type AtomicWriteHandle } from '../../lib/env-file/atomic-write';
 import { updateEnvFile } from '../../lib/env-file/env-file-store';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
+import { childEnv } from './helpers/child-env';
 
 /**
  * The crash-safe .env (issue 4), proven with real processes: a writer killed at any moment
@@ -70,7 +71,7 @@ function spawnWriter(job: WriterJob): Writer {
   const child = spawn(process.execPath, [bundledScript(writerScript), JSON.stringify(job)], {
     cwd: projectRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_PATH: bundleNodePath() },
+    env: childEnv({ NODE_PATH: bundleNodePath() }),
   });
   let stdout = '';
   let stderr = '';

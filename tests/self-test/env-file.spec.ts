@@ -13,6 +13,7 @@ import { readEnvFile, readEnvFileSync, readEnvValues } from '../../lib/env-file/
 import { applyEnvUpdates, type EnvUpdates } from '../../lib/env-file/env-text-editor';
 import { serializeEnvValue } from '../../lib/env-file/env-value-spelling';
 import { EnvFileError } from '../../lib/errors';
+import { childEnv } from './helpers/child-env';
 
 const projectRoot = join(__dirname, '..', '..');
 const fixtureFolder = join(projectRoot, 'tests', 'env-files');
@@ -63,6 +64,7 @@ async function runNode(
       ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify({ module: moduleUnderTest, ...job })],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: childEnv({}),
         ...options,
       },
     );

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiStatusError, expect, test, type EmulatorClient, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { childEnv } from './helpers/child-env';
 import { runCollection } from './helpers/run-collection';
 
 /*
@@ -141,7 +142,7 @@ test.describe('GOTO_SCOPE', () => {
   function printAuthorizeUrl(env: Record<string, string>) {
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/authorize-url.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH, ...env },
+      env: childEnv(env, { base: 'path' }),
       encoding: 'utf8',
     });
     expect(result.status, result.stderr).toBe(0);

@@ -7,6 +7,7 @@ import type { Env } from '../../lib/config/env-target';
 import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
 import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
+import { childEnv } from './helpers/child-env';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const MINUTE = 60_000;
@@ -364,7 +365,8 @@ test.describe('npm run status', () => {
         [bundledScript(path.join(repositoryRoot, 'scripts', 'status.ts')), ...args],
         {
           cwd: repositoryRoot,
-          env: { PATH: process.env.PATH, NODE_PATH: bundleNodePath(), ...env },
+          // Some tests show how status picks the target from the env file they give it.
+          env: childEnv({ NODE_PATH: bundleNodePath(), ...env }, { base: 'path', target: 'from-env-file' }),
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

@@ -1,0 +1,109 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, stepCustody, test } from '../../fixtures';
+import { TokenChain } from '../../lib/chain/token-chain';
+import { repositoryRoot, userShellEnv } from './helpers/child-env';
+import { startCountingProxy } from './helpers/counting-proxy';
+
+// The README promises that `npm test` never calls GoTo and never touches `.env`, and every
+// real user's checkout has a `.env` holding a live grant. This runs the project's own tests
+// that start child processes (UI mode, whole runs, scripts) in a copy of the checkout whose
+// `.env` holds a live grant for a GoTo-compatible server of its own, and watches that server.
+test.describe.configure({ timeout: 30 * 60_000 });
+
+/** The self-tests that start other processes: UI mode, whole `playwright test` runs, the scripts. */
+const CHILD_STARTERS = [
+  'tests/self-test/ui-mode.spec.ts',
+  'tests/self-test/daily-runs.spec.ts',
+  'tests/self-test/status.spec.ts',
+  'tests/self-test/scopes.spec.ts',
+  'tests/self-test/ci-workflow.spec.ts',
+];
+
+/** The checkout's files as git sees them (tracked, and new ones not ignored), with its node_modules linked in. */
+async function copyCheckout(): Promise<string> {
+  const copy = await mkdtemp(path.join(tmpdir(), 'goto-token-runner-checkout-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repositoryRoot,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    // A node_modules that is itself a link (a git worktree's) is listed as a file: it is linked below.
+    .filter((file) => file && file !== 'node_modules');
+  for (const file of files) {
+    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
+    // A file deleted but not yet staged is listed and absent: it is not part of the checkout.
+    await cp(path.join(repositoryRoot, file), path.join(copy, file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  await symlink(await realpath(path.join(repositoryRoot, 'node_modules')), path.join(copy, 'node_modules'));
+  return copy;
+}
+
+/** `npm test`'s Playwright run, as npm starts it from a user's shell: no GOTO_* at all. */
+function npmTestRun(cwd: string, files: string[]): Promise<{ exitCode: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('@playwright/test/cli'), 'test', ...files, '--reporter=list'],
+      {
+        cwd,
+        env: { ...userShellEnv(), npm_lifecycle_event: 'test', CI: '', FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, output }));
+  });
+}
+
+test('npm test in a checkout whose .env holds a live grant sends nothing to that grant’s server and leaves .env byte-identical', async ({
+  emulator,
+  emulatorClient,
+  send,
+}, testInfo) => {
+  const server = await startCountingProxy(emulator.baseUrl);
+  const checkout = await copyCheckout();
+  try {
+    // The user's `.env`: their client, their server, and the tokens of a code they exchanged.
+    const envFile = path.join(checkout, '.env');
+    await writeFile(
+      envFile,
+      [
+        '# GoTo OAuth client (https://developer.goto.com/)',
+        `GOTO_CLIENT_ID=${emulatorClient.clientId}`,
+        `GOTO_CLIENT_SECRET=${emulatorClient.clientSecret}`,
+        `GOTO_REDIRECT_URI=${emulatorClient.redirectUris[0]}`,
+        `GOTO_AUTH_BASE_URL=${server.url}`,
+        `GOTO_API_BASE_URL=${server.url}`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const userChain = new TokenChain(send, { GOTO_ENV_FILE: envFile }, { custody: stepCustody(testInfo) });
+    await userChain.exchangeCode({ code: (await emulator.issueCode(emulatorClient.clientId)).code });
+    const grant = await readFile(envFile);
+    expect(grant.toString(), 'the user holds a live grant').toMatch(/^GOTO_REFRESH_TOKEN=./m);
+    const receivedBefore = [...server.received];
+    expect(receivedBefore, 'the exchange went to the user’s server').toEqual(['POST /oauth/token']);
+
+    const run = await npmTestRun(checkout, ['tests/collection', 'tests/authorize', ...CHILD_STARTERS]);
+
+    expect(run.exitCode, run.output).toBe(0);
+    for (const file of CHILD_STARTERS) {
+      expect(run.output, `the tests of ${file} ran and passed`).toMatch(new RegExp(`✓ .* › ${file}:`));
+    }
+    expect(run.output).not.toMatch(/\d+ (failed|flaky)/);
+    expect(server.received, 'the user’s server received nothing from npm test').toEqual(receivedBefore);
+    expect((await readFile(envFile)).equals(grant), 'the user’s .env is byte-identical').toBe(true);
+  } finally {
+    await server.close();
+    await rm(checkout, { recursive: true, force: true });
+  }
+});
