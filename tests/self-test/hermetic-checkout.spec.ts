@@ -23,8 +23,7 @@ const CHILD_STARTERS = [
 ];
 
 /** The checkout's files as git sees them (tracked, and new ones not ignored), with its node_modules linked in. */
-async function copyCheckout(): Promise<string> {
-  const copy = await mkdtemp(path.join(tmpdir(), 'goto-token-runner-checkout-'));
+async function copyCheckout(copy: string): Promise<void> {
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: repositoryRoot,
     encoding: 'utf8',
@@ -40,7 +39,6 @@ async function copyCheckout(): Promise<string> {
     });
   }
   await symlink(await realpath(path.join(repositoryRoot, 'node_modules')), path.join(copy, 'node_modules'));
-  return copy;
 }
 
 /** `npm test`'s Playwright run, as npm starts it from a user's shell: no GOTO_* at all. */
@@ -69,8 +67,9 @@ test('npm test in a checkout whose .env holds a live grant sends nothing to that
   send,
 }, testInfo) => {
   const server = await startCountingProxy(emulator.baseUrl);
-  const checkout = await copyCheckout();
+  const checkout = await mkdtemp(path.join(tmpdir(), 'goto-token-runner-checkout-'));
   try {
+    await copyCheckout(checkout);
     // The user's `.env`: their client, their server, and the tokens of a code they exchanged.
     const envFile = path.join(checkout, '.env');
     await writeFile(
