@@ -7,6 +7,8 @@
 export type GotoScope = {
   scope: string;
   label: string;
+  /** The API that needs it, in words. */
+  api: string;
   /** The calls that need it: Users/me, or the Webinar calls by their OpenAPI `operationId`. */
   calls: readonly string[];
   /** What else stops working without it, for a person deciding whether it matters. */
@@ -17,8 +19,9 @@ export type GotoScope = {
 export const profileScope: GotoScope = {
   scope: 'identity:scim.me',
   label: 'Profile',
+  api: 'Users/me',
   calls: ['Users/me'],
-  alsoBreaks: 'the Webinar calls too, unless GOTO_ORGANIZER_KEY is set: Users/me gives their organizer key',
+  alsoBreaks: 'every Webinar call while GOTO_ORGANIZER_KEY is not set (Users/me gives the organizer key)',
 };
 
 /**
@@ -28,6 +31,7 @@ export const profileScope: GotoScope = {
 export const webinarScope: GotoScope = {
   scope: 'collab:',
   label: 'GoToWebinar',
+  api: 'the GoTo Webinar API',
   calls: [
     'getWebinars',
     'getAllAccountWebinars',
@@ -56,13 +60,25 @@ export const authorizeAgainForScopes =
   'authorize again (`npx playwright test --project=authorize`, or a new GOTO_AUTH_CODE), ' +
   'since GoTo fixes the scopes of a grant when a person authorizes';
 
-/** What a person does about a scope the grant lacks: where to tick it, and authorize again (no final stop). */
-export function missingScopeSteps({ scope, label }: GotoScope): string {
+/** Where to tick a scope, and that a person must authorize again (no final stop). */
+export function tickScopeSteps({ scope, label }: GotoScope): string {
   return (
-    `the access token lacks the scope ${scope}; at ${developerCenterUrl} open the OAuth client, ` +
-    `tick "${label}" (${scope}) among its scopes and save; then ${authorizeAgainForScopes}. ` +
-    `If GOTO_SCOPE is set, it must include ${scope}`
+    `at ${developerCenterUrl} open the OAuth client, tick "${label}" (${scope}) among its scopes and save; ` +
+    `then ${authorizeAgainForScopes}`
   );
+}
+
+/** What a person does about a scope the grant lacks: where to tick it, and authorize again (no final stop). */
+export function missingScopeSteps(scope: GotoScope): string {
+  return (
+    `the access token lacks the scope ${scope.scope}; ${tickScopeSteps(scope)}. ` +
+    `If GOTO_SCOPE is set, it must include ${scope.scope}`
+  );
+}
+
+/** The calls a scope is needed for, in words: `Users/me`, `the GoTo Webinar API (13 calls: getWebinars, …)`. */
+export function scopeCalls({ api, calls }: GotoScope): string {
+  return calls.length === 1 && calls[0] === api ? api : `${api} (${calls.length} calls: ${calls.join(', ')})`;
 }
 
 /** The same, as the whole advice of a failure. */

@@ -34,7 +34,7 @@ const causeRules: readonly CauseRule[] = [
     pointers: /insufficient_scope|\bscopes?\b/i,
     // GoTo's Webinar OpenAPI, info.description: "`collab:` must be used when a token is
     // requested from the Authentication API."
-    says: () => missingScopeSteps(webinarScope),
+    says: () => `${missingScopeSteps(webinarScope)} (\`npm run status\` shows the scopes the grant carries)`,
   },
   {
     cause: 'no-licence',

@@ -9,6 +9,8 @@ import {
   type RefreshState,
 } from './assess-tokens';
 import { formatDuration, timeSince, timeUntil, type Tone } from './status-layout';
+import type { NeededScope, ScopeState } from './grant-scopes';
+import { scopeCalls, tickScopeSteps } from '../../requests';
 
 /** One line of the verdict: it starts with what happened and ends with what to do. */
 export type VerdictLine = { tone: Tone; text: string };
@@ -21,6 +23,7 @@ export type AdviceInput = {
   access: AccessState;
   refresh: RefreshState;
   warnDays: number;
+  scopes: ScopeState;
   /** The keys a recovery file beside the env file holds (lib/custody/token-recovery.ts), when there is one. */
   recovery?: { path: string; keys: string[] };
 };
@@ -102,6 +105,37 @@ function tokensVerdict({ settings, now, access, refresh, warnDays }: AdviceInput
   return undefined;
 }
 
+/**
+ * A scope the collection needs that the grant lacks, or that GOTO_SCOPE leaves out so the next
+ * authorization will not grant it: which calls will fail, and where to fix it. Nothing is said
+ * when the grant's scopes are unknown and GOTO_SCOPE is not set: GoTo then grants every scope
+ * of the client, which status cannot see.
+ */
+function scopeWarning({ scopes }: AdviceInput, needed: NeededScope): VerdictLine | undefined {
+  const { scope, granted, asked } = needed;
+  const reasons = [
+    granted === 'missing' &&
+      scopes.granted.known &&
+      `the grant lacks it (the sc claim of ${scopes.granted.from}: ${scopes.granted.scopes.join(' ') || 'none'})`,
+    asked === 'not asked' && 'GOTO_SCOPE does not ask for it, so the next authorization will not grant it',
+  ].filter((reason): reason is string => typeof reason === 'string');
+  if (reasons.length === 0) return undefined;
+  const also = scope.alsoBreaks ? `, and ${scope.alsoBreaks}` : '';
+  const steps = [
+    asked === 'not asked' &&
+      `add ${scope.scope} to GOTO_SCOPE (or remove GOTO_SCOPE: GoTo then grants every scope the client has)`,
+    granted === 'missing' && tickScopeSteps(scope),
+  ].filter((step): step is string => typeof step === 'string');
+  return {
+    tone: 'warn',
+    text:
+      `Warning: scope ${scope.scope} ("${scope.label}"): ${reasons.join('; ')}. ` +
+      `Without it these calls fail: ${scopeCalls(scope)}${also}.
+` +
+      `What to do: ${steps.join('; ')}.`,
+  };
+}
+
 /** Its refresh token may be the only one that still works: the env file's may be rotated out. */
 function recoveryWarning({ recovery }: AdviceInput): VerdictLine | undefined {
   if (!recovery || recovery.keys.length === 0) return undefined;
@@ -147,11 +181,15 @@ function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
 }
 
 /**
- * The verdict, worst first: a waiting recovery file, then the tokens, then what status cannot
- * see (other holders), then where the emulator keeps them.
+ * The verdict, worst first: a waiting recovery file, then the tokens, then the scopes the
+ * collection needs, then what status cannot see (other holders), then where the emulator keeps them.
  */
 export function statusAdvice(input: AdviceInput): VerdictLine[] {
-  return [recoveryWarning(input), tokensVerdict(input), holdersNote(input), emulatorNote(input)].filter(
-    (line): line is VerdictLine => line !== undefined,
-  );
+  return [
+    recoveryWarning(input),
+    tokensVerdict(input),
+    ...input.scopes.needed.map((needed) => scopeWarning(input, needed)),
+    holdersNote(input),
+    emulatorNote(input),
+  ].filter((line): line is VerdictLine => line !== undefined);
 }

@@ -3,6 +3,7 @@ import type { Env } from '../config/env-target';
 import type { Settings } from '../config/goto-settings';
 import { isStoredKey, type VariableName } from '../config/variables';
 import { DAY_MS, REFRESH_TOKEN_LIFETIME_DAYS, type AccessState, type RefreshState } from './assess-tokens';
+import type { NeededScope, ScopeState } from './grant-scopes';
 
 /**
  * The report's sections and rows, as data: which settings are set (never their values), how
@@ -23,6 +24,7 @@ export type LayoutInput = {
   now: Date;
   access: AccessState;
   refresh: RefreshState;
+  scopes: ScopeState;
 };
 
 /** `42 min`, `3 h`, `5 days`: rounded down, so a time left is never overstated. */
@@ -172,6 +174,35 @@ function accountSection({ settings }: LayoutInput): Section {
   };
 }
 
+/**
+ * What the grant carries next to what GOTO_SCOPE asks for, then each scope the collection
+ * needs: granted or not, asked for or not, and what needs it.
+ */
+function scopesSection({ scopes }: LayoutInput): Section {
+  const { granted, asked } = scopes;
+  const grantedRow: Row = granted.known
+    ? {
+        label: 'grant',
+        cells: [granted.scopes.join(' ') || 'none', `the sc claim of ${granted.from}`],
+        tone: 'plain',
+      }
+    : { label: 'grant', cells: ['unknown', 'no token or code with an sc claim'], tone: 'plain' };
+  const askedRow: Row = asked
+    ? { label: 'asked for', cells: [asked.join(' '), 'GOTO_SCOPE, what the authorize URL asks for'], tone: 'plain' }
+    : { label: 'asked for', cells: ['every scope of the client', 'GOTO_SCOPE is not set'], tone: 'plain' };
+  return { title: 'Scopes', rows: [grantedRow, askedRow, ...scopes.needed.map(neededRow)] };
+}
+
+function neededRow({ scope, granted, asked }: NeededScope): Row {
+  const askedCell = asked === 'all' ? '' : asked === 'asked' ? 'in GOTO_SCOPE' : 'not in GOTO_SCOPE';
+  const calls = scope.calls.length === 1 ? scope.api : `${scope.api}, ${scope.calls.length} calls`;
+  return {
+    label: scope.scope,
+    cells: [granted, askedCell, `${scope.label}: ${calls}`],
+    tone: granted === 'missing' || asked === 'not asked' ? 'warn' : granted === 'granted' ? 'ok' : 'plain',
+  };
+}
+
 function targetSection({ settings, env, fileValues }: LayoutInput): Section {
   const why = env.GOTO_TARGET
     ? 'GOTO_TARGET'
@@ -195,5 +226,11 @@ function targetSection({ settings, env, fileValues }: LayoutInput): Section {
 
 /** The report's sections, in the order they are printed. */
 export function statusSections(input: LayoutInput): Section[] {
-  return [variablesSection(input), tokensSection(input), accountSection(input), targetSection(input)];
+  return [
+    variablesSection(input),
+    tokensSection(input),
+    scopesSection(input),
+    accountSection(input),
+    targetSection(input),
+  ];
 }

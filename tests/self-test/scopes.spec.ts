@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiStatusError, expect, test, type EmulatorClient, type EmulatorControl, type Sandbox } from '../../fixtures';
+import * as requests from '../../requests';
 import { childEnv } from './helpers/child-env';
 import { runCollection } from './helpers/run-collection';
 
@@ -136,6 +137,15 @@ test('a collection run against a client without collab: fails the webinar check 
   expect(run.output).toContain('1 passed');
   expect(run.output).toContain('answered HTTP 403 Forbidden');
   expect(run.output).toContain('tick "GoToWebinar" (collab:)');
+});
+
+test('collab: names every Webinar call the collection defines, so npm run status can say what a missing scope breaks', () => {
+  const isOperation = (value: unknown): value is requests.WebinarOperation =>
+    typeof value === 'object' && value !== null && 'operationId' in value && 'path' in value;
+  const defined = (Object.values(requests) as unknown[]).filter(isOperation).map((operation) => operation.operationId);
+
+  expect(defined.length, 'the Webinar operations were found').toBeGreaterThan(0);
+  expect([...requests.webinarScope.calls].sort()).toEqual([...new Set(defined)].sort());
 });
 
 test.describe('GOTO_SCOPE', () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test } from '../../fixtures';
+import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test, updateEnvFile } from '../../fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
 import { renderStatus, useColor } from '../../lib/status/render-status';
@@ -217,6 +217,98 @@ test.describe('the refresh token’s age', () => {
 
     expect(fromExp.refresh).toEqual({ state: 'valid', issuedAt: at(-20 * DAY), expiresAt: at(10 * DAY) });
     expect(fromIat.refresh).toEqual({ state: 'valid', issuedAt: at(-10 * DAY), expiresAt: at(20 * DAY) });
+  });
+});
+
+test.describe('the scopes the grant carries', () => {
+  const both = 'identity:scim.me collab:';
+  const webinarCalls = [
+    'getWebinars',
+    'getAllAccountWebinars',
+    'getWebinar',
+    'getAllSessions',
+    'getWebinarSession',
+    'getAttendees',
+    'getAttendeesForAllWebinarSessions',
+    'getPerformance',
+    'getAllRegistrantsForWebinar',
+    'getRegistrant',
+    'getRegistrationFields',
+    'createRegistrant',
+    'deleteRegistrant',
+  ];
+  const scopeWarnings = (status: TokenStatus) =>
+    status.verdict.filter((line) => line.text.startsWith('Warning: scope ')).map((line) => line.text);
+
+  test('reads them from the access token’s sc claim and shows them next to GOTO_SCOPE, each needed scope granted', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a', sc: both }),
+      GOTO_REFRESH_TOKEN: refreshToken(DAY),
+      GOTO_SCOPE: both,
+    });
+
+    expect(row(status, 'grant')).toEqual([both, 'the sc claim of GOTO_ACCESS_TOKEN']);
+    expect(row(status, 'asked for')).toEqual([both, 'GOTO_SCOPE, what the authorize URL asks for']);
+    expect(row(status, 'identity:scim.me')).toEqual(['granted', 'in GOTO_SCOPE', 'Profile: Users/me']);
+    expect(row(status, 'collab:')).toEqual(['granted', 'in GOTO_SCOPE', 'GoToWebinar: the GoTo Webinar API, 13 calls']);
+    expect(scopeWarnings(status)).toEqual([]);
+  });
+
+  for (const [source, values] of [
+    ['GOTO_REFRESH_TOKEN', { GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }), GOTO_REFRESH_TOKEN: jwt({ typ: 'r', sc: both }) }],
+    ['GOTO_AUTH_CODE', { GOTO_AUTH_CODE: jwt({ typ: 'c', sc: both, exp: epoch(at(5 * MINUTE)) }) }],
+  ] as const) {
+    test(`reads them from the sc claim of ${source} when no token before it carries one`, () => {
+      const status = statusOf(values);
+
+      expect(row(status, 'grant')).toEqual([both, `the sc claim of ${source}`]);
+    });
+  }
+
+  test('says "unknown" when no token or code carries an sc claim, and warns of nothing it cannot see', () => {
+    const status = statusOf({ GOTO_ACCESS_TOKEN: 'opaque-access-token', GOTO_REFRESH_TOKEN: refreshToken(DAY) });
+
+    expect(row(status, 'grant')).toEqual(['unknown', 'no token or code with an sc claim']);
+    expect(row(status, 'asked for')).toEqual(['every scope of the client', 'GOTO_SCOPE is not set']);
+    expect(row(status, 'collab:')?.slice(0, 2)).toEqual(['unknown', '']);
+    expect(scopeWarnings(status)).toEqual([]);
+  });
+
+  test('warns when the grant lacks collab:, naming every Webinar call that will fail and where to tick the scope, and still exits 0', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a', sc: 'identity:scim.me' }),
+      GOTO_REFRESH_TOKEN: refreshToken(DAY),
+    });
+
+    expect(row(status, 'collab:')?.[0]).toBe('missing');
+    const [warning, ...others] = scopeWarnings(status);
+    expect(others).toEqual([]);
+    expect(warning).toContain(
+      'Warning: scope collab: ("GoToWebinar"): the grant lacks it (the sc claim of GOTO_ACCESS_TOKEN: identity:scim.me).',
+    );
+    expect(warning).toContain(
+      `Without it these calls fail: the GoTo Webinar API (13 calls: ${webinarCalls.join(', ')}).`,
+    );
+    expect(warning).toContain(
+      'What to do: at https://developer.logmeininc.com/clients open the OAuth client, tick "GoToWebinar" (collab:)',
+    );
+    expect(warning).toContain('then authorize again (`npx playwright test --project=authorize`');
+    expect(status.exitCode, 'a token is still usable: --strict fails on the warning').toBe(0);
+  });
+
+  test('warns when GOTO_SCOPE leaves out identity:scim.me though the grant has it: the next authorization would lose it', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a', sc: both }),
+      GOTO_REFRESH_TOKEN: refreshToken(DAY),
+      GOTO_SCOPE: 'collab:',
+    });
+
+    expect(row(status, 'identity:scim.me')?.slice(0, 2)).toEqual(['granted', 'not in GOTO_SCOPE']);
+    expect(scopeWarnings(status)).toEqual([
+      'Warning: scope identity:scim.me ("Profile"): GOTO_SCOPE does not ask for it, so the next authorization will not grant it. ' +
+        'Without it these calls fail: Users/me, and every Webinar call while GOTO_ORGANIZER_KEY is not set (Users/me gives the organizer key).\n' +
+        'What to do: add identity:scim.me to GOTO_SCOPE (or remove GOTO_SCOPE: GoTo then grants every scope the client has).',
+    ]);
   });
 });
 
@@ -483,6 +575,39 @@ test.describe('npm run status', () => {
     expect(relaxed.exitCode, 'a warning alone does not fail').toBe(0);
     expect(strict.exitCode, '--strict fails on it').toBe(1);
     expect(strict.stdout).toContain('Warning: the refresh token expires in 3 days, fewer than 7 days');
+  });
+
+  test('shows the scopes of a grant the emulator issued without collab:, warns which calls break, fails under --strict, and sends nothing', async ({
+    sandbox,
+    emulator,
+  }) => {
+    const { code } = await emulator.issueCode(sandbox.client.clientId, { scope: 'identity:scim.me' });
+    await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
+    await sandbox.chain.exchangeCode();
+    const values = readEnvValues(sandbox.envFile);
+    const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+
+    // The sandbox's scratch env file and an explicit target: never the checkout's .env.
+    const env = { GOTO_ENV_FILE: sandbox.envFile, GOTO_TARGET: 'goto' };
+    const relaxed = await runStatus(env);
+    const strict = await runStatus(env, ['--strict']);
+
+    expect(relaxed.exitCode, relaxed.stderr).toBe(0);
+    expect(relaxed.stdout).toMatch(/^ {2}grant +identity:scim\.me +the sc claim of GOTO_ACCESS_TOKEN$/m);
+    expect(relaxed.stdout).toMatch(/^ {2}asked for +every scope of the client +GOTO_SCOPE is not set$/m);
+    expect(relaxed.stdout).toMatch(/^ {2}identity:scim\.me +granted +Profile: Users\/me$/m);
+    expect(relaxed.stdout).toMatch(/^ {2}collab: +missing +GoToWebinar: the GoTo Webinar API, 13 calls$/m);
+    expect(relaxed.stdout).toMatch(/^Warning: scope collab: \("GoToWebinar"\): the grant lacks it .*getWebinars, /m);
+    expect(strict.exitCode, '--strict fails on a missing scope').toBe(1);
+    expect((await emulator.requests(sandbox.client.clientId)).slice(seenBefore), 'status asks GoTo nothing').toEqual(
+      [],
+    );
+    expectNoSecret(relaxed, {
+      GOTO_CLIENT_SECRET: sandbox.client.clientSecret,
+      GOTO_AUTH_CODE: code,
+      GOTO_ACCESS_TOKEN: values.GOTO_ACCESS_TOKEN ?? '',
+      GOTO_REFRESH_TOKEN: values.GOTO_REFRESH_TOKEN ?? '',
+    });
   });
 
   test('exits 2 naming an unknown flag, with the usage, instead of ignoring it', async ({}, testInfo) => {
