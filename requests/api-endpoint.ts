@@ -2,30 +2,34 @@ import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { genericAdvice } from './generic-advice';
 import { gotoApiService } from './api-service';
-import { developerCenterUrl, type GotoScope } from './goto-scopes';
+import { developerCenterUrl, missingScopeAdvice, type GotoScope } from './goto-scopes';
+import { webinarForbiddenAdvice, type WebinarPathKey } from './webinar-forbidden';
 
 /**
  * The product API's error bodies. The Webinar API answers a bad token with
  * `{"int_err_code":"InvalidToken","msg":"Invalid token passed"}` (docs/goto-facts.md §5e); other
- * errors carry `errorCode`/`description` in the client models. Every field is optional,
- * and the identity API sends no body at all.
+ * errors carry `errorCode`/`description` in the client models, and a gateway may answer in
+ * OAuth's `error`/`error_description` (RFC 6750 §3). Every field is optional, one of another
+ * type is left out rather than refused, and the identity API sends no body at all.
  */
 export const apiErrorSchema = z.looseObject({
-  int_err_code: z.string().optional(),
-  msg: z.string().optional(),
-  errorCode: z.string().optional(),
-  description: z.string().optional(),
-  message: z.string().optional(),
-  incident: z.string().optional(),
+  int_err_code: z.string().optional().catch(undefined),
+  msg: z.string().optional().catch(undefined),
+  errorCode: z.string().optional().catch(undefined),
+  description: z.string().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  incident: z.string().optional().catch(undefined),
+  error: z.string().optional().catch(undefined),
+  error_description: z.string().optional().catch(undefined),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /**
  * What the advice for a failed API call knows beyond the answer: the scope the API needs,
- * whether its path names the organizer, and whether the call repeats one whose access token
- * was rejected, with the token a refresh has just given (lib/chain/token-chain.ts).
+ * for a Webinar call the key its path names, and whether the call repeats one whose access
+ * token was rejected, with the token a refresh has just given (lib/chain/token-chain.ts).
  */
-export type ApiCallContext = { scope: GotoScope; organizerInPath?: boolean; afterRefresh?: boolean };
+export type ApiCallContext = { scope: GotoScope; webinarPathKey?: WebinarPathKey; afterRefresh?: boolean };
 
 type ApiRequestParts<Success extends z.ZodType> = ApiCallContext & {
   step: string;
@@ -77,15 +81,16 @@ export function apiRequest<Success extends z.ZodType>(
       const challenge = parseBearerChallenge(headers.get('www-authenticate'));
       return {
         status,
-        error: body?.int_err_code ?? body?.errorCode ?? challenge.error,
-        description: body?.msg ?? body?.description ?? body?.message ?? challenge.error_description,
+        error: body?.int_err_code ?? body?.errorCode ?? body?.error ?? challenge.error,
+        description:
+          body?.msg ?? body?.description ?? body?.message ?? body?.error_description ?? challenge.error_description,
       };
     },
     advice: (facts) =>
       parts.advice?.(facts) ??
       apiAdvice(facts, {
         scope: parts.scope,
-        organizerInPath: parts.organizerInPath,
+        webinarPathKey: parts.webinarPathKey,
         afterRefresh: parts.afterRefresh,
       }),
   };
@@ -98,19 +103,6 @@ export function apiRequest<Success extends z.ZodType>(
  */
 export function rejectsToken(facts: Pick<FailureFacts, 'status' | 'error'>): boolean {
   return facts.status === 401 || facts.error === 'InvalidToken' || facts.error === 'invalid_token';
-}
-
-const authorizeAgain =
-  'authorize again (`npx playwright test --project=authorize`, or a new GOTO_AUTH_CODE), ' +
-  'since GoTo fixes the scopes of a grant when a person authorizes';
-
-/** What a person does about a scope the access token lacks: where to tick it, and authorize again. */
-function missingScopeAdvice({ scope, label }: GotoScope): string {
-  return (
-    `the access token lacks the scope ${scope}: at ${developerCenterUrl} open the OAuth client, ` +
-    `tick "${label}" (${scope}) among its scopes and save; then ${authorizeAgain}. ` +
-    `If GOTO_SCOPE is set, it must include ${scope}.`
-  );
 }
 
 /** What to do about a failed API call, from its answer and what the call knows (`ApiCallContext`). */
@@ -130,14 +122,9 @@ export function apiAdvice(facts: FailureFacts, context: ApiCallContext): string 
       'run the refresh step (`npx playwright test --grep @refresh`).'
     );
   }
-  if (facts.error === 'insufficient_scope') return missingScopeAdvice(scope);
-  if (facts.status === 403) {
-    const organizer = context.organizerInPath
-      ? ' Or GOTO_ORGANIZER_KEY belongs to another user than the one who authorized: ' +
-        'remove it from the env file, and Users/me stores the right one.'
-      : '';
-    return `${missingScopeAdvice(scope)}${organizer}`;
-  }
+  // A Webinar 403 has more causes than a scope (requests/webinar-forbidden.ts); Users/me's only one.
+  if (facts.status === 403 && context.webinarPathKey) return webinarForbiddenAdvice(facts, context.webinarPathKey);
+  if (facts.error === 'insufficient_scope' || facts.status === 403) return missingScopeAdvice(scope);
   if (facts.status === 400) return 'GoTo rejected the query parameters: check the time range and paging values.';
   return genericAdvice(facts.status);
 }

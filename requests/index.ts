@@ -31,3 +31,4 @@ export * from './get-registrant';
 export * from './get-registration-fields';
 export * from './create-registrant';
 export * from './delete-registrant';
+export * from './webinar-forbidden';

@@ -124,9 +124,9 @@ export function webinarApiRequest<Success extends z.ZodType>(
     ...(parts.successStatus === undefined ? {} : { successStatus: parts.successStatus }),
     ...(parts.json === undefined ? {} : { json: parts.json }),
     ...(parts.headers ? { headers: parts.headers } : {}),
-    // Every Webinar call needs `collab:` and names the organizer in its path.
+    // Every Webinar call needs `collab:` and names an organizer or an account in its path.
     scope: webinarScope,
-    organizerInPath: true,
+    webinarPathKey: operation.path.startsWith('/accounts/') ? 'accountKey' : 'organizerKey',
     ...(parts.afterRefresh === undefined ? {} : { afterRefresh: parts.afterRefresh }),
     advice: (facts) =>
       parts.advice?.(facts) ??
