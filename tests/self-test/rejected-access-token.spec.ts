@@ -184,6 +184,29 @@ test('a Webinar call with an access token the run’s own refresh revoked passes
   ).toEqual([`Bearer ${before}`, `Bearer ${stored}`]);
 });
 
+test('a call whose replacement, stored by another run, is rejected too goes on with the next one: the server received one refresh and three calls', async ({
+  sandbox,
+  emulator,
+}) => {
+  await authorized(sandbox, emulator);
+  const { organizerKey, accessToken: first } = sandbox.chain.settings();
+  await sandbox.chain.refresh(); // another run's refresh: it stores a second token
+  const second = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+  // Each is rejected, as when yet another run's refresh revoked the second one too.
+  await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
+  const seenBefore = await logLength(emulator, sandbox);
+
+  await sandbox.chain.gotoApi(first ?? '', organizerKey ?? '').call(listWebinarsRequest, nextMonth());
+
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'one refresh, for the second token').toHaveLength(1);
+  const third = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+  expect(
+    received.webinars.map((request) => request.headers.authorization),
+    'its own token, the other run’s, then the one its refresh stored',
+  ).toEqual([`Bearer ${first}`, `Bearer ${second}`, `Bearer ${third}`]);
+});
+
 test('with GOTO_TOKEN_REQUESTS=off a rejected access token fails the check at once, sending no refresh', async ({
   sandbox,
   emulator,
