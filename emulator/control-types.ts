@@ -7,18 +7,21 @@
 
 /**
  * When a refresh answers with a new refresh token and retires the one it was sent (RFC 6749
- * §6). GoTo documents renewal "at the end of" the token's 30 days, without saying how near
- * the end; whether it ever renews earlier is not known. So the emulator offers each:
+ * §6). GoTo's pages disagree: the 2017 how-use-refresh-tokens page says a refresh token "is
+ * valid for one use only"; its 2020 version says tokens are "renewed at the end of" their 30
+ * days; the current guide exists in a version that returns one only when the old one expired
+ * and one that returns one on every refresh (docs/goto-facts.md §3c, §10). So the emulator
+ * offers each, and defaults to the strictest:
+ * - `every-refresh` (the default): every refresh renews it, as a one-use token.
+ * - `near-end`: the first refresh with less than `rotationWindowSeconds` of the 30 days
+ *   left renews it.
  * - `never`: the same refresh token works for its 30 days, then it is dead.
- * - `near-end` (the default): the first refresh with less than `rotationWindowSeconds` of
- *   the 30 days left renews it.
- * - `every-refresh`: every refresh renews it.
  */
 export type RotationPolicy = 'every-refresh' | 'near-end' | 'never';
 
 /** A client's rotation policy: what a refresh does to the tokens it replaces. */
 export type RotationSettings = {
-  /** Default `near-end`. */
+  /** Default `every-refresh`, the strictest reading of GoTo's pages. */
   rotation: RotationPolicy;
   /** For `near-end`. Default 7 days (604800), a guess: GoTo does not say. */
   rotationWindowSeconds: number;
@@ -34,13 +37,14 @@ export type RotationSettings = {
   /**
    * A refresh revokes the access tokens issued before it in the grant, as a 2017 version of
    * GoTo's how-use-refresh-tokens page said ("the access token is also invalidated"). Default
-   * false: no current page says so, and they simply run out after their hour.
+   * true, the strictest reading; false: they simply run out after their hour.
    */
   revokePreviousAccessTokens: boolean;
   /**
    * A rotated-out refresh token presented again, outside any grace period, revokes the whole
    * grant: every refresh and access token issued since the code exchange (RFC 9700 §4.14.2).
-   * Default false: it is refused with invalid_grant and nothing else happens.
+   * Default true (no GoTo page says it does not); false: it is refused with invalid_grant and
+   * nothing else happens.
    */
   reuseDetection: boolean;
 };

@@ -1,4 +1,4 @@
-import type { AccessTokenInfo, CreateClientOptions, RefreshTokenInfo } from './control-types';
+import type { AccessTokenInfo, CreateClientOptions, RefreshTokenInfo, RotationSettings } from './control-types';
 import { randomClientSecret, randomId, randomKey19 } from './ids';
 import type { JwtSigner } from './jwt';
 import { Tenant } from './tenant';
@@ -19,6 +19,26 @@ export const DEFAULT_SCOPE = 'collab: identity:scim.me';
  */
 export const DEFAULT_ROTATION_WINDOW_SECONDS = 7 * 86_400;
 export const USER_PASSWORD = 'emulator';
+
+/**
+ * The strictest reading of GoTo's pages (emulator/control-types.ts): a new refresh token at
+ * every refresh, earlier access tokens revoked by each refresh, and a rotated-out refresh
+ * token sent again revokes the grant (RFC 9700 §4.14.2). A collection that passes here
+ * passes under the milder readings too (tests/self-test/rotation-policies.spec.ts).
+ */
+export const DEFAULT_ROTATION_SETTINGS: RotationSettings = {
+  rotation: 'every-refresh',
+  rotationWindowSeconds: DEFAULT_ROTATION_WINDOW_SECONDS,
+  rotationGraceSeconds: 0,
+  revokePreviousAccessTokens: true,
+  reuseDetection: true,
+};
+
+/** The rotation settings a client was created with, leaving out those it did not name. */
+function definedRotation(options: Partial<RotationSettings>): Partial<RotationSettings> {
+  const keys = Object.keys(DEFAULT_ROTATION_SETTINGS) as Array<keyof RotationSettings>;
+  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
+}
 
 export type CodeGrant = {
   clientId: string;
@@ -103,11 +123,8 @@ export class EmulatorState {
         },
       },
       {
-        rotation: options.rotation ?? 'near-end',
-        rotationWindowSeconds: options.rotationWindowSeconds ?? DEFAULT_ROTATION_WINDOW_SECONDS,
-        rotationGraceSeconds: options.rotationGraceSeconds ?? 0,
-        revokePreviousAccessTokens: options.revokePreviousAccessTokens ?? false,
-        reuseDetection: options.reuseDetection ?? false,
+        ...DEFAULT_ROTATION_SETTINGS,
+        ...definedRotation(options),
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
         keyFormat: options.keyFormat ?? 'string',
         ...(options.insufficientScope ? { insufficientScope: options.insufficientScope } : {}),

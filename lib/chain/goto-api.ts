@@ -22,11 +22,32 @@ export type GotoApi = GotoApiInput & {
   ): Promise<SendResult<z.output<Success>>>;
 };
 
-export function gotoApi(send: Sender, input: GotoApiInput): GotoApi {
+/**
+ * Makes an API call with an access token, and when the API rejects that token replaces it
+ * once and calls again (`TokenChain.withAccessToken`): a refresh elsewhere in the run (the
+ * refresh step, another worker's check) may have revoked it, as GoTo's 2017 page says a
+ * refresh does to the access token in use.
+ */
+export type WithAccessToken = <T>(
+  accessToken: string,
+  call: (accessToken: string, afterRefresh: boolean) => Promise<T>,
+) => Promise<T>;
+
+const asIs: WithAccessToken = (accessToken, call) => call(accessToken, false);
+
+export function gotoApi(send: Sender, input: GotoApiInput, withAccessToken: WithAccessToken = asIs): GotoApi {
   return {
     ...input,
     send,
     // The definition's input takes the three as GotoApiInput holds them (keys as digit strings).
-    call: (define, rest) => send(define({ ...input, ...rest } as Parameters<typeof define>[0])),
+    call: (define, rest) =>
+      withAccessToken(input.accessToken, (accessToken, afterRefresh) =>
+        // `afterRefresh` reaches the definitions that take it, for their advice (requests/webinar-api.ts).
+        send(
+          define({ ...input, ...rest, accessToken, ...(afterRefresh ? { afterRefresh } : {}) } as Parameters<
+            typeof define
+          >[0]),
+        ),
+      ),
   };
 }

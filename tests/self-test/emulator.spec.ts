@@ -634,10 +634,33 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test("rotation 'near-end' (the default) replaces the refresh token inside the 7-day window and rejects the old one", async ({
+  test('by default a refresh renews the refresh token, revokes the access tokens before it, and a rotated-out token sent again revokes the grant', async ({
     emulator,
     emulatorClient,
   }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+
+    const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
+
+    expect(refreshed.body.refresh_token, 'a new refresh token, one use each').toEqual(expect.any(String));
+    expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
+    expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'the earlier access token').toBe(
+      401,
+    );
+    const reused = await refresh(emulator, emulatorClient, tokens.refresh_token);
+    expect(reused.body.error_description).toEqual(expect.stringContaining('the whole grant is revoked'));
+    expect(
+      (await refresh(emulator, emulatorClient, String(refreshed.body.refresh_token))).body.error,
+      'its successor is revoked with it',
+    ).toBe('invalid_grant');
+  });
+
+  test("rotation 'near-end' replaces the refresh token inside the 7-day window and rejects the old one", async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    // Without reuse detection, so the new token outlives the old one's refusal.
+    await emulator.updateClient(emulatorClient.clientId, { rotation: 'near-end', reuseDetection: false });
     const tokens = await tokensFor(emulator, emulatorClient);
     await test.step('outside the 7-day window the token is kept', async () => {
       const response = await refresh(emulator, emulatorClient, tokens.refresh_token);
@@ -753,7 +776,7 @@ test.describe('token endpoint: refresh_token grant', () => {
   test('without reuse detection, a rotated-out refresh token is refused and its successor keeps working', async ({
     emulator,
   }) => {
-    const client = await emulator.createClient({ rotation: 'every-refresh' });
+    const client = await emulator.createClient({ rotation: 'every-refresh', reuseDetection: false });
     const tokens = await tokensFor(emulator, client);
     const rotated = await refresh(emulator, client, tokens.refresh_token);
 
@@ -781,14 +804,14 @@ test.describe('token endpoint: refresh_token grant', () => {
     const settings = await emulator.updateClient(emulatorClient.clientId, {
       rotation: 'never',
       rotationGraceSeconds: 30,
-      revokePreviousAccessTokens: true,
+      revokePreviousAccessTokens: false,
     });
     expect(settings).toMatchObject({
       rotation: 'never',
       rotationWindowSeconds: 7 * DAY,
       rotationGraceSeconds: 30,
-      revokePreviousAccessTokens: true,
-      reuseDetection: false,
+      revokePreviousAccessTokens: false,
+      reuseDetection: true,
     });
 
     const refused = await fetch(`${emulator.baseUrl}/__emulator/clients/${emulatorClient.clientId}`, {
@@ -848,7 +871,12 @@ test.describe('token endpoint: refresh_token grant', () => {
   });
 
   test('the grace period covers only the refresh token just before the current one', async ({ emulator }) => {
-    const client = await emulator.createClient({ rotation: 'every-refresh', rotationGraceSeconds: 3600 });
+    // Without reuse detection: the token two rotations back would otherwise revoke the grant.
+    const client = await emulator.createClient({
+      rotation: 'every-refresh',
+      rotationGraceSeconds: 3600,
+      reuseDetection: false,
+    });
     const tokens = await tokensFor(emulator, client);
     const second = await refresh(emulator, client, tokens.refresh_token);
     const third = await refresh(emulator, client, String(second.body.refresh_token));
@@ -876,10 +904,11 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect((await getMe(emulator.baseUrl, `Bearer ${other.access_token}`)).status, 'another grant’s').toBe(200);
   });
 
-  test('leaves earlier access tokens valid after a refresh until their hour ends', async ({
+  test('without revokePreviousAccessTokens, leaves earlier access tokens valid after a refresh until their hour ends', async ({
     emulator,
     emulatorClient,
   }) => {
+    await emulator.updateClient(emulatorClient.clientId, { revokePreviousAccessTokens: false });
     const tokens = await tokensFor(emulator, emulatorClient);
     const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
     expect(refreshed.body.access_token).not.toBe(tokens.access_token);

@@ -161,7 +161,8 @@ const refusals: Array<{
   {
     title: 'a 400 invalid_grant for a refresh token that was rotated out',
     arrange: async (sandbox, emulator) => {
-      await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
+      // Without reuse detection: the refusal itself, not the revoked grant it would cause.
+      await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh', reuseDetection: false });
       const first = await withTokens(sandbox, emulator);
       const rotated = await sandbox.chain.refresh();
       // RFC 6749 §6: after rotation the old refresh token is dead.

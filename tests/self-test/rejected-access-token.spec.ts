@@ -8,6 +8,7 @@ import {
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { listWebinarsRequest } from '../../requests';
 import { runCollection, startCollection } from './helpers/run-collection';
 
 /*
@@ -158,6 +159,52 @@ test('two checks that see one revoked access token side by side send one refresh
     [received.usersMe.at(-1), received.webinars.at(-1)].map((request) => request?.headers.authorization === stored),
     'both repeated their call with the stored token',
   ).toEqual([true, true]);
+});
+
+test('a Webinar call with an access token the run’s own refresh revoked passes with the token that refresh stored, sending no refresh of its own', async ({
+  sandbox,
+  emulator,
+}) => {
+  // The emulator's default: a refresh revokes the access tokens issued before it (GoTo's 2017 page).
+  await authorized(sandbox, emulator);
+  const { organizerKey, accessToken: before } = sandbox.chain.settings();
+  const seenBefore = await logLength(emulator, sandbox);
+  await sandbox.chain.refresh(); // the refresh step, in another worker
+  // What the `gotoApi` fixture gives a check that set out before that refresh.
+  const api = sandbox.chain.gotoApi(before ?? '', organizerKey ?? '');
+
+  await api.call(listWebinarsRequest, nextMonth());
+
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'the refresh step’s refresh, and no other').toHaveLength(1);
+  const stored = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+  expect(
+    received.webinars.map((request) => request.headers.authorization),
+    'the revoked token first, then the one the refresh stored',
+  ).toEqual([`Bearer ${before}`, `Bearer ${stored}`]);
+});
+
+test('a call whose replacement, stored by another run, is rejected too goes on with the next one: the server received one refresh and three calls', async ({
+  sandbox,
+  emulator,
+}) => {
+  await authorized(sandbox, emulator);
+  const { organizerKey, accessToken: first } = sandbox.chain.settings();
+  await sandbox.chain.refresh(); // another run's refresh: it stores a second token
+  const second = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+  // Each is rejected, as when yet another run's refresh revoked the second one too.
+  await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
+  const seenBefore = await logLength(emulator, sandbox);
+
+  await sandbox.chain.gotoApi(first ?? '', organizerKey ?? '').call(listWebinarsRequest, nextMonth());
+
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'one refresh, for the second token').toHaveLength(1);
+  const third = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+  expect(
+    received.webinars.map((request) => request.headers.authorization),
+    'its own token, the other run’s, then the one its refresh stored',
+  ).toEqual([`Bearer ${first}`, `Bearer ${second}`, `Bearer ${third}`]);
 });
 
 test('with GOTO_TOKEN_REQUESTS=off a rejected access token fails the check at once, sending no refresh', async ({

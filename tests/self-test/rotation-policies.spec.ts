@@ -29,6 +29,39 @@ const renewals: Array<{ policy: Pick<RotationSettings, 'rotation'> & Partial<Rot
 /** Refresh tokens the server issues over the runs: at the exchange, then at each refresh that renews. */
 const issuedUnder: Record<RotationSettings['rotation'], number> = { 'every-refresh': 4, 'near-end': 2, never: 1 };
 
+test('under the emulator’s default, the strictest reading of GoTo’s pages, daily runs on two workers pass and end holding its current refresh token, the grant alive', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  // No policy set: a new refresh token at every refresh, earlier access tokens revoked by
+  // each refresh, reuse detection on. Two workers, so checks in one file run while the
+  // refresh step in another revokes the access token they set out with.
+  const clientId = sandbox.client.clientId;
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: (await emulator.issueCode(clientId)).code });
+
+  for (const run of ['first', 'second', 'third']) {
+    await test.step(`${run} run`, async () => {
+      const result = await runCollection(sandbox.env, [
+        '--workers=2',
+        '--reporter=line',
+        `--output=${testInfo.outputPath(run)}`,
+      ]);
+      expect(result.exitCode, result.output).toBe(0);
+    });
+  }
+
+  const received = await emulator.requests(clientId);
+  expect(
+    received.filter((request) => request.route === 'token').map((request) => request.form?.grant_type),
+    'one exchange, then one refresh per run',
+  ).toEqual(['authorization_code', 'refresh_token', 'refresh_token', 'refresh_token']);
+  const issued = await emulator.refreshTokens(clientId);
+  expect(issued, 'a new refresh token at every refresh').toHaveLength(4);
+  const current = issued.filter((token) => token.current);
+  expect(current[0]?.token === readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN, 'the env file holds it').toBe(true);
+  expect(current[0]?.active, 'and the server still takes it: the grant is alive').toBe(true);
+});
+
 for (const renewal of renewals) {
   for (const revokePreviousAccessTokens of [false, true]) {
     for (const rotationGraceSeconds of [0, 120]) {

@@ -39,8 +39,9 @@ test('a refresh after another holder received a rotated token fails with invalid
   sandbox,
   emulator,
 }) => {
-  // GoTo rotates about once in 30 days; here every refresh does, so the other holder's is the one.
-  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh' });
+  // Here every refresh rotates, so the other holder's is the one; without reuse detection, so
+  // the grant lives on with that holder (with it, this refresh would revoke the grant for all).
+  await emulator.updateClient(sandbox.client.clientId, { rotation: 'every-refresh', reuseDetection: false });
   const tokens = await withTokens(sandbox, emulator);
   const shared = tokens.refresh_token ?? '';
   const rotated = (await refreshElsewhere(sandbox, emulator, shared)).refresh_token ?? '';
