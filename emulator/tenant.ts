@@ -26,7 +26,7 @@ export class Tenant {
     this.settings = settings;
     this.createdAtMs = Date.now();
     this.webinars = buildWebinarCatalog(client.user, this.createdAtMs);
-    this.book = new WebinarBook(this.webinars);
+    this.book = new WebinarBook(this.webinars, () => this.settings.registrationForm);
   }
 
   /** Milliseconds since the epoch on this client's clock. */
