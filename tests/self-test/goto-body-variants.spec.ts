@@ -156,13 +156,16 @@ test('an emulator client with keyFormat "number" writes every int64 key of every
   await answer(`/organizers/${organizerKey}/webinars/${past}/attendees`);
   await answer(`/organizers/${organizerKey}/webinars/${next}`);
   const form = (await answer(`/organizers/${organizerKey}/webinars/${next}/registrants/fields`)) as {
-    questions: { questionKey: LosslessNumber; answers?: { answerKey: LosslessNumber }[] }[];
+    questions: { questionKey: LosslessNumber; required: boolean; answers?: { answerKey: LosslessNumber }[] }[];
   };
-  const question = form.questions.find((q) => q.answers?.length);
+  // Every required question answered (the form may draw one of its own), keys as bare numbers.
+  const responses = form.questions
+    .filter((q) => q.required)
+    .map((q) => `{"questionKey":${q.questionKey.value},"answerKey":${q.answers?.[0]?.answerKey.value}}`);
   await answer(`/organizers/${organizerKey}/webinars/${next}/registrants`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: `{"firstName":"Ada","lastName":"Lovelace","email":"ada.keys@example.com","organization":"X","responses":[{"questionKey":${question?.questionKey.value},"answerKey":${question?.answers?.[0]?.answerKey.value}}]}`,
+    body: `{"firstName":"Ada","lastName":"Lovelace","email":"ada.keys@example.com","organization":"X","responses":[${responses.join()}]}`,
   });
   const registrants = (await answer(`/organizers/${organizerKey}/webinars/${next}/registrants`)) as {
     registrantKey: unknown;
