@@ -1,5 +1,6 @@
 import type {
   AccessTokenInfo,
+  AccountAnswers,
   ClientSettings,
   CreateClientOptions,
   CreateVercelProjectOptions,
@@ -20,6 +21,7 @@ import { EmulatorControlError } from './emulator-control-error';
 
 export type {
   AccessTokenInfo,
+  AccountAnswers,
   ClientSettings,
   CreateClientOptions,
   EmulatorClient,
@@ -29,6 +31,7 @@ export type {
   InsufficientScopeAnswers,
   KeyFormat,
   ListeningSocket,
+  ListOrder,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
@@ -88,14 +91,19 @@ export class EmulatorControl {
   }
 
   /**
-   * Changes a client's rotation policy, key format, scopes or answers to a missing scope from
-   * its next request on. New scopes count for the next authorization only, as on GoTo: tokens
+   * Changes a client's rotation policy, key format, scopes, answers to a missing scope or its
+   * account's answers (`AccountAnswers`, replaced as a whole) from its next request on. New scopes count for the next authorization only, as on GoTo: tokens
    * keep the scopes they were granted. Says the client's settings now.
    */
   updateClient(
     clientId: string,
     patch: Partial<
-      RotationSettings & { keyFormat: KeyFormat; scope: string; insufficientScope: InsufficientScopeAnswers }
+      RotationSettings & {
+        keyFormat: KeyFormat;
+        scope: string;
+        insufficientScope: InsufficientScopeAnswers;
+        accountAnswers: AccountAnswers;
+      }
     >,
   ): Promise<ClientSettings> {
     return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
