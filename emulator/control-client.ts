@@ -1,7 +1,7 @@
 import type {
   AccessTokenInfo,
-  AccountAnswers,
   ClientSettings,
+  ClientUpdate,
   CreateClientOptions,
   CreateVercelProjectOptions,
   EmulatorClient,
@@ -10,9 +10,6 @@ import type {
   ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
-  InsufficientScopeAnswers,
-  KeyFormat,
-  RotationSettings,
   VercelFault,
   VercelProjectState,
   VercelReceivedRequest,
@@ -23,6 +20,7 @@ export type {
   AccessTokenInfo,
   AccountAnswers,
   ClientSettings,
+  ClientUpdate,
   CreateClientOptions,
   EmulatorClient,
   EmulatorUser,
@@ -35,6 +33,7 @@ export type {
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
+  RegistrationFormExtras,
   RotationPolicy,
   RotationSettings,
   ScopedRoute,
@@ -91,21 +90,12 @@ export class EmulatorControl {
   }
 
   /**
-   * Changes a client's rotation policy, key format, scopes, answers to a missing scope or its
-   * account's answers (`AccountAnswers`, replaced as a whole) from its next request on. New scopes count for the next authorization only, as on GoTo: tokens
-   * keep the scopes they were granted. Says the client's settings now.
+   * Changes a client's rotation policy, key format, scopes, answers to a missing scope,
+   * registration form or its account's answers (`AccountAnswers`, replaced as a whole) from its
+   * next request on. New scopes count for the next authorization only, as on GoTo: tokens keep
+   * the scopes they were granted. Says the client's settings now.
    */
-  updateClient(
-    clientId: string,
-    patch: Partial<
-      RotationSettings & {
-        keyFormat: KeyFormat;
-        scope: string;
-        insufficientScope: InsufficientScopeAnswers;
-        accountAnswers: AccountAnswers;
-      }
-    >,
-  ): Promise<ClientSettings> {
+  updateClient(clientId: string, patch: ClientUpdate): Promise<ClientSettings> {
     return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 

@@ -129,6 +129,7 @@ export class EmulatorState {
         keyFormat: options.keyFormat ?? 'string',
         ...(options.insufficientScope ? { insufficientScope: options.insufficientScope } : {}),
         accountAnswers: options.accountAnswers ?? {},
+        ...(options.registrationForm ? { registrationForm: options.registrationForm } : {}),
       },
     );
     this.tenants.set(clientId, tenant);

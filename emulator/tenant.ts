@@ -31,7 +31,7 @@ export class Tenant {
     this.createdAtMs = Date.now();
     this.webinars = buildWebinarCatalog(client.user, this.createdAtMs);
     this.coOrganized = coOrganizedWebinars(client.user, this.webinars);
-    this.book = new WebinarBook(this.webinars);
+    this.book = new WebinarBook(this.webinars, () => this.settings.registrationForm);
   }
 
   /** The webinars the user's lists hold: their own, and those they co-organize when the settings say so. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { INT64_MAX, KEY19_MIN } from './ids';
 
 /** GoTo's OpenAPI `DateTimeRange`. */
 export type DateTimeRange = { startTime: string; endTime: string };
@@ -124,6 +125,7 @@ export function seeded(seed: string) {
   const next = (): bigint => BigInt(`0x${createHash('sha256').update(`${seed}#${counter++}`).digest('hex')}`);
   return {
     int: (below: number): number => Number(next() % BigInt(below)),
-    key19: (): string => `${1n + (next() % 9n)}${(next() % 10n ** 18n).toString().padStart(18, '0')}`,
+    /** 19 digits, at most 2^63 − 1, as `randomKey19`. */
+    key19: (): string => (KEY19_MIN + (next() % (INT64_MAX - KEY19_MIN + 1n))).toString(),
   };
 }

@@ -209,7 +209,10 @@ test.describe('registrants', () => {
       const webinarKey = next.webinarKey;
       const { body: fields } = await gotoApi.call(getRegistrationFieldsRequest, { webinarKey });
       // example.com never receives mail (RFC 2606 §3); the address is new on every run.
-      const registrant = registrationFor(fields, `goto-token-runner+${Date.now()}@example.com`);
+      const registration = registrationFor(fields, `goto-token-runner+${Date.now()}@example.com`);
+      test.skip('unanswerable' in registration, 'unanswerable' in registration ? registration.unanswerable : '');
+      if (!('registrant' in registration)) return;
+      const { registrant } = registration;
 
       const { body: created } = await gotoApi.call(createRegistrantRequest, { webinarKey, registrant });
       const deleteIt = cleanup.add('delete the registrant this check created', () =>
@@ -258,8 +261,24 @@ test.describe('attendees', () => {
   });
 });
 
-/** A registration that fills in whatever the webinar's form requires (getRegistrationFields). */
-function registrationFor(fields: RegistrationFields, email: string): RegistrantFields {
+/**
+ * A registration that fills in whatever the webinar's form requires (getRegistrationFields),
+ * a field the request's schema does not list included; or why none can be made: a required
+ * choice with nothing to choose has no answer a check could send (GoTo would refuse a made-up one).
+ */
+function registrationFor(
+  fields: RegistrationFields,
+  email: string,
+): { registrant: RegistrantFields } | { unanswerable: string } {
+  const emptyChoice =
+    fields.fields.find((field) => field.required && field.answers?.length === 0)?.field ??
+    fields.questions.find(
+      (question) => question.required && question.type === 'multipleChoice' && !question.answers?.length,
+    )?.question;
+  if (emptyChoice !== undefined)
+    return {
+      unanswerable: `the next webinar's registration form requires "${emptyChoice}", a choice with no answers to choose from`,
+    };
   const standard: Record<string, string> = { organization: 'goto-token-runner', jobTitle: 'Check', phone: '5550100' };
   const filled = Object.fromEntries(
     fields.fields
@@ -267,16 +286,19 @@ function registrationFor(fields: RegistrationFields, email: string): RegistrantF
       .map((field) => [field.field, field.answers?.[0] ?? standard[field.field] ?? 'n/a']),
   );
   return {
-    firstName: 'Check',
-    lastName: 'Runner',
-    email,
-    ...filled,
-    responses: fields.questions
-      .filter((question) => question.required)
-      .map((question) =>
-        question.type === 'multipleChoice'
-          ? { questionKey: question.questionKey, answerKey: question.answers?.[0]?.answerKey ?? '0' }
-          : { questionKey: question.questionKey, responseText: 'n/a' },
-      ),
+    registrant: {
+      firstName: 'Check',
+      lastName: 'Runner',
+      email,
+      ...filled,
+      responses: fields.questions
+        .filter((question) => question.required)
+        .map((question) => {
+          const choice = question.answers?.[0];
+          return choice
+            ? { questionKey: question.questionKey, answerKey: choice.answerKey }
+            : { questionKey: question.questionKey, responseText: 'n/a' };
+        }),
+    },
   };
 }
