@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import type { TestInfo } from '@playwright/test';
 import {
   ApiStatusError,
   envSnapshot,
   expect,
   fingerprint,
   readEnvValues,
+  stepCustody,
   test,
+  updateEnvFile,
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { TokenChain, type Sender } from '../../lib/chain/token-chain';
 import { listWebinarsRequest } from '../../requests';
 import { runCollection, startCollection } from './helpers/run-collection';
 
@@ -191,6 +196,62 @@ test('a Webinar call with an access token the run’s own refresh revoked passes
     received.webinars.map((request) => request.headers.authorization),
     'the revoked token first, then the one the refresh stored',
   ).toEqual([`Bearer ${before}`, `Bearer ${stored}`]);
+});
+
+/**
+ * A first run on two workers, as the collection's fixtures build it: two chains of one run (one
+ * run ledger), one for the token steps (10-tokens.spec.ts), one for a check in another file. The
+ * code is exchanged, the check takes that access token as this run's (`runToken`, sending
+ * nothing), then the refresh step refreshes: on the emulator's default that revokes the token
+ * the check holds.
+ */
+async function firstRunOnTwoWorkers(sandbox: Sandbox, emulator: EmulatorControl, send: Sender, testInfo: TestInfo) {
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: (await emulator.issueCode(sandbox.client.clientId)).code });
+  const run = { id: randomUUID(), ledger: testInfo.outputPath('run-ledger.json') };
+  const worker = () => new TokenChain(send, sandbox.env, { custody: stepCustody(testInfo), run });
+  const [tokenSteps, check] = [worker(), worker()];
+  await tokenSteps.exchangeCode();
+  const exchanged = (await check.runToken()).access_token;
+  const api = check.gotoApi(exchanged, (await check.usersMe(exchanged)).id);
+  await tokenSteps.refresh();
+  return { api, exchanged, seenBefore: await logLength(emulator, sandbox) };
+}
+
+test('on a first run on two workers, a Webinar check whose access token the refresh step revoked goes on with the token that refresh stored: the server received no other refresh', async ({
+  sandbox,
+  emulator,
+  send,
+}, testInfo) => {
+  const { api, exchanged, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  const refreshed = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+
+  await api.call(listWebinarsRequest, nextMonth());
+
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'none: the refresh step’s answer serves the check').toHaveLength(0);
+  expect(
+    received.webinars.map((request) => request.headers.authorization),
+    'the exchange’s token, revoked, then the one the refresh stored',
+  ).toEqual([`Bearer ${exchanged}`, `Bearer ${refreshed}`]);
+  await expectEnvFileHoldsLiveTokens(emulator, sandbox);
+});
+
+test('on a first run on two workers, a Webinar check that sees the refresh step’s token rejected too fails with advice, sending no refresh', async ({
+  sandbox,
+  emulator,
+  send,
+}, testInfo) => {
+  const { api, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  // The revoked token's call, then the one with the refresh step's token.
+  await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
+
+  const error = await api.call(listWebinarsRequest, nextMonth()).catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(ApiStatusError);
+  expect((error as ApiStatusError).message).toContain('also rejected the access token a refresh had just given');
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'this run refreshed once already: not again').toHaveLength(0);
+  expect(received.webinars, 'the exchange’s token, then the refresh step’s').toHaveLength(2);
 });
 
 test('a call whose replacement, stored by another run, is rejected too goes on with the next one: the server received one refresh and three calls', async ({
