@@ -62,9 +62,11 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   try {
     const control = new EmulatorControl(emulator.url);
-    // The mildest policy, so every run measures the same work (no rotation to store, no access
-    // token revoked under a check); the collection's correctness under the strict default is
-    // the tests' business (tests/self-test/rotation-policies.spec.ts), not the bench's.
+    // The mildest policy, so every run measures the same work as before the emulator's default
+    // became the strictest (no rotation to store, no access token revoked under a check), and
+    // the plain fetch script's refresh, whose answer nobody stores, rotates nothing out from
+    // under the next run. The collection's correctness under the strict default is the tests'
+    // business (tests/self-test/rotation-policies.spec.ts), not the bench's.
     const client = await control.createClient({ rotation: 'never', revokePreviousAccessTokens: false });
     const envFile = path.join(work, 'bench.env');
     await writeFile(

@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { jsonReply, type Incoming, type Reply } from './http-io';
-import { keyedJson } from './key-json';
+import { INT64_KEYS, keyedJson } from './key-json';
 import { allows, scopeRefusal } from './scopes';
 import type { AccessTokenGrant, EmulatorState } from './state';
 import type { Tenant } from './tenant';
+import { inListOrder } from './account-answers';
 import { overlaps, type Webinar } from './webinar-data';
-import type { Organizer } from './webinar-views';
+import { webinarListItem, type Organizer } from './webinar-views';
 
 export const WEBINARS_PATH = /^\/G2W\/rest\/v2\/organizers\/([^/]+)\/webinars\/?$/;
 export const USERS_ME_PATH = /^\/identity\/v1\/Users\/me\/?$/;
 
-/** The fields of each body that hold keys, written as the client's `keyFormat` says. */
+/**
+ * The fields of the SCIM record that hold keys (the organizer's `id`, each account's `value`),
+ * written as the client's `keyFormat` says; the Webinar API's are `INT64_KEYS`.
+ */
 const USERS_ME_KEYS: ReadonlySet<string> = new Set(['id', 'value']);
-export const WEBINAR_KEYS: ReadonlySet<string> = new Set(['webinarKey', 'organizerKey', 'accountKey']);
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -61,20 +64,24 @@ export function handleUsersMe(incoming: Incoming, state: EmulatorState): Reply {
   if (!allows(check.grant.scope, 'users-me')) return scopeRefusal(check.tenant, 'users-me');
   const { user } = check.tenant.client;
   const n = organizerNumber(user.email);
-  return keyedReply(check.tenant, USERS_ME_KEYS, {
-    schemas: ['urn:scim:schemas:core:1.0', 'urn:scim:schemas:extension:getgo:1.0'],
-    id: user.organizerKey,
-    userName: user.email,
-    displayName: `Emulated Organizer ${n}`,
-    name: { givenName: 'Emulated', familyName: `Organizer ${n}` },
-    emails: [{ value: user.email, primary: true }],
-    locale: 'en_US',
-    timezone: 'America/New_York',
-    title: '',
-    'urn:scim:schemas:extension:getgo:1.0': {
-      accounts: [{ value: user.accountKey, display: `Emulated Account ${n}`, entitlements: ['g2w', 'acctadmin'] }],
+  return keyedReply(
+    check.tenant,
+    {
+      schemas: ['urn:scim:schemas:core:1.0', 'urn:scim:schemas:extension:getgo:1.0'],
+      id: user.organizerKey,
+      userName: user.email,
+      displayName: `Emulated Organizer ${n}`,
+      name: { givenName: 'Emulated', familyName: `Organizer ${n}` },
+      emails: [{ value: user.email, primary: true }],
+      locale: 'en_US',
+      timezone: 'America/New_York',
+      title: '',
+      'urn:scim:schemas:extension:getgo:1.0': {
+        accounts: [{ value: user.accountKey, display: `Emulated Account ${n}`, entitlements: ['g2w', 'acctadmin'] }],
+      },
     },
-  });
+    { keyFields: USERS_ME_KEYS },
+  );
 }
 
 function organizerNumber(email: string): string {
@@ -101,12 +108,13 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
   const access = organizerAccess(incoming, state, organizerKey);
   if (!access.ok) return access.reply;
-  return webinarListReply(incoming, access.tenant.webinars, access.tenant);
+  return webinarListReply(incoming, access.tenant.listedWebinars(), access.tenant);
 }
 
 /**
  * A page of the webinars with a session in [fromTime, toTime] (getWebinars and
- * getAllAccountWebinars), or 400 for a missing or bad query parameter.
+ * getAllAccountWebinars), each as a live list item has it (`webinarListItem`), or 400 for a
+ * missing or bad query parameter.
  */
 export function webinarListReply(incoming: Incoming, webinars: readonly Webinar[], tenant: Tenant): Reply {
   const q = incoming.query.values;
@@ -133,16 +141,17 @@ export function webinarListReply(incoming: Incoming, webinars: readonly Webinar[
   return halPageReply(
     incoming,
     'webinars',
-    webinars.filter((webinar) => overlaps(webinar, from, to)),
+    webinars.filter((webinar) => overlaps(webinar, from, to)).map(webinarListItem),
     tenant,
   );
 }
 
 /**
  * One page of a HAL list (`_embedded.{key}` and `page`, 0-based) as the query's `page` and
- * `size` ask for (OpenAPI parameters `page`, `size`), or 400 for a bad one.
+ * `size` ask for (OpenAPI parameters `page`, `size`), or 400 for a bad one; in the order the
+ * client's account answers ask for (emulator/account-answers.ts).
  */
-export function halPageReply(incoming: Incoming, key: string, all: readonly unknown[], tenant: Tenant): Reply {
+export function halPageReply(incoming: Incoming, key: string, listed: readonly unknown[], tenant: Tenant): Reply {
   const q = incoming.query.values;
   const page = parseInteger(q.page, 0);
   const size = parseInteger(q.size, DEFAULT_PAGE_SIZE);
@@ -150,17 +159,25 @@ export function halPageReply(incoming: Incoming, key: string, all: readonly unkn
     return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
   if (size === undefined || size < 1 || size > MAX_PAGE_SIZE)
     return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const all = inListOrder(listed, tenant.settings.accountAnswers);
   const items = all.slice(page * size, page * size + size);
   const pageInfo = { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page };
   // Spring HATEOAS leaves `_embedded` out of an empty page and keeps `page`.
   const body = items.length > 0 ? { _embedded: { [key]: items }, page: pageInfo } : { page: pageInfo };
-  return keyedReply(tenant, WEBINAR_KEYS, body);
+  return keyedReply(tenant, body);
 }
 
-/** A 200 whose keys are strings or bare numbers, as the client's `keyFormat` says. */
-export function keyedReply(tenant: Tenant, keyFields: ReadonlySet<string>, value: unknown): Reply {
+/**
+ * A JSON answer (200 unless `status` says) whose keys are strings or bare numbers, as the
+ * client's `keyFormat` says: the Webinar API's `INT64_KEYS` unless `keyFields` names others.
+ */
+export function keyedReply(
+  tenant: Tenant,
+  value: unknown,
+  { status = 200, keyFields = INT64_KEYS }: { status?: number; keyFields?: ReadonlySet<string> } = {},
+): Reply {
   return {
-    status: 200,
+    status,
     headers: { 'content-type': 'application/json;charset=UTF-8' },
     body: keyedJson(value, keyFields, tenant.settings.keyFormat),
   };

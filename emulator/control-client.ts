@@ -1,6 +1,7 @@
 import type {
   AccessTokenInfo,
   ClientSettings,
+  ClientUpdate,
   CreateClientOptions,
   CreateVercelProjectOptions,
   EmulatorClient,
@@ -9,9 +10,6 @@ import type {
   ListeningSocket,
   ReceivedRequest,
   RefreshTokenInfo,
-  InsufficientScopeAnswers,
-  KeyFormat,
-  RotationSettings,
   VercelFault,
   VercelProjectState,
   VercelReceivedRequest,
@@ -20,7 +18,9 @@ import { EmulatorControlError } from './emulator-control-error';
 
 export type {
   AccessTokenInfo,
+  AccountAnswers,
   ClientSettings,
+  ClientUpdate,
   CreateClientOptions,
   EmulatorClient,
   EmulatorUser,
@@ -29,9 +29,11 @@ export type {
   InsufficientScopeAnswers,
   KeyFormat,
   ListeningSocket,
+  ListOrder,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
+  RegistrationFormExtras,
   RotationPolicy,
   RotationSettings,
   ScopedRoute,
@@ -88,16 +90,12 @@ export class EmulatorControl {
   }
 
   /**
-   * Changes a client's rotation policy, key format, scopes or answers to a missing scope from
-   * its next request on. New scopes count for the next authorization only, as on GoTo: tokens
-   * keep the scopes they were granted. Says the client's settings now.
+   * Changes a client's rotation policy, key format, scopes, answers to a missing scope,
+   * registration form or its account's answers (`AccountAnswers`, replaced as a whole) from its
+   * next request on. New scopes count for the next authorization only, as on GoTo: tokens keep
+   * the scopes they were granted. Says the client's settings now.
    */
-  updateClient(
-    clientId: string,
-    patch: Partial<
-      RotationSettings & { keyFormat: KeyFormat; scope: string; insufficientScope: InsufficientScopeAnswers }
-    >,
-  ): Promise<ClientSettings> {
+  updateClient(clientId: string, patch: ClientUpdate): Promise<ClientSettings> {
     return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);
   }
 

@@ -71,9 +71,52 @@ export type CreateClientOptions = Partial<RotationSettings> & {
   clientId?: string;
   /** How the token endpoint reads this client's Basic value. Default `form-urlencoded`. */
   basicDecoding?: BasicDecoding;
-  /** How Users/me and the webinar list write this client's keys. Default `string`. */
+  /** How the APIs write this client's keys. Default `string`. */
   keyFormat?: KeyFormat;
+  /** Answers a real account may give that GoTo does not rule out. Default: none of them. */
+  accountAnswers?: AccountAnswers;
+  /** What every webinar's registration form has on top of its own. Default: nothing. */
+  registrationForm?: RegistrationFormExtras;
 };
+
+/**
+ * Answers a real account may give where GoTo's documents leave room, each off by default, so
+ * that a test can show the collection passes on them (tests/self-test/account-answers.spec.ts).
+ */
+export type AccountAnswers = {
+  /**
+   * The user co-organizes another organizer's webinars: the webinar lists (the organizer's and
+   * the account's) hold them too, under that organizer's key, as GoTo's v1 docs say an
+   * organizer's lists do (rubydoc go_to_webinar 0.2.1). One for each of the user's webinars,
+   * an hour earlier to an hour later. The calls by webinar key under the user's own organizer
+   * key do not know them (404); under the other organizer's key they are refused (403).
+   */
+  coOrganized?: boolean;
+  /**
+   * The order of every list (webinars, sessions, attendees, registrants): `natural` (the
+   * default: webinars and sessions by time, registrants as they registered), `reversed`, or
+   * `shuffled` (the same on every request, so pages agree). GoTo's OpenAPI defines no order.
+   */
+  listOrder?: ListOrder;
+  /**
+   * `organizer-chosen`: getRegistrationFields lists no firstName, lastName or email among its
+   * `fields`, "the default fields the organizer has selected" (OpenAPI); createRegistrant
+   * still requires the three, as its body's schema does. Default `standard`: it lists them.
+   */
+  registrationFields?: 'standard' | 'organizer-chosen';
+  /**
+   * Every registration form asks one more question, optional, of this type, which GoTo's
+   * OpenAPI does not list (it lists `multipleChoice` and `shortAnswer`). Default: none.
+   */
+  unknownQuestionType?: string;
+  /**
+   * getPerformance's `percentageAttendance`: `share` (the default: attendees per registrant,
+   * in percent), `over-100` (past 100; the OpenAPI gives it no maximum) or `absent`.
+   */
+  percentageAttendance?: 'share' | 'over-100' | 'absent';
+};
+
+export type ListOrder = 'natural' | 'reversed' | 'shuffled';
 
 /**
  * - `form-urlencoded`: RFC 6749 §2.3.1, id and secret form-urldecoded after base64.
@@ -83,13 +126,41 @@ export type CreateClientOptions = Partial<RotationSettings> & {
 export type BasicDecoding = 'form-urlencoded' | 'none';
 
 /**
- * How JSON bodies write the organizer, account and webinar keys (Users/me `id` and account
- * `value`; each webinar's `webinarKey`, `organizerKey` and `accountKey`).
+ * How JSON answers write keys: Users/me `id` and account `value`, and in every Webinar answer
+ * each key GoTo's OpenAPI types `int64` (`INT64_KEYS` in emulator/key-json.ts: `webinarKey`,
+ * `organizerKey`, `accountKey`, `sessionKey`, `registrantKey`, `questionKey`, `answerKey`, …).
  * - `string`: `"webinarKey": "8439885694023999999"`, as GoTo's OpenAPI `Webinar` types them.
  * - `number`: `"webinarKey": 8439885694023999999`, a bare 19-digit JSON number, as its
  *   `WebinarByKey` (`int64`) and its webhook samples have them; `JSON.parse` rounds it.
+ * Either way createRegistrant takes `responses[].questionKey`/`answerKey` as JSON integers
+ * only, as its `RegistrantQAResponse` types them (`int64`).
  */
 export type KeyFormat = 'string' | 'number';
+
+/**
+ * Fields and questions added to every webinar's registration form (getRegistrationFields),
+ * which createRegistrant then requires as the form says: to test a form the collection cannot
+ * fill in. GoTo lets organizers add fields and questions; which ones, the OpenAPI does not list.
+ */
+export type RegistrationFormExtras = {
+  /**
+   * OpenAPI `RegistrationField`s. `field` may be one `RegistrantFields` does not list (GoTo may
+   * add fields): createRegistrant then reads a body property of that name. `maxSize` default 128.
+   */
+  fields?: { field: string; required: boolean; maxSize?: number; answers?: string[] }[];
+  /**
+   * OpenAPI `RegistrationQuestion`s, their `questionKey` and each answer's `answerKey` drawn
+   * from the webinar and the question's text. `answers`: the texts of a multipleChoice
+   * question's choices; `[]` is a choice question with nothing to choose. `maxSize` default 128.
+   */
+  questions?: {
+    question: string;
+    required: boolean;
+    type: 'multipleChoice' | 'shortAnswer';
+    maxSize?: number;
+    answers?: string[];
+  }[];
+};
 
 /** The emulated APIs that need a scope: Users/me needs `identity:scim.me`, the Webinar API `collab:`. */
 export type ScopedRoute = 'users-me' | 'webinars';
@@ -157,8 +228,13 @@ export type Received<Route extends string> = {
 export type ReceivedRequest = Received<ReceivedRoute> & {
   /** Parsed `application/x-www-form-urlencoded` body, when there was one. */
   form?: Record<string, string>;
-  /** Parsed `application/json` body, when there was one. */
+  /**
+   * Parsed `application/json` body, when there was one, by `JSON.parse`: a number past 2^53
+   * is rounded here, so a key sent as a 19-digit number is exact only in `rawBody`.
+   */
   json?: unknown;
+  /** An `application/json` body as it arrived, character for character. */
+  rawBody?: string;
 };
 
 /**
@@ -234,7 +310,21 @@ export type ClientSettings = RotationSettings & {
   basicDecoding: BasicDecoding;
   keyFormat: KeyFormat;
   insufficientScope?: InsufficientScopeAnswers;
+  accountAnswers: AccountAnswers;
+  registrationForm?: RegistrationFormExtras;
 };
+
+/** What `updateClient` changes from the client's next request on; each part optional. */
+export type ClientUpdate = Partial<
+  RotationSettings & {
+    keyFormat: KeyFormat;
+    scope: string;
+    insufficientScope: InsufficientScopeAnswers;
+    registrationForm: RegistrationFormExtras;
+    /** Replaces the client's account answers as a whole. */
+    accountAnswers: AccountAnswers;
+  }
+>;
 
 /** The Vercel environments a project variable can target. */
 export type VercelEnvTarget = 'production' | 'preview' | 'development';

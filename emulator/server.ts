@@ -153,13 +153,16 @@ function isFaultRoute(route: ReceivedRoute): route is FaultRoute {
   return route !== 'authorize' && route !== 'other';
 }
 
-/** A JSON body as it was received (createRegistrant's), for the request log. */
-function jsonBody(incoming: Incoming): { json?: unknown } {
+/**
+ * A JSON body (createRegistrant's) for the request log: as it arrived, and parsed when it
+ * parses. Only the text holds a 19-digit number exactly.
+ */
+function jsonBody(incoming: Incoming): { json?: unknown; rawBody?: string } {
   if (!/^application\/json\b/i.test(incoming.headers['content-type'] ?? '') || incoming.rawBody === '') return {};
   try {
-    return { json: JSON.parse(incoming.rawBody) as unknown };
+    return { json: JSON.parse(incoming.rawBody) as unknown, rawBody: incoming.rawBody };
   } catch {
-    return {};
+    return { rawBody: incoming.rawBody };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RegistrationFormExtras } from './control-types';
 import { randomKey19 } from './ids';
 import { DAY_MS, firstStart, seeded, type Webinar } from './webinar-data';
 
@@ -43,8 +44,8 @@ export type RegistrantRecord = {
   status: RegistrantStatus;
   joinUrl: string;
   timeZone: string;
-  /** The other standard fields the person filled in. */
-  details: Partial<Record<StandardField, string>>;
+  /** The other fields the person filled in: standard ones, and any other the form asked for. */
+  details: Record<string, string>;
   /** OpenAPI `CustomAnswers`. */
   responses: { question: string; answer: string }[];
 };
@@ -54,8 +55,8 @@ export type SessionRecord = { sessionKey: string; startMs: number; endMs: number
 export type Stay = { joinMs: number; leaveMs: number };
 export type AttendeeRecord = { registrant: RegistrantRecord; session: SessionRecord; stays: Stay[] };
 
-/** OpenAPI `RegistrationField`. */
-export type FormField = { field: StandardField; required: boolean; maxSize: number; answers?: string[] };
+/** OpenAPI `RegistrationField`: a standard field, or one GoTo may add that `RegistrantFields` does not list. */
+export type FormField = { field: string; required: boolean; maxSize: number; answers?: string[] };
 /** OpenAPI `RegistrationQuestion`. */
 export type FormQuestion = {
   questionKey: string;
@@ -72,7 +73,7 @@ export type Registration = {
   firstName: string;
   lastName: string;
   email: string;
-  details: Partial<Record<StandardField, string>>;
+  details: Record<string, string>;
   responses: { questionKey: string; responseText?: string; answerKey?: string }[];
 };
 
@@ -97,7 +98,11 @@ export class WebinarBook {
   private readonly byKey: Map<string, Webinar>;
   private readonly registrantLists = new Map<string, RegistrantRecord[]>();
 
-  constructor(readonly webinars: readonly Webinar[]) {
+  /** `extras`: what the client's settings add to every form now (`registrationForm`). */
+  constructor(
+    readonly webinars: readonly Webinar[],
+    private readonly extras: () => RegistrationFormExtras | undefined = () => undefined,
+  ) {
     this.byKey = new Map(webinars.map((webinar) => [webinar.webinarKey, webinar]));
   }
 
@@ -206,7 +211,11 @@ export class WebinarBook {
       });
   }
 
-  /** The registration form: the three fields every form has, others by the webinar's seed, and its custom questions. */
+  /**
+   * The registration form: the three fields every form has, others by the webinar's seed, and
+   * its custom questions; then the fields and questions the client's `registrationForm` adds,
+   * their keys drawn from the webinar and the question's text.
+   */
   form(webinar: Webinar): RegistrationForm {
     const pick = seeded(`${webinar.webinarKey}/form`);
     const fields: FormField[] = [
@@ -234,6 +243,17 @@ export class WebinarBook {
         type: 'multipleChoice',
         maxSize: 128,
         answers: HEARD_FROM.map((answer) => ({ answer, answerKey: pick.key19() })),
+      });
+    }
+    const extras = this.extras();
+    for (const { maxSize = 128, ...field } of extras?.fields ?? []) fields.push({ ...field, maxSize });
+    for (const { answers, maxSize = 128, ...question } of extras?.questions ?? []) {
+      const keys = seeded(`${webinar.webinarKey}/question/${question.question}`);
+      questions.push({
+        ...question,
+        maxSize,
+        questionKey: keys.key19(),
+        ...(answers ? { answers: answers.map((answer) => ({ answer, answerKey: keys.key19() })) } : {}),
       });
     }
     return { fields, questions };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { INT64_MAX, KEY19_MIN } from './ids';
 
 /** GoTo's OpenAPI `DateTimeRange`. */
 export type DateTimeRange = { startTime: string; endTime: string };
@@ -25,6 +26,13 @@ export type Webinar = {
   isPasswordProtected: boolean;
   recurrenceType: 'single_session' | 'series' | 'sequence';
   experienceType: 'classic' | 'broadcast' | 'simulive';
+  /**
+   * Three fields a live list item has that the OpenAPI does not document (amp-labs/connectors
+   * PR #2983): `omid` and `registrationSettingsKey` as digit strings, `breakoutsAllowed`.
+   */
+  omid: string;
+  registrationSettingsKey: string;
+  breakoutsAllowed: boolean;
 };
 
 export const WEBINAR_COUNT = 45;
@@ -88,6 +96,10 @@ export function buildWebinarCatalog(user: { organizerKey: string; accountKey: st
       isPasswordProtected: pick.int(6) === 0,
       recurrenceType,
       experienceType: EXPERIENCES[pick.int(EXPERIENCES.length)] ?? 'classic',
+      // Drawn last, so that every earlier draw (and so every key) stays as it was.
+      omid: pick.key19(),
+      registrationSettingsKey: String(10_000_000 + pick.int(90_000_000)),
+      breakoutsAllowed: pick.int(4) === 0,
     });
   }
   return webinars.sort((a, b) => firstStart(a) - firstStart(b));
@@ -113,6 +125,7 @@ export function seeded(seed: string) {
   const next = (): bigint => BigInt(`0x${createHash('sha256').update(`${seed}#${counter++}`).digest('hex')}`);
   return {
     int: (below: number): number => Number(next() % BigInt(below)),
-    key19: (): string => `${1n + (next() % 9n)}${(next() % 10n ** 18n).toString().padStart(18, '0')}`,
+    /** 19 digits, at most 2^63 − 1, as `randomKey19`. */
+    key19: (): string => (KEY19_MIN + (next() % (INT64_MAX - KEY19_MIN + 1n))).toString(),
   };
 }

@@ -5,15 +5,17 @@ import {
   keyedReply,
   organizerAccess,
   organizerOf,
-  WEBINAR_KEYS,
   parseInteger,
   webinarListReply,
 } from './api-routes';
-import type { WebinarRoute } from './control-types';
+import { answeredAttendance, answeredForm, inListOrder } from './account-answers';
+import type { AccountAnswers, WebinarRoute } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
+import { INT64_MAX } from './ids';
+import { int64Digits, parseExactJson } from './key-json';
 import type { EmulatorState } from './state';
 import type { Tenant } from './tenant';
-import { STANDARD_FIELDS, type Registration, type StandardField, type WebinarBook } from './webinar-book';
+import { STANDARD_FIELDS, type Registration, type WebinarBook } from './webinar-book';
 import type { Webinar } from './webinar-data';
 import {
   attendee,
@@ -32,6 +34,8 @@ import {
  * Errors as docs/goto-facts.md §5e: 403 InvalidToken or AccessDenied, 400 for bad input,
  * 404 for an unknown key, 409 from createRegistrant; the 400/404/409 bodies are
  * `{errorCode, description, incident}`, whose codes GoTo does not document (the emulator's own).
+ * Every answer writes the keys the OpenAPI types `int64` as the client's `keyFormat` says
+ * (`keyedReply`, emulator/key-json.ts).
  */
 
 export const WEBINAR_ROUTES: readonly WebinarRoute[] = [
@@ -147,12 +151,7 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
 
   switch (match.route) {
     case 'webinar':
-      // WebinarByKey types its keys int64: sent as the client's `keyFormat` says.
-      return keyedReply(
-        call.tenant,
-        WEBINAR_KEYS,
-        webinarByKey(call.book, webinar, organizerOf(call.tenant), call.now),
-      );
+      return keyedReply(call.tenant, webinarByKey(call.book, webinar, organizerOf(call.tenant), call.now));
     case 'sessions':
       return halPageReply(
         incoming,
@@ -165,12 +164,14 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
     case 'session':
     case 'session-attendees':
       return withSession(call, params.sessionKey ?? '', (session) =>
-        jsonReply(200, call.book.attendees(webinar, session).map(attendee)),
+        keyedReply(call.tenant, listed(call, call.book.attendees(webinar, session).map(attendee))),
       );
     case 'session-performance':
-      return withSession(call, params.sessionKey ?? '', (session) =>
-        jsonReply(200, sessionPerformance(call.book, webinar, session)),
-      );
+      return withSession(call, params.sessionKey ?? '', (session) => {
+        const performance = sessionPerformance(call.book, webinar, session);
+        const attendance = answeredAttendance(performance.attendance, answers(call));
+        return keyedReply(call.tenant, { ...performance, attendance });
+      });
     case 'webinar-attendees':
       return halPageReply(
         incoming,
@@ -179,7 +180,7 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
         call.tenant,
       );
     case 'registration-fields':
-      return jsonReply(200, call.book.form(webinar));
+      return keyedReply(call.tenant, answeredForm(call.book.form(webinar), answers(call), webinar.webinarKey));
     case 'registrants':
       return incoming.method === 'POST' ? createRegistrant(call) : listRegistrants(call);
     case 'registrant':
@@ -189,7 +190,19 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
 
 type Call = { incoming: Incoming; tenant: Tenant; book: WebinarBook; webinar: Webinar; now: number };
 
-/** getAllAccountWebinars: the account's webinars are its one organizer's, here. */
+function answers(call: Call): AccountAnswers {
+  return call.tenant.settings.accountAnswers;
+}
+
+/** A plain array answer, in the order the client's account answers ask for. */
+function listed<T>(call: Call, items: readonly T[]): T[] {
+  return inListOrder(items, answers(call));
+}
+
+/**
+ * getAllAccountWebinars: the account's webinars are its user's, and when the user co-organizes
+ * (`accountAnswers.coOrganized`) the other organizer's of the account too.
+ */
 function accountWebinars(incoming: Incoming, state: EmulatorState, accountKey: string): Reply {
   const access = g2wAccess(incoming, state);
   if (!access.ok) return access.reply;
@@ -197,7 +210,7 @@ function accountWebinars(incoming: Incoming, state: EmulatorState, accountKey: s
   if (accountKey !== access.tenant.client.user.accountKey) {
     return jsonReply(403, { int_err_code: 'AccessDenied', msg: 'The access token does not belong to this account' });
   }
-  return webinarListReply(incoming, access.tenant.webinars, access.tenant);
+  return webinarListReply(incoming, access.tenant.listedWebinars(), access.tenant);
 }
 
 /** The OpenAPI declares every key `integer int64`: anything but digits is a bad request. */
@@ -236,23 +249,24 @@ function withSession(
  * RegistrantArray schema as before" (the OpenAPI). `page` is 0-based, `limit` at most 200.
  */
 function listRegistrants(call: Call): Reply {
-  const all = call.book.registrants(call.webinar).map(registrant);
+  const all = listed(call, call.book.registrants(call.webinar).map(registrant));
   const q = call.incoming.query.values;
-  if (q.page === undefined && q.limit === undefined) return jsonReply(200, all);
+  if (q.page === undefined && q.limit === undefined) return keyedReply(call.tenant, all);
   const page = parseInteger(q.page, 0);
   const limit = parseInteger(q.limit, 20);
   if (page === undefined) return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more");
   if (limit === undefined || limit < 1 || limit > 200)
     return badRequest('InvalidRequest', "Parameter 'limit' must be an integer from 1 to 200");
   const data = all.slice(page * limit, page * limit + limit);
-  return jsonReply(200, { data, total: all.length, page, limit, pageSize: data.length });
+  return keyedReply(call.tenant, { data, total: all.length, page, limit, pageSize: data.length });
 }
 
 function withRegistrant(call: Call, registrantKey: string): Reply {
   if (!isKey(registrantKey)) return badKey('registrantKey');
   const found = call.book.registrant(call.webinar, registrantKey);
   if (!found) return notFound('Registrant', registrantKey);
-  if (call.incoming.method === 'GET') return jsonReply(200, registrantDetailed(call.book, call.webinar, found));
+  if (call.incoming.method === 'GET')
+    return keyedReply(call.tenant, registrantDetailed(call.book, call.webinar, found));
   // deleteRegistrant: "The webinar must be a scheduled, future webinar."
   if (call.book.isOver(call.webinar, call.now))
     return badRequest('InvalidRequest', 'Registrants can be deleted from scheduled, future webinars only');
@@ -276,7 +290,7 @@ function createRegistrant(call: Call): Reply {
     return badRequest('InvalidRequest', 'The body must be JSON (content-type: application/json)', 415);
   let body: unknown;
   try {
-    body = JSON.parse(incoming.rawBody);
+    body = parseExactJson(incoming.rawBody);
   } catch {
     return badRequest('InvalidRequest', 'The body is not valid JSON');
   }
@@ -286,14 +300,19 @@ function createRegistrant(call: Call): Reply {
   const existing = book.registrantByEmail(webinar, read.registration.email);
   if (existing) {
     if (incoming.query.values.resendConfirmation === 'true')
-      return jsonReply(201, { registrantKey: existing.registrantKey, joinUrl: existing.joinUrl });
+      return keyedReply(
+        call.tenant,
+        { registrantKey: existing.registrantKey, joinUrl: existing.joinUrl },
+        { status: 201 },
+      );
     return badRequest('DuplicateRegistrant', 'The user is already registered', 409);
   }
   const created = book.register(webinar, read.registration, call.now);
-  return jsonReply(201, { registrantKey: created.registrantKey, joinUrl: created.joinUrl });
+  return keyedReply(call.tenant, { registrantKey: created.registrantKey, joinUrl: created.joinUrl }, { status: 201 });
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NAMES = ['firstName', 'lastName', 'email'];
 
 function readRegistration(
   body: unknown,
@@ -306,19 +325,19 @@ function readRegistration(
   const fields = body as Record<string, unknown>;
   const form = book.form(webinar);
   const text = (name: string) => (typeof fields[name] === 'string' ? fields[name].trim() : '');
-  for (const name of ['firstName', 'lastName', 'email'])
-    if (text(name) === '') return { problem: `Field '${name}' is required` };
+  for (const name of NAMES) if (text(name) === '') return { problem: `Field '${name}' is required` };
   if (!EMAIL.test(text('email'))) return { problem: "Field 'email' is not an email address" };
 
-  const details: Partial<Record<StandardField, string>> = {};
+  // The standard fields, and any other the form asks for (GoTo may add fields to its forms).
+  const details: Record<string, string> = {};
   if (!basic) {
-    for (const name of STANDARD_FIELDS) {
-      if (['firstName', 'lastName', 'email'].includes(name) || text(name) === '') continue;
+    for (const name of [...STANDARD_FIELDS, ...form.fields.map((field) => field.field)]) {
+      if (NAMES.includes(name) || text(name) === '') continue;
       details[name] = text(name);
     }
   }
   for (const field of form.fields) {
-    const value = ['firstName', 'lastName', 'email'].includes(field.field) ? text(field.field) : details[field.field];
+    const value = NAMES.includes(field.field) ? text(field.field) : details[field.field];
     if (field.required && !value)
       return {
         problem: basic
@@ -358,22 +377,22 @@ function readRegistration(
   };
 }
 
-/** `responses` (OpenAPI `RegistrantQAResponse`): keys as digit strings or exact JSON numbers. */
+/**
+ * `responses` (OpenAPI `RegistrantQAResponse`), whose `questionKey` and `answerKey` are
+ * `integer, format: int64`: a typed API takes a JSON integer up to 2^63 − 1 there, and
+ * refuses a string, even of digits, as it refuses any value of the wrong type.
+ */
 function readResponses(value: unknown): Registration['responses'] | string {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return "Field 'responses' must be an array";
-  const key = (inner: unknown) =>
-    typeof inner === 'string' && /^\d+$/.test(inner)
-      ? inner
-      : typeof inner === 'number' && Number.isSafeInteger(inner)
-        ? String(inner)
-        : undefined;
   const read: Registration['responses'] = [];
-  for (const item of value as unknown[]) {
+  for (const [n, item] of (value as unknown[]).entries()) {
     const entry = (item ?? {}) as Record<string, unknown>;
-    const questionKey = key(entry.questionKey);
-    if (questionKey === undefined) return "Each of 'responses' needs a questionKey";
-    const answerKey = key(entry.answerKey);
+    const questionKey = int64Digits(entry.questionKey);
+    if (questionKey === undefined) return notInt64(`responses[${n}].questionKey`, entry.questionKey);
+    const answerKey = int64Digits(entry.answerKey);
+    if (entry.answerKey !== undefined && answerKey === undefined)
+      return notInt64(`responses[${n}].answerKey`, entry.answerKey);
     read.push({
       questionKey,
       ...(typeof entry.responseText === 'string' ? { responseText: entry.responseText } : {}),
@@ -381,6 +400,13 @@ function readResponses(value: unknown): Registration['responses'] | string {
     });
   }
   return read;
+}
+
+function notInt64(name: string, value: unknown): string {
+  if (value === undefined) return `Field '${name}' is required`;
+  return typeof value === 'string'
+    ? `Field '${name}' must be an integer (int64), not a string`
+    : `Field '${name}' must be an integer from 0 to ${INT64_MAX} (int64)`;
 }
 
 function safeDecode(segment: string): string {

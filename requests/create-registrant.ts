@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { apiErrorSchema } from './api-endpoint';
-import { gotoKey } from './goto-key';
+import { gotoKey, int64Key } from './goto-key';
 import type { PreparedRequest } from './request-definition';
 import { webinarApiRequest, webinarInput, type WebinarOperation } from './webinar-api';
 
@@ -18,10 +18,11 @@ export const registrantAnswerSchema = z.union([
 
 /**
  * OpenAPI `RegistrantFields`, the request body: firstName, lastName and email required, the
- * other standard fields as the webinar's form asks for them (getRegistrationFields). Strict:
- * a misspelt field is refused here, before GoTo ignores it.
+ * other standard fields as the webinar's form asks for them (getRegistrationFields). A field
+ * it does not list is sent as it is, for GoTo to judge: the organizer chooses the
+ * form's fields, and GoTo may add ones its OpenAPI does not list yet.
  */
-export const registrantFieldsSchema = z.strictObject({
+export const registrantFieldsSchema = z.looseObject({
   firstName: z.string().min(1).max(128),
   lastName: z.string().min(1).max(128),
   email: z.email(),
@@ -75,7 +76,7 @@ export function createRegistrantRequest(
     params: { organizerKey: parsed.organizerKey, webinarKey: parsed.webinarKey },
     query: { resendConfirmation: parsed.resendConfirmation },
     headers: { accept: parsed.version === 'basic' ? 'application/vnd.citrix.g2wapi-v1.1+json' : 'application/json' },
-    json: parsed.registrant,
+    json: wireBody(parsed.registrant),
     successStatus: 201,
     success: registrantCreatedSchema,
     notFound: 'GoTo knows no webinar with this key',
@@ -86,4 +87,20 @@ export function createRegistrantRequest(
           ? 'GoTo refused the registration: getRegistrationFields lists the fields and questions this webinar requires.'
           : undefined,
   });
+}
+
+/**
+ * The body as it goes out: each answer's `questionKey` and `answerKey` a JSON number, digit
+ * for digit, as `RegistrantQAResponse` types them (`integer, format: int64`).
+ */
+function wireBody({ responses, ...fields }: z.output<typeof registrantFieldsSchema>) {
+  if (responses === undefined) return fields;
+  return {
+    ...fields,
+    responses: responses.map((answer) =>
+      'answerKey' in answer
+        ? { questionKey: int64Key(answer.questionKey), answerKey: int64Key(answer.answerKey) }
+        : { questionKey: int64Key(answer.questionKey), responseText: answer.responseText },
+    ),
+  };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
+import { openEnum } from './open-enum';
 import type { PreparedRequest } from './request-definition';
 import { webinarApiRequest, webinarInput, type WebinarOperation } from './webinar-api';
 
@@ -10,7 +11,11 @@ export const getRegistrationFieldsOperation = {
   path: '/organizers/{organizerKey}/webinars/{webinarKey}/registrants/fields',
 } as const satisfies WebinarOperation;
 
-/** OpenAPI `RegistrationField`: one of the standard fields the organizer put on the form. */
+/**
+ * OpenAPI `RegistrationField`: one of "the default fields the organizer has selected for the
+ * webinar registration form" (`RegistrationFields.fields`). Which ones those are is the
+ * organizer's choice: GoTo does not promise firstName, lastName or email among them.
+ */
 export const registrationFieldSchema = z.looseObject({
   /** A `RegistrantFields` property name: `firstName`, `phone`, `organization`, … */
   field: z.string(),
@@ -20,12 +25,19 @@ export const registrationFieldSchema = z.looseObject({
   answers: z.array(z.string()).optional(),
 });
 
+/** The question types GoTo's OpenAPI lists (`RegistrationQuestion.type`). */
+export const registrationQuestionTypes = ['multipleChoice', 'shortAnswer'] as const;
+
 /** OpenAPI `RegistrationQuestion`: a custom question, answered in `responses` of createRegistrant. */
 export const registrationQuestionSchema = z.looseObject({
   questionKey: gotoKey,
   question: z.string(),
   required: z.boolean(),
-  type: z.enum(['multipleChoice', 'shortAnswer']),
+  /**
+   * One of `registrationQuestionTypes`, or a type GoTo adds later: kept as it came, so that a
+   * new kind of question on an organizer's form does not fail the whole answer (the checks warn).
+   */
+  type: openEnum(registrationQuestionTypes),
   maxSize: z.number().int().optional(),
   /** OpenAPI `RegistrationAnswer`. */
   answers: z.array(z.looseObject({ answer: z.string(), answerKey: gotoKey })).optional(),

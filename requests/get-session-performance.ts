@@ -34,7 +34,14 @@ export const sessionPerformanceSchema = z.looseObject({
     .optional(),
   attendance: z.looseObject({
     registrantCount: z.number().int().nonnegative(),
-    percentageAttendance: z.number().min(0).max(100),
+    /**
+     * "The percentage of registrants that actually attended": the OpenAPI gives it no maximum
+     * (`type: number, format: float`, AttendanceStatistics), so a figure past 100 is taken as
+     * it comes. Listed as required, but GoTo's `required` lists name fields its answers leave
+     * out (a live webinar list item has no `description`, amp-labs/connectors PR #2983), so it
+     * may be absent.
+     */
+    percentageAttendance: z.number().nonnegative().optional(),
     averageInterestRating: z.number().optional(),
     averageAttentiveness: z.number().optional(),
     averageAttendanceTimeSeconds: z.number().nonnegative(),

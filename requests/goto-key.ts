@@ -1,4 +1,4 @@
-import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
 import * as z from 'zod';
 
 /**
@@ -25,3 +25,13 @@ export const gotoKey = z.preprocess(
     })
     .regex(/^\d+$/, { error: 'must be a string of digits' }),
 );
+
+/**
+ * A key as the JSON number GoTo's OpenAPI types it where a request body holds one
+ * (`integer, format: int64`: createRegistrant's `responses[].questionKey` and `answerKey`).
+ * A `LosslessNumber`, which the sender writes as a bare number, digit for digit
+ * (lib/http/lossless-json.ts): a JavaScript number would round a 19-digit key.
+ */
+export function int64Key(key: string): LosslessNumber {
+  return new LosslessNumber(key);
+}

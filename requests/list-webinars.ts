@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { apiErrorSchema } from './api-endpoint';
 import { gotoKey } from './goto-key';
+import { openEnum } from './open-enum';
 import type { PreparedRequest } from './request-definition';
 import { dateTimeRangeSchema, halListSchema, webinarApiRequest, type WebinarOperation } from './webinar-api';
 
@@ -9,15 +10,6 @@ export const getWebinarsOperation = {
   method: 'GET',
   path: '/organizers/{organizerKey}/webinars',
 } as const satisfies WebinarOperation;
-
-/**
- * A value from a list GoTo documents, or any other string: a value GoTo adds later (or spells
- * otherwise: its create call takes `CLASSIC` where the list says `classic`) is kept as it
- * came, not refused.
- */
-function openEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
-  return z.union([z.enum(values), z.string()]);
-}
 
 /**
  * A webinar as the list returns it (GoTo's OpenAPI `Webinar`). Only the key is required: it

@@ -27,8 +27,10 @@ export type PreparedRequest<Success extends z.ZodType = z.ZodType, Failure exten
   /** An `application/x-www-form-urlencoded` body (RFC 6749 Appendix B). */
   form?: Record<string, string>;
   /**
-   * A JSON body (RFC 8259), sent as `JSON.stringify(json)`; not with `form`. Wherever the
-   * request is shown, every string in it that holds one of `secrets` is redacted.
+   * A JSON body (RFC 8259), sent as `JSON.stringify` writes it, except that a `LosslessNumber`
+   * goes out as the bare number it holds, digit for digit (an `int64` key, requests/goto-key.ts);
+   * not with `form`. Wherever the request is shown, every string in it that holds one of
+   * `secrets` is redacted.
    */
   json?: unknown;
   /**

@@ -14,7 +14,6 @@ test('Users/me answers with the signed-in user, whose id is stored as the organi
 test('lists the organizer’s webinars of the coming 30 days with the new access token', async ({
   chain,
   accessToken,
-  organizerKey,
 }) => {
   const fromTime = new Date();
   const toTime = new Date(fromTime.getTime() + 30 * 24 * 3600 * 1000);
@@ -24,8 +23,9 @@ test('lists the organizer’s webinars of the coming 30 days with the new access
   const webinars = list._embedded?.webinars ?? [];
   expect(list.page.number, 'the first page is page 0').toBe(0);
   expect(webinars.length, 'a page holds at most `size` webinars').toBeLessThanOrEqual(50);
+  // A webinar the user co-organizes is listed too, under its own organizer's key (GoTo's v1
+  // docs, rubydoc go_to_webinar 0.2.1): the organizer keys need not be the user's.
   for (const webinar of webinars) {
-    expect(typeof webinar.webinarKey, 'webinar keys stay strings').toBe('string');
-    if (webinar.organizerKey) expect(webinar.organizerKey, 'every webinar belongs to the organizer').toBe(organizerKey);
+    expect(webinar.webinarKey, 'webinar keys stay strings of digits').toMatch(/^\d+$/);
   }
 });

@@ -10,12 +10,23 @@ import {
   listSessionsRequest,
   listWebinarAttendeesRequest,
   listWebinarsRequest,
-  type ListSessions,
+  registrationQuestionTypes,
   type RegistrantFields,
   type RegistrationFields,
+  type ReportingSession,
   type Webinar,
 } from '../../requests';
-import { expect, followPages, halPage, test, type GotoApi } from '../../fixtures';
+import {
+  expect,
+  followPages,
+  halPage,
+  lastEndedSession,
+  lastPastWebinar,
+  nextWebinar,
+  test,
+  warn,
+  type GotoApi,
+} from '../../fixtures';
 
 /*
  * The GoTo Webinar calls a team makes day to day, grouped by resource, each call a step with
@@ -23,7 +34,8 @@ import { expect, followPages, halPage, test, type GotoApi } from '../../fixtures
  * webinar (within 30 days) and the last past one (within 30 days), and are skipped, saying
  * so, when there is none. The check tagged @write registers a person and deletes them
  * again: it runs on the emulator, and against GoTo only with `--grep @write`; the
- * registrant is deleted however the check ends.
+ * registrant is deleted however the check ends. Each check asserts only what GoTo's OpenAPI
+ * (docs/goto-webinar-v2-openapi.yml) promises; the README's table names the promise per check.
  */
 
 const DAY_MS = 86_400_000;
@@ -33,7 +45,14 @@ type Around = { next?: Webinar; past?: Webinar };
 // Later checks of the file reuse what the first one read: its steps show the call.
 const aroundByToken = new Map<string, Promise<Around>>();
 
-/** The organizer's next webinar and last past one, read once per run's token with one list call. */
+/**
+ * The organizer's next webinar and last past one, read once per run's token with one list call,
+ * picked by their times (lib/goto/schedule.ts): GoTo documents no order for the list. Only the
+ * organizer's own webinars count: an organizer's list also holds the webinars they co-organize,
+ * whose `organizerKey` is another organizer's (GoTo's v1 docs, rubydoc go_to_webinar 0.2.1),
+ * and GoTo does not say that the calls by webinar key, which name the organizer in their path,
+ * read another organizer's webinar.
+ */
 function webinarsAround(gotoApi: GotoApi): Promise<Around> {
   let found = aroundByToken.get(gotoApi.accessToken);
   if (!found) {
@@ -52,12 +71,8 @@ function webinarsAround(gotoApi: GotoApi): Promise<Around> {
           'webinars',
         ),
       );
-      const starts = (webinar: Webinar) => (webinar.times ?? []).map((time) => Date.parse(time.startTime));
-      const ends = (webinar: Webinar) => (webinar.times ?? []).map((time) => Date.parse(time.endTime));
-      return {
-        next: items.find((webinar) => starts(webinar).length > 0 && Math.min(...starts(webinar)) > now),
-        past: items.filter((webinar) => ends(webinar).length > 0 && Math.max(...ends(webinar)) < now).at(-1),
-      };
+      const own = items.filter((webinar) => (webinar.organizerKey ?? gotoApi.organizerKey) === gotoApi.organizerKey);
+      return { next: nextWebinar(own, now), past: lastPastWebinar(own, now) };
     })();
     aroundByToken.set(gotoApi.accessToken, found);
   }
@@ -67,28 +82,34 @@ function webinarsAround(gotoApi: GotoApi): Promise<Around> {
 const noNext = `the organizer has no webinar in the coming ${WINDOW_DAYS} days`;
 const noPast = `the organizer has no webinar that ended in the last ${WINDOW_DAYS} days`;
 
-const sessionsByToken = new Map<string, Promise<ListSessions>>();
+const sessionsByToken = new Map<string, Promise<ReportingSession[]>>();
 
 /**
- * The past webinar's sessions, read once per run's token: the checks that need a session
- * share one call (each call counts against GoTo's 10 per second).
+ * The past webinar's sessions, every page, read once per run's token: the checks that need a
+ * session share the calls (each call counts against GoTo's 10 per second).
  */
-function pastSessions(gotoApi: GotoApi, past: Webinar): Promise<ListSessions> {
+function pastSessions(gotoApi: GotoApi, past: Webinar): Promise<ReportingSession[]> {
   let found = sessionsByToken.get(gotoApi.accessToken);
   if (!found) {
-    found = gotoApi.call(listSessionsRequest, { webinarKey: past.webinarKey }).then(({ body }) => body);
+    found = followPages(async (page) =>
+      halPage(
+        (await gotoApi.call(listSessionsRequest, { webinarKey: past.webinarKey, page, size: 200 })).body,
+        'sessionInfoResources',
+      ),
+    ).then(({ items }) => items);
     sessionsByToken.set(gotoApi.accessToken, found);
   }
   return found;
 }
 
 /**
- * The last past webinar's first session, which GoTo reports on once it has ended; the check is
- * skipped, saying why, when there is none.
+ * The last past webinar's session that ended last, which GoTo reports on once it has ended
+ * (picked by its times: GoTo documents no order for getAllSessions); the check is skipped,
+ * saying why, when there is none.
  */
 async function heldSession(gotoApi: GotoApi): Promise<{ webinarKey: string; sessionKey: string }> {
   const { past } = await webinarsAround(gotoApi);
-  const session = past && (await pastSessions(gotoApi, past))._embedded?.sessionInfoResources[0];
+  const session = past && lastEndedSession(await pastSessions(gotoApi, past), Date.now());
   test.skip(!past, noPast);
   test.skip(!session, 'the last past webinar was never held (it has no session)');
   // test.skip ends the check when its condition holds: both are there.
@@ -115,20 +136,23 @@ test.describe('sessions', () => {
     test.skip(!past, noPast);
     if (!past) return;
 
-    const body = await pastSessions(gotoApi, past);
+    const sessions = await pastSessions(gotoApi, past);
 
-    for (const session of body._embedded?.sessionInfoResources ?? []) {
+    for (const session of sessions) {
       expect(Date.parse(session.endTime), `session ${session.sessionKey} has ended`).toBeLessThan(Date.now());
     }
   });
 
-  test('a past session’s performance counts its registrants and the share who attended', async ({ gotoApi }) => {
+  test('a past session’s performance counts its registrants, and any share who attended is not negative', async ({
+    gotoApi,
+  }) => {
     const session = await heldSession(gotoApi);
 
     const { body } = await gotoApi.call(getSessionPerformanceRequest, session);
 
     expect(body.attendance.registrantCount).toBeGreaterThanOrEqual(0);
-    expect(body.attendance.percentageAttendance).toBeLessThanOrEqual(100);
+    // No maximum: the OpenAPI gives percentageAttendance none (requests/get-session-performance.ts).
+    expect(body.attendance.percentageAttendance ?? 0).toBeGreaterThanOrEqual(0);
   });
 });
 
@@ -145,14 +169,34 @@ test.describe('registrants', () => {
     }
   });
 
-  test('the next webinar’s registration form asks for firstName, lastName and email', async ({ gotoApi }) => {
+  test('the next webinar’s registration form names each field and question once, warning of a question type GoTo does not document', async ({
+    gotoApi,
+  }) => {
     const { next } = await webinarsAround(gotoApi);
     test.skip(!next, noNext);
     if (!next) return;
 
+    // The fields are "the default fields the organizer has selected" (OpenAPI RegistrationFields):
+    // firstName, lastName and email need not be among them.
     const { body } = await gotoApi.call(getRegistrationFieldsRequest, { webinarKey: next.webinarKey });
 
-    expect(body.fields.map((field) => field.field)).toEqual(expect.arrayContaining(['firstName', 'lastName', 'email']));
+    const names = body.fields.map((field) => field.field);
+    expect(
+      names.filter((name) => name === ''),
+      'every field has a name',
+    ).toEqual([]);
+    expect(new Set(names).size, 'no field is listed twice').toBe(names.length);
+    const keys = body.questions.map((question) => question.questionKey);
+    expect(new Set(keys).size, 'no question is listed twice').toBe(keys.length);
+    for (const question of body.questions) {
+      if (!(registrationQuestionTypes as readonly string[]).includes(question.type)) {
+        warn(
+          `question ${question.questionKey} of webinar ${next.webinarKey} has the type "${question.type}", ` +
+            `which GoTo's OpenAPI does not list (${registrationQuestionTypes.join(', ')}): ` +
+            'a registration that must answer it may need a new kind of answer',
+        );
+      }
+    }
   });
 
   test(
@@ -165,7 +209,10 @@ test.describe('registrants', () => {
       const webinarKey = next.webinarKey;
       const { body: fields } = await gotoApi.call(getRegistrationFieldsRequest, { webinarKey });
       // example.com never receives mail (RFC 2606 §3); the address is new on every run.
-      const registrant = registrationFor(fields, `goto-token-runner+${Date.now()}@example.com`);
+      const registration = registrationFor(fields, `goto-token-runner+${Date.now()}@example.com`);
+      test.skip('unanswerable' in registration, 'unanswerable' in registration ? registration.unanswerable : '');
+      if (!('registrant' in registration)) return;
+      const { registrant } = registration;
 
       const { body: created } = await gotoApi.call(createRegistrantRequest, { webinarKey, registrant });
       const deleteIt = cleanup.add('delete the registrant this check created', () =>
@@ -214,8 +261,24 @@ test.describe('attendees', () => {
   });
 });
 
-/** A registration that fills in whatever the webinar's form requires (getRegistrationFields). */
-function registrationFor(fields: RegistrationFields, email: string): RegistrantFields {
+/**
+ * A registration that fills in whatever the webinar's form requires (getRegistrationFields),
+ * a field the request's schema does not list included; or why none can be made: a required
+ * choice with nothing to choose has no answer a check could send (GoTo would refuse a made-up one).
+ */
+function registrationFor(
+  fields: RegistrationFields,
+  email: string,
+): { registrant: RegistrantFields } | { unanswerable: string } {
+  const emptyChoice =
+    fields.fields.find((field) => field.required && field.answers?.length === 0)?.field ??
+    fields.questions.find(
+      (question) => question.required && question.type === 'multipleChoice' && !question.answers?.length,
+    )?.question;
+  if (emptyChoice !== undefined)
+    return {
+      unanswerable: `the next webinar's registration form requires "${emptyChoice}", a choice with no answers to choose from`,
+    };
   const standard: Record<string, string> = { organization: 'goto-token-runner', jobTitle: 'Check', phone: '5550100' };
   const filled = Object.fromEntries(
     fields.fields
@@ -223,16 +286,19 @@ function registrationFor(fields: RegistrationFields, email: string): RegistrantF
       .map((field) => [field.field, field.answers?.[0] ?? standard[field.field] ?? 'n/a']),
   );
   return {
-    firstName: 'Check',
-    lastName: 'Runner',
-    email,
-    ...filled,
-    responses: fields.questions
-      .filter((question) => question.required)
-      .map((question) =>
-        question.type === 'multipleChoice'
-          ? { questionKey: question.questionKey, answerKey: question.answers?.[0]?.answerKey ?? '0' }
-          : { questionKey: question.questionKey, responseText: 'n/a' },
-      ),
+    registrant: {
+      firstName: 'Check',
+      lastName: 'Runner',
+      email,
+      ...filled,
+      responses: fields.questions
+        .filter((question) => question.required)
+        .map((question) => {
+          const choice = question.answers?.[0];
+          return choice
+            ? { questionKey: question.questionKey, answerKey: choice.answerKey }
+            : { questionKey: question.questionKey, responseText: 'n/a' };
+        }),
+    },
   };
 }

@@ -32,7 +32,9 @@ import {
   type WebinarOperation,
 } from '../../requests';
 import { expect, test } from '../../fixtures';
+import { INT64_KEYS } from '../../emulator/key-json';
 import {
+  int64Names,
   operationAt,
   operationIds,
   parametersOf,
@@ -188,4 +190,23 @@ test('the check finds a field the OpenAPI does not document', () => {
 
   const invented = z.looseObject({ webinarKey: z.string(), times: z.array(z.object({ startsAt: z.string() })) });
   expect(undocumentedInSchema(asJsonSchema(invented), theirs)).toEqual(['times[].startsAt']);
+});
+
+test('the emulator’s list of int64 keys holds every key the OpenAPI types int64, as a property or a parameter, and nothing else', () => {
+  // A key is named …Key or …Id; `attendanceTimeInSeconds` is an int64 too, and no key.
+  const keys = [...int64Names()].filter(([name]) => /(Key|Id)$/.test(name));
+  const where = Object.fromEntries(keys);
+
+  expect(
+    keys.map(([name]) => name).filter((name) => !INT64_KEYS.has(name)),
+    'int64 keys the emulator would write as strings whatever its keyFormat',
+  ).toEqual([]);
+  expect(
+    [...INT64_KEYS].filter((name) => !(name in where)),
+    'names the OpenAPI types int64 nowhere',
+  ).toEqual([]);
+  expect(where.questionKey, 'found in the request body of createRegistrant too').toContain(
+    'RegistrantQAResponse.questionKey',
+  );
+  expect(where.accountKey, 'found among the path parameters').toContain('path parameter accountKey');
 });

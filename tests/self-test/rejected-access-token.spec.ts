@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import type { TestInfo } from '@playwright/test';
 import {
   ApiStatusError,
   envSnapshot,
   expect,
   fingerprint,
   readEnvValues,
+  stepCustody,
   test,
+  updateEnvFile,
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { TokenChain, type Sender } from '../../lib/chain/token-chain';
 import { listWebinarsRequest } from '../../requests';
 import { runCollection, startCollection } from './helpers/run-collection';
 
@@ -161,17 +166,26 @@ test('two checks that see one revoked access token side by side send one refresh
   ).toEqual([true, true]);
 });
 
+/**
+ * What the `gotoApi` fixture gives a check that set out with the stored access token, after
+ * which a refresh (the refresh step in another worker, or another run) stored a new one and,
+ * on the emulator's default, revoked the first.
+ */
+async function setOutBeforeARefresh(sandbox: Sandbox, emulator: EmulatorControl) {
+  await authorized(sandbox, emulator);
+  const { organizerKey, accessToken: before } = sandbox.chain.settings();
+  const seenBefore = await logLength(emulator, sandbox);
+  const api = sandbox.chain.gotoApi(before ?? '', organizerKey ?? '');
+  await sandbox.chain.refresh();
+  return { api, before, seenBefore };
+}
+
 test('a Webinar call with an access token the run’s own refresh revoked passes with the token that refresh stored, sending no refresh of its own', async ({
   sandbox,
   emulator,
 }) => {
   // The emulator's default: a refresh revokes the access tokens issued before it (GoTo's 2017 page).
-  await authorized(sandbox, emulator);
-  const { organizerKey, accessToken: before } = sandbox.chain.settings();
-  const seenBefore = await logLength(emulator, sandbox);
-  await sandbox.chain.refresh(); // the refresh step, in another worker
-  // What the `gotoApi` fixture gives a check that set out before that refresh.
-  const api = sandbox.chain.gotoApi(before ?? '', organizerKey ?? '');
+  const { api, before, seenBefore } = await setOutBeforeARefresh(sandbox, emulator);
 
   await api.call(listWebinarsRequest, nextMonth());
 
@@ -184,22 +198,75 @@ test('a Webinar call with an access token the run’s own refresh revoked passes
   ).toEqual([`Bearer ${before}`, `Bearer ${stored}`]);
 });
 
+/**
+ * A first run on two workers, as the collection's fixtures build it: two chains of one run (one
+ * run ledger), one for the token steps (10-tokens.spec.ts), one for a check in another file. The
+ * code is exchanged, the check takes that access token as this run's (`runToken`, sending
+ * nothing), then the refresh step refreshes: on the emulator's default that revokes the token
+ * the check holds.
+ */
+async function firstRunOnTwoWorkers(sandbox: Sandbox, emulator: EmulatorControl, send: Sender, testInfo: TestInfo) {
+  await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: (await emulator.issueCode(sandbox.client.clientId)).code });
+  const run = { id: randomUUID(), ledger: testInfo.outputPath('run-ledger.json') };
+  const worker = () => new TokenChain(send, sandbox.env, { custody: stepCustody(testInfo), run });
+  const [tokenSteps, check] = [worker(), worker()];
+  await tokenSteps.exchangeCode();
+  const exchanged = (await check.runToken()).access_token;
+  const api = check.gotoApi(exchanged, (await check.usersMe(exchanged)).id);
+  await tokenSteps.refresh();
+  return { api, exchanged, seenBefore: await logLength(emulator, sandbox) };
+}
+
+test('on a first run on two workers, a Webinar check whose access token the refresh step revoked goes on with the token that refresh stored: the server received no other refresh', async ({
+  sandbox,
+  emulator,
+  send,
+}, testInfo) => {
+  const { api, exchanged, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  const refreshed = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
+
+  await api.call(listWebinarsRequest, nextMonth());
+
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'none: the refresh step’s answer serves the check').toHaveLength(0);
+  expect(
+    received.webinars.map((request) => request.headers.authorization),
+    'the exchange’s token, revoked, then the one the refresh stored',
+  ).toEqual([`Bearer ${exchanged}`, `Bearer ${refreshed}`]);
+  await expectEnvFileHoldsLiveTokens(emulator, sandbox);
+});
+
+test('on a first run on two workers, a Webinar check that sees the refresh step’s token rejected too fails with advice, sending no refresh', async ({
+  sandbox,
+  emulator,
+  send,
+}, testInfo) => {
+  const { api, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  // The revoked token's call, then the one with the refresh step's token.
+  await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
+
+  const error = await api.call(listWebinarsRequest, nextMonth()).catch((caught: unknown) => caught);
+
+  expect(error).toBeInstanceOf(ApiStatusError);
+  expect((error as ApiStatusError).message).toContain('also rejected the access token a refresh had just given');
+  const received = await receivedSince(emulator, sandbox, seenBefore);
+  expect(received.refreshes, 'this run refreshed once already: not again').toHaveLength(0);
+  expect(received.webinars, 'the exchange’s token, then the refresh step’s').toHaveLength(2);
+});
+
 test('a call whose replacement, stored by another run, is rejected too goes on with the next one: the server received one refresh and three calls', async ({
   sandbox,
   emulator,
 }) => {
-  await authorized(sandbox, emulator);
-  const { organizerKey, accessToken: first } = sandbox.chain.settings();
-  await sandbox.chain.refresh(); // another run's refresh: it stores a second token
+  const { api, before: first, seenBefore } = await setOutBeforeARefresh(sandbox, emulator);
   const second = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
   // Each is rejected, as when yet another run's refresh revoked the second one too.
   await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
-  const seenBefore = await logLength(emulator, sandbox);
 
-  await sandbox.chain.gotoApi(first ?? '', organizerKey ?? '').call(listWebinarsRequest, nextMonth());
+  await api.call(listWebinarsRequest, nextMonth());
 
   const received = await receivedSince(emulator, sandbox, seenBefore);
-  expect(received.refreshes, 'one refresh, for the second token').toHaveLength(1);
+  expect(received.refreshes, 'the other run’s refresh, then one for the second token').toHaveLength(2);
   const third = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
   expect(
     received.webinars.map((request) => request.headers.authorization),

@@ -7,6 +7,7 @@ import type { Env } from '../../lib/config/env-target';
 import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
 import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
+import { webinarScope } from '../../requests/goto-scopes';
 import { childEnv } from './helpers/child-env';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
@@ -222,21 +223,8 @@ test.describe('the refresh token’s age', () => {
 
 test.describe('the scopes the grant carries', () => {
   const both = 'identity:scim.me collab:';
-  const webinarCalls = [
-    'getWebinars',
-    'getAllAccountWebinars',
-    'getWebinar',
-    'getAllSessions',
-    'getWebinarSession',
-    'getAttendees',
-    'getAttendeesForAllWebinarSessions',
-    'getPerformance',
-    'getAllRegistrantsForWebinar',
-    'getRegistrant',
-    'getRegistrationFields',
-    'createRegistrant',
-    'deleteRegistrant',
-  ];
+  // Which calls need `collab:` is checked against GoTo's OpenAPI in scopes.spec.ts.
+  const webinarCalls = webinarScope.calls;
   const scopeWarnings = (status: TokenStatus) =>
     status.verdict.filter((line) => line.text.startsWith('Warning: scope ')).map((line) => line.text);
 

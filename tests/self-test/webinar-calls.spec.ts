@@ -19,6 +19,7 @@ import {
 } from '../../requests';
 import { ApiStatusError, expect, test, type EmulatorControl, type Sandbox } from '../../fixtures';
 import type { Sender } from '../../lib/chain/token-chain';
+import { LosslessNumber, parseLosslessJson } from '../../lib/http/lossless-json';
 import { operationAt, responseSchema, undocumentedInValue } from './helpers/openapi';
 
 /*
@@ -84,11 +85,27 @@ function registrationFor(fields: RegistrationFields, email: string): RegistrantF
     ...(required('organization') ? { organization: 'Analytical Engines Ltd' } : {}),
     responses: fields.questions
       .filter((question) => question.required)
-      .map((question) =>
-        question.type === 'multipleChoice'
-          ? { questionKey: question.questionKey, answerKey: question.answers?.[0]?.answerKey ?? '0' }
-          : { questionKey: question.questionKey, responseText: 'Everything' },
+      .map((question) => {
+        if (question.type === 'shortAnswer') return { questionKey: question.questionKey, responseText: 'Everything' };
+        const choice = question.answers?.[0];
+        if (!choice) throw new Error('every choice the emulated forms ask for has answers');
+        return { questionKey: question.questionKey, answerKey: choice.answerKey };
+      }),
+  };
+}
+
+/** A registration's body as it must arrive: every `int64` key a JSON number, digit for digit (lossless). */
+function asSent(registrant: RegistrantFields) {
+  return {
+    ...registrant,
+    responses: registrant.responses?.map((answer) =>
+      Object.fromEntries(
+        Object.entries(answer).map(([name, value]) => [
+          name,
+          name.endsWith('Key') ? new LosslessNumber(String(value)) : value,
+        ]),
       ),
+    ),
   };
 }
 
@@ -416,11 +433,13 @@ test.describe('registrants', () => {
       const [request] = await received(emulator, sandbox, 'registrants').then((all) =>
         all.filter((r) => r.method === 'POST'),
       );
-      expect(request, 'the JSON body as sent, with Accept: application/json').toMatchObject({
+      expect(request, 'a JSON body, with Accept: application/json').toMatchObject({
         path: `/G2W/rest/v2/organizers/${api.organizerKey}/webinars/${webinarKey}/registrants`,
         headers: expect.objectContaining({ 'content-type': 'application/json', accept: 'application/json' }),
-        json: registrant,
       });
+      expect(parseLosslessJson(request?.rawBody ?? ''), 'the body as sent, keys as JSON numbers').toEqual(
+        asSent(registrant),
+      );
       expect(answer.status).toBe(201);
       return answer;
     });
@@ -576,8 +595,16 @@ test.describe('registrants', () => {
   });
 });
 
+/**
+ * The fields of a webinar list item that a live answer has and the OpenAPI does not document
+ * (amp-labs/connectors PR #2983): the emulator's list items follow the live answer.
+ */
+const liveListItemFields = ['webinarId', 'omid', 'registrationSettingsKey', 'breakoutsAllowed'].map(
+  (name) => `_embedded.webinars[].${name}`,
+);
+
 test.describe('the emulator’s answers', () => {
-  test('hold only fields GoTo’s OpenAPI documents, and every key as a JSON string', async ({
+  test('hold only fields GoTo’s OpenAPI documents (and those a live webinar list item has), and every key as a JSON string', async ({
     sandbox,
     emulator,
     send,
@@ -639,7 +666,9 @@ test.describe('the emulator’s answers', () => {
       const schema = responseSchema(operationAt('GET', template) ?? { operationId: '', responses: {} }, 200);
       expect(schema, template).toBeDefined();
       expect(
-        [...new Set(undocumentedInValue(JSON.parse(text), schema ?? {}))],
+        [...new Set(undocumentedInValue(JSON.parse(text), schema ?? {}))].filter(
+          (field) => !liveListItemFields.includes(field),
+        ),
         `${template}: undocumented fields`,
       ).toEqual([]);
       expect(text, `${template}: no key as a bare JSON number`).not.toMatch(/"\w*Key":\d/);

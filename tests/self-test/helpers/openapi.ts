@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 export type SpecSchema = {
   $ref?: string;
   type?: string;
+  format?: string;
   properties?: Record<string, SpecSchema>;
   items?: SpecSchema;
   additionalProperties?: SpecSchema | boolean;
@@ -149,4 +150,29 @@ export function undocumentedInValue(value: unknown, theirs: SpecSchema, at = '')
       return documentedField ? undocumentedInValue(field, documentedField, where) : [where];
     });
   });
+}
+
+/**
+ * Where the OpenAPI types a value `integer, format: int64`: each property (of any schema,
+ * however deep) and each parameter, by name, with where it was found (`Session.sessionKey`,
+ * `path parameter accountKey`).
+ */
+export function int64Names(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const note = (name: string, where: string) => found.set(name, [...(found.get(name) ?? []), where]);
+  const isInt64 = (schema: SpecSchema | undefined) => schema?.type === 'integer' && schema.format === 'int64';
+  const visit = (node: unknown, where: string): void => {
+    if (Array.isArray(node)) return node.forEach((item) => visit(item, where));
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const parameter = record as Partial<Parameter>;
+    if (typeof parameter.name === 'string' && typeof parameter.in === 'string' && isInt64(parameter.schema))
+      note(parameter.name, `${parameter.in} parameter ${parameter.name}`);
+    for (const [name, property] of Object.entries((record as SpecSchema).properties ?? {})) {
+      if (isInt64(property) || isInt64(property.items)) note(name, `${where}.${name}`);
+    }
+    for (const [name, inner] of Object.entries(record)) visit(inner, name === 'properties' ? where : name);
+  };
+  visit(openApi(), '');
+  return found;
 }
