@@ -4,8 +4,9 @@ import { INT64_KEYS, keyedJson } from './key-json';
 import { allows, scopeRefusal } from './scopes';
 import type { AccessTokenGrant, EmulatorState } from './state';
 import type { Tenant } from './tenant';
+import { inListOrder } from './account-answers';
 import { overlaps, type Webinar } from './webinar-data';
-import type { Organizer } from './webinar-views';
+import { webinarListItem, type Organizer } from './webinar-views';
 
 export const WEBINARS_PATH = /^\/G2W\/rest\/v2\/organizers\/([^/]+)\/webinars\/?$/;
 export const USERS_ME_PATH = /^\/identity\/v1\/Users\/me\/?$/;
@@ -107,12 +108,13 @@ export function handleWebinars(incoming: Incoming, state: EmulatorState, organiz
   if (incoming.method !== 'GET') return badRequest('MethodNotAllowed', 'Only GET is emulated on this path', 405);
   const access = organizerAccess(incoming, state, organizerKey);
   if (!access.ok) return access.reply;
-  return webinarListReply(incoming, access.tenant.webinars, access.tenant);
+  return webinarListReply(incoming, access.tenant.listedWebinars(), access.tenant);
 }
 
 /**
  * A page of the webinars with a session in [fromTime, toTime] (getWebinars and
- * getAllAccountWebinars), or 400 for a missing or bad query parameter.
+ * getAllAccountWebinars), each as a live list item has it (`webinarListItem`), or 400 for a
+ * missing or bad query parameter.
  */
 export function webinarListReply(incoming: Incoming, webinars: readonly Webinar[], tenant: Tenant): Reply {
   const q = incoming.query.values;
@@ -139,16 +141,17 @@ export function webinarListReply(incoming: Incoming, webinars: readonly Webinar[
   return halPageReply(
     incoming,
     'webinars',
-    webinars.filter((webinar) => overlaps(webinar, from, to)),
+    webinars.filter((webinar) => overlaps(webinar, from, to)).map(webinarListItem),
     tenant,
   );
 }
 
 /**
  * One page of a HAL list (`_embedded.{key}` and `page`, 0-based) as the query's `page` and
- * `size` ask for (OpenAPI parameters `page`, `size`), or 400 for a bad one.
+ * `size` ask for (OpenAPI parameters `page`, `size`), or 400 for a bad one; in the order the
+ * client's account answers ask for (emulator/account-answers.ts).
  */
-export function halPageReply(incoming: Incoming, key: string, all: readonly unknown[], tenant: Tenant): Reply {
+export function halPageReply(incoming: Incoming, key: string, listed: readonly unknown[], tenant: Tenant): Reply {
   const q = incoming.query.values;
   const page = parseInteger(q.page, 0);
   const size = parseInteger(q.size, DEFAULT_PAGE_SIZE);
@@ -156,6 +159,7 @@ export function halPageReply(incoming: Incoming, key: string, all: readonly unkn
     return badRequest('InvalidRequest', "Parameter 'page' must be an integer of 0 or more (pages start at 0)");
   if (size === undefined || size < 1 || size > MAX_PAGE_SIZE)
     return badRequest('InvalidRequest', `Parameter 'size' must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const all = inListOrder(listed, tenant.settings.accountAnswers);
   const items = all.slice(page * size, page * size + size);
   const pageInfo = { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page };
   // Spring HATEOAS leaves `_embedded` out of an empty page and keeps `page`.

@@ -18,6 +18,7 @@ import { EmulatorControlError } from './emulator-control-error';
 
 export type {
   AccessTokenInfo,
+  AccountAnswers,
   ClientSettings,
   ClientUpdate,
   CreateClientOptions,
@@ -28,6 +29,7 @@ export type {
   InsufficientScopeAnswers,
   KeyFormat,
   ListeningSocket,
+  ListOrder,
   ReceivedRequest,
   ReceivedRoute,
   RefreshTokenInfo,
@@ -88,9 +90,10 @@ export class EmulatorControl {
   }
 
   /**
-   * Changes a client's rotation policy, key format, scopes, answers to a missing scope or
-   * registration form from its next request on. New scopes count for the next authorization
-   * only, as on GoTo: tokens keep the scopes they were granted. Says the client's settings now.
+   * Changes a client's rotation policy, key format, scopes, answers to a missing scope,
+   * registration form or its account's answers (`AccountAnswers`, replaced as a whole) from its
+   * next request on. New scopes count for the next authorization only, as on GoTo: tokens keep
+   * the scopes they were granted. Says the client's settings now.
    */
   updateClient(clientId: string, patch: ClientUpdate): Promise<ClientSettings> {
     return this.call<ClientSettings>('PATCH', clientPath(clientId), patch);

@@ -10,7 +10,7 @@ import { WEBINAR_ROUTES } from './webinar-routes';
 /**
  * The emulator's own JSON API under /__emulator/, for tests and people: register clients,
  * read what a client's requests looked like, move its clock, change its rotation policy, how it
- * writes keys, its scopes and its webinars' registration form, queue faults, list its refresh and access tokens, revoke its access
+ * writes keys, its scopes, its webinars' registration form and its account's answers, queue faults, list its refresh and access tokens, revoke its access
  * tokens; and where the server really listens. Not part of GoTo; never recorded in request logs.
  */
 export const CONTROL_PREFIX = '/__emulator/';
@@ -34,6 +34,18 @@ const scopeRefusal = z.strictObject({
   body: z.string().optional(),
 });
 const insufficientScope = z.strictObject({ 'users-me': scopeRefusal.optional(), webinars: scopeRefusal.optional() });
+/** `AccountAnswers` in control-types.ts. */
+const accountAnswers = z.strictObject({
+  coOrganized: z.boolean().optional(),
+  listOrder: z.enum(['natural', 'reversed', 'shuffled']).optional(),
+  registrationFields: z.enum(['standard', 'organizer-chosen']).optional(),
+  unknownQuestionType: z
+    .string()
+    .regex(/^\w+$/)
+    .refine((type) => !['multipleChoice', 'shortAnswer'].includes(type), { message: 'must not be a documented type' })
+    .optional(),
+  percentageAttendance: z.enum(['share', 'over-100', 'absent']).optional(),
+});
 /** `RegistrationFormExtras` in control-types.ts. */
 const registrationForm = z.strictObject({
   fields: z
@@ -69,6 +81,7 @@ const createClientBody = z.strictObject({
   basicDecoding: z.enum(['form-urlencoded', 'none']).optional(),
   keyFormat: keyFormat.optional(),
   registrationForm: registrationForm.optional(),
+  accountAnswers: accountAnswers.optional(),
 });
 const updateClientBody = z.strictObject({
   ...rotationFields,
@@ -76,6 +89,8 @@ const updateClientBody = z.strictObject({
   scope: scope.optional(),
   insufficientScope: insufficientScope.optional(),
   registrationForm: registrationForm.optional(),
+  /** Replaces the client's account answers as a whole. */
+  accountAnswers: accountAnswers.optional(),
 });
 const revokeAccessTokensBody = z.strictObject({ token: z.string().min(1).optional() });
 const clockBody = z.strictObject({ advanceSeconds: z.number().finite().min(0) });

@@ -73,9 +73,50 @@ export type CreateClientOptions = Partial<RotationSettings> & {
   basicDecoding?: BasicDecoding;
   /** How the APIs write this client's keys. Default `string`. */
   keyFormat?: KeyFormat;
+  /** Answers a real account may give that GoTo does not rule out. Default: none of them. */
+  accountAnswers?: AccountAnswers;
   /** What every webinar's registration form has on top of its own. Default: nothing. */
   registrationForm?: RegistrationFormExtras;
 };
+
+/**
+ * Answers a real account may give where GoTo's documents leave room, each off by default, so
+ * that a test can show the collection passes on them (tests/self-test/account-answers.spec.ts).
+ */
+export type AccountAnswers = {
+  /**
+   * The user co-organizes another organizer's webinars: the webinar lists (the organizer's and
+   * the account's) hold them too, under that organizer's key, as GoTo's v1 docs say an
+   * organizer's lists do (rubydoc go_to_webinar 0.2.1). One for each of the user's webinars,
+   * an hour earlier to an hour later. The calls by webinar key under the user's own organizer
+   * key do not know them (404); under the other organizer's key they are refused (403).
+   */
+  coOrganized?: boolean;
+  /**
+   * The order of every list (webinars, sessions, attendees, registrants): `natural` (the
+   * default: webinars and sessions by time, registrants as they registered), `reversed`, or
+   * `shuffled` (the same on every request, so pages agree). GoTo's OpenAPI defines no order.
+   */
+  listOrder?: ListOrder;
+  /**
+   * `organizer-chosen`: getRegistrationFields lists no firstName, lastName or email among its
+   * `fields`, "the default fields the organizer has selected" (OpenAPI); createRegistrant
+   * still requires the three, as its body's schema does. Default `standard`: it lists them.
+   */
+  registrationFields?: 'standard' | 'organizer-chosen';
+  /**
+   * Every registration form asks one more question, optional, of this type, which GoTo's
+   * OpenAPI does not list (it lists `multipleChoice` and `shortAnswer`). Default: none.
+   */
+  unknownQuestionType?: string;
+  /**
+   * getPerformance's `percentageAttendance`: `share` (the default: attendees per registrant,
+   * in percent), `over-100` (past 100; the OpenAPI gives it no maximum) or `absent`.
+   */
+  percentageAttendance?: 'share' | 'over-100' | 'absent';
+};
+
+export type ListOrder = 'natural' | 'reversed' | 'shuffled';
 
 /**
  * - `form-urlencoded`: RFC 6749 §2.3.1, id and secret form-urldecoded after base64.
@@ -269,6 +310,7 @@ export type ClientSettings = RotationSettings & {
   basicDecoding: BasicDecoding;
   keyFormat: KeyFormat;
   insufficientScope?: InsufficientScopeAnswers;
+  accountAnswers: AccountAnswers;
   registrationForm?: RegistrationFormExtras;
 };
 
@@ -279,6 +321,8 @@ export type ClientUpdate = Partial<
     scope: string;
     insufficientScope: InsufficientScopeAnswers;
     registrationForm: RegistrationFormExtras;
+    /** Replaces the client's account answers as a whole. */
+    accountAnswers: AccountAnswers;
   }
 >;
 

@@ -128,6 +128,7 @@ export class EmulatorState {
         basicDecoding: options.basicDecoding ?? 'form-urlencoded',
         keyFormat: options.keyFormat ?? 'string',
         ...(options.insufficientScope ? { insufficientScope: options.insufficientScope } : {}),
+        accountAnswers: options.accountAnswers ?? {},
         ...(options.registrationForm ? { registrationForm: options.registrationForm } : {}),
       },
     );

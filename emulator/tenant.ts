@@ -1,7 +1,8 @@
 import { FaultQueue } from './fault-queue';
 import type { ClientSettings, EmulatorClient, Fault, FaultRoute, ReceivedRequest } from './control-types';
 import { WebinarBook } from './webinar-book';
-import { buildWebinarCatalog, type Webinar } from './webinar-data';
+import { coOrganizedWebinars } from './account-answers';
+import { buildWebinarCatalog, firstStart, type Webinar } from './webinar-data';
 
 /**
  * Everything the emulator keeps about one registered OAuth client: its user, its own
@@ -13,7 +14,10 @@ export class Tenant {
   settings: ClientSettings;
   /** The client's creation on its own clock; the webinar catalog is spread around it. */
   readonly createdAtMs: number;
+  /** The user's own webinars. */
   readonly webinars: Webinar[];
+  /** Another organizer's webinars the user co-organizes, listed when `accountAnswers.coOrganized` says so. */
+  readonly coOrganized: Webinar[];
   /** The webinars' sessions, registrants, attendees and registration forms. */
   readonly book: WebinarBook;
   private clockOffsetMs = 0;
@@ -26,7 +30,14 @@ export class Tenant {
     this.settings = settings;
     this.createdAtMs = Date.now();
     this.webinars = buildWebinarCatalog(client.user, this.createdAtMs);
+    this.coOrganized = coOrganizedWebinars(client.user, this.webinars);
     this.book = new WebinarBook(this.webinars, () => this.settings.registrationForm);
+  }
+
+  /** The webinars the user's lists hold: their own, and those they co-organize when the settings say so. */
+  listedWebinars(): Webinar[] {
+    if (!this.settings.accountAnswers.coOrganized) return this.webinars;
+    return [...this.webinars, ...this.coOrganized].sort((a, b) => firstStart(a) - firstStart(b));
   }
 
   /** Milliseconds since the epoch on this client's clock. */

@@ -26,6 +26,13 @@ export type Webinar = {
   isPasswordProtected: boolean;
   recurrenceType: 'single_session' | 'series' | 'sequence';
   experienceType: 'classic' | 'broadcast' | 'simulive';
+  /**
+   * Three fields a live list item has that the OpenAPI does not document (amp-labs/connectors
+   * PR #2983): `omid` and `registrationSettingsKey` as digit strings, `breakoutsAllowed`.
+   */
+  omid: string;
+  registrationSettingsKey: string;
+  breakoutsAllowed: boolean;
 };
 
 export const WEBINAR_COUNT = 45;
@@ -89,6 +96,10 @@ export function buildWebinarCatalog(user: { organizerKey: string; accountKey: st
       isPasswordProtected: pick.int(6) === 0,
       recurrenceType,
       experienceType: EXPERIENCES[pick.int(EXPERIENCES.length)] ?? 'classic',
+      // Drawn last, so that every earlier draw (and so every key) stays as it was.
+      omid: pick.key19(),
+      registrationSettingsKey: String(10_000_000 + pick.int(90_000_000)),
+      breakoutsAllowed: pick.int(4) === 0,
     });
   }
   return webinars.sort((a, b) => firstStart(a) - firstStart(b));

@@ -8,7 +8,8 @@ import {
   parseInteger,
   webinarListReply,
 } from './api-routes';
-import type { WebinarRoute } from './control-types';
+import { answeredAttendance, answeredForm, inListOrder } from './account-answers';
+import type { AccountAnswers, WebinarRoute } from './control-types';
 import { jsonReply, type Incoming, type Reply } from './http-io';
 import { INT64_MAX } from './ids';
 import { int64Digits, parseExactJson } from './key-json';
@@ -163,12 +164,14 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
     case 'session':
     case 'session-attendees':
       return withSession(call, params.sessionKey ?? '', (session) =>
-        keyedReply(call.tenant, call.book.attendees(webinar, session).map(attendee)),
+        keyedReply(call.tenant, listed(call, call.book.attendees(webinar, session).map(attendee))),
       );
     case 'session-performance':
-      return withSession(call, params.sessionKey ?? '', (session) =>
-        keyedReply(call.tenant, sessionPerformance(call.book, webinar, session)),
-      );
+      return withSession(call, params.sessionKey ?? '', (session) => {
+        const performance = sessionPerformance(call.book, webinar, session);
+        const attendance = answeredAttendance(performance.attendance, answers(call));
+        return keyedReply(call.tenant, { ...performance, attendance });
+      });
     case 'webinar-attendees':
       return halPageReply(
         incoming,
@@ -177,7 +180,7 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
         call.tenant,
       );
     case 'registration-fields':
-      return keyedReply(call.tenant, call.book.form(webinar));
+      return keyedReply(call.tenant, answeredForm(call.book.form(webinar), answers(call), webinar.webinarKey));
     case 'registrants':
       return incoming.method === 'POST' ? createRegistrant(call) : listRegistrants(call);
     case 'registrant':
@@ -187,7 +190,19 @@ export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, mat
 
 type Call = { incoming: Incoming; tenant: Tenant; book: WebinarBook; webinar: Webinar; now: number };
 
-/** getAllAccountWebinars: the account's webinars are its one organizer's, here. */
+function answers(call: Call): AccountAnswers {
+  return call.tenant.settings.accountAnswers;
+}
+
+/** A plain array answer, in the order the client's account answers ask for. */
+function listed<T>(call: Call, items: readonly T[]): T[] {
+  return inListOrder(items, answers(call));
+}
+
+/**
+ * getAllAccountWebinars: the account's webinars are its user's, and when the user co-organizes
+ * (`accountAnswers.coOrganized`) the other organizer's of the account too.
+ */
 function accountWebinars(incoming: Incoming, state: EmulatorState, accountKey: string): Reply {
   const access = g2wAccess(incoming, state);
   if (!access.ok) return access.reply;
@@ -195,7 +210,7 @@ function accountWebinars(incoming: Incoming, state: EmulatorState, accountKey: s
   if (accountKey !== access.tenant.client.user.accountKey) {
     return jsonReply(403, { int_err_code: 'AccessDenied', msg: 'The access token does not belong to this account' });
   }
-  return webinarListReply(incoming, access.tenant.webinars, access.tenant);
+  return webinarListReply(incoming, access.tenant.listedWebinars(), access.tenant);
 }
 
 /** The OpenAPI declares every key `integer int64`: anything but digits is a bad request. */
@@ -234,7 +249,7 @@ function withSession(
  * RegistrantArray schema as before" (the OpenAPI). `page` is 0-based, `limit` at most 200.
  */
 function listRegistrants(call: Call): Reply {
-  const all = call.book.registrants(call.webinar).map(registrant);
+  const all = listed(call, call.book.registrants(call.webinar).map(registrant));
   const q = call.incoming.query.values;
   if (q.page === undefined && q.limit === undefined) return keyedReply(call.tenant, all);
   const page = parseInteger(q.page, 0);

@@ -10,6 +10,35 @@ import { isoSeconds, seeded, type Webinar } from './webinar-data';
 
 export type Organizer = { organizerKey: string; accountKey: string; email: string; name: string };
 
+/**
+ * `Webinar`, an item of getWebinars and getAllAccountWebinars, as a live answer has it
+ * (amp-labs/connectors PR #2983): `webinarId` with a lower-case d (the OpenAPI's `required`
+ * list spells it so, its property `webinarID`), no `description`, and three fields the
+ * OpenAPI does not document: `omid`, `registrationSettingsKey`, `breakoutsAllowed`.
+ */
+export function webinarListItem(webinar: Webinar) {
+  return {
+    webinarKey: webinar.webinarKey,
+    webinarId: webinar.webinarID,
+    subject: webinar.subject,
+    organizerKey: webinar.organizerKey,
+    accountKey: webinar.accountKey,
+    times: webinar.times,
+    timeZone: webinar.timeZone,
+    locale: webinar.locale,
+    status: webinar.status,
+    approvalType: webinar.approvalType,
+    registrationUrl: webinar.registrationUrl,
+    impromptu: webinar.impromptu,
+    isPasswordProtected: webinar.isPasswordProtected,
+    recurrenceType: webinar.recurrenceType,
+    experienceType: webinar.experienceType,
+    omid: webinar.omid,
+    registrationSettingsKey: webinar.registrationSettingsKey,
+    breakoutsAllowed: webinar.breakoutsAllowed,
+  };
+}
+
 /** `WebinarByKey` (getWebinar). A sequence shows its future times (getWebinar's description). */
 export function webinarByKey(book: WebinarBook, webinar: Webinar, organizer: Organizer, now: number) {
   const future = webinar.times.filter((time) => Date.parse(time.endTime) > now);

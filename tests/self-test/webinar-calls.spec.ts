@@ -625,8 +625,16 @@ test.describe('registrants', () => {
   });
 });
 
+/**
+ * The fields of a webinar list item that a live answer has and the OpenAPI does not document
+ * (amp-labs/connectors PR #2983): the emulator's list items follow the live answer.
+ */
+const liveListItemFields = ['webinarId', 'omid', 'registrationSettingsKey', 'breakoutsAllowed'].map(
+  (name) => `_embedded.webinars[].${name}`,
+);
+
 test.describe('the emulator’s answers', () => {
-  test('hold only fields GoTo’s OpenAPI documents, and every key as a JSON string', async ({
+  test('hold only fields GoTo’s OpenAPI documents (and those a live webinar list item has), and every key as a JSON string', async ({
     sandbox,
     emulator,
     send,
@@ -688,7 +696,9 @@ test.describe('the emulator’s answers', () => {
       const schema = responseSchema(operationAt('GET', template) ?? { operationId: '', responses: {} }, 200);
       expect(schema, template).toBeDefined();
       expect(
-        [...new Set(undocumentedInValue(JSON.parse(text), schema ?? {}))],
+        [...new Set(undocumentedInValue(JSON.parse(text), schema ?? {}))].filter(
+          (field) => !liveListItemFields.includes(field),
+        ),
         `${template}: undocumented fields`,
       ).toEqual([]);
       expect(text, `${template}: no key as a bare JSON number`).not.toMatch(/"\w*Key":\d/);
