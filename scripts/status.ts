@@ -3,18 +3,23 @@
  * which variables are set, when the access token expires, the refresh token's age and days
  * left, the account, the target and its hosts, and a recovery file with tokens if one is
  * waiting beside the env file. Reads the settings as the collection does
- * (GOTO_ENV_FILE or .env, and the environment).
+ * (GOTO_ENV_FILE or .env, and the environment). With GOTO_GRANT_STORE set, the tokens are
+ * the grant store's: it reads the record once (no lease, no write) and shows the store, the
+ * record's version and state, and who wrote it last.
  *
  *   npm run status              (add `-- --strict` in CI)
  *
  * Exit code: 0 while a token is usable (with a warning when the refresh token has fewer
- * than GOTO_REFRESH_WARN_DAYS days left), 1 when none is (a person must authorize again),
- * 2 when the settings are invalid or cannot be read. With --strict a warning exits 1 too,
- * so a CI check fails while there is still time to act.
+ * than GOTO_REFRESH_WARN_DAYS days left), 1 when none is (a person must authorize again;
+ * also a grant store holding no grant, or one marked needs-reauth), 2 when the settings are
+ * invalid or cannot be read, or the grant store does not answer. With --strict a warning
+ * exits 1 too, so a CI check fails while there is still time to act.
  */
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/errors';
+import { ConfigError, GrantStoreError } from '../lib/errors';
+import { usesGrantStore, withGrantStoreSettings } from '../lib/config/grant-store-settings';
+import { readStoreView } from '../lib/status/read-store-view';
 import { loadSettings } from '../lib/config/goto-settings';
 import { readEnvValues } from '../lib/env-file/env-reader';
 import { tokenStatus } from '../lib/status/token-status';
@@ -41,28 +46,35 @@ function readFlags(): { strict: boolean } {
   return { strict: values.strict === true };
 }
 
-try {
+async function main(): Promise<void> {
   const { strict } = readFlags();
   const settings = loadSettings();
+  const fileValues = readEnvValues(settings.envFile);
   const recoveryFile = recoveryPathOf(realEnvFile(settings.envFile));
   const recovery = { path: recoveryFile, keys: Object.keys(readEnvValues(recoveryFile)) };
+  const store = usesGrantStore(withGrantStoreSettings(process.env, fileValues))
+    ? await readStoreView(process.env, fileValues)
+    : undefined;
   const status = tokenStatus({
     settings,
     env: process.env,
-    fileValues: readEnvValues(settings.envFile),
+    fileValues,
     now: new Date(),
     recovery,
+    ...(store ? { store } : {}),
   });
   process.stdout.write(renderStatus(status, { color: useColor(process.env, process.stdout.isTTY === true) }));
   process.exitCode = strict && status.verdict.some((line) => line.tone === 'warn') ? 1 : status.exitCode;
-} catch (error) {
+}
+
+main().catch((error: unknown) => {
   // Exit 2, not 1: "no usable token" must not be confused with "could not tell".
   const message =
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof GrantStoreError
       ? error.message
       : (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
         ? `${(error as Error).message}\nUsage: npm run status [-- --strict]`
         : `Cannot read the settings: ${(error as Error).message}`;
   process.stderr.write(`${message}\n`);
   process.exitCode = 2;
-}
+});

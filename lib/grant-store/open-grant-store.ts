@@ -3,8 +3,8 @@
  * point every holder uses. A backend's client is loaded only when it is the one chosen, so
  * a holder on the env file never loads a Redis or PostgreSQL client.
  */
-import type { Env } from '../config/env-target';
-import { GrantStoreError } from '../errors';
+import { envFilePath, type Env } from '../config/env-target';
+import { ConfigError, GrantStoreError } from '../errors';
 import { SealedGrantStore, type GrantStore } from './grant-store';
 import { parseStoreKey, type StoreKey } from './record-cipher';
 import type { StoreDriver } from './store-driver';
@@ -14,7 +14,7 @@ import { storeLocation } from './store-location';
 export type OpenOptions = {
   /**
    * The grant's name in the store: one store can hold several grants (two OAuth clients, a
-   * staging and a production account). Default `default`.
+   * staging and a production account). Default GOTO_GRANT_NAME, else `default`.
    */
   grant?: string;
   timeouts?: Partial<StoreTimeouts>;
@@ -28,9 +28,15 @@ export function openGrantStore(env: Env, options: OpenOptions = {}): Promise<Gra
 
 function open(env: Env, options: OpenOptions): GrantStore {
   const location = storeLocation(env);
-  const grant = options.grant ?? defaultGrantName;
+  const grant = options.grant ?? (env.GOTO_GRANT_NAME?.trim() || defaultGrantName);
   if (!/^[\w.:-]{1,100}$/.test(grant))
-    throw new Error('a grant name is 1 to 100 letters, digits, `_`, `.`, `:` or `-`');
+    throw new ConfigError(
+      [
+        'GOTO_GRANT_NAME must be 1 to 100 letters, digits, `_`, `.`, `:` or `-` ' +
+          "(the grant's name in the store; default `default`)",
+      ],
+      envFilePath(env),
+    );
   const timeouts = { ...defaultStoreTimeouts, ...options.timeouts };
   // Loaded here, not at the top: a holder loads only its own backend's client. `require`, not
   // `import()`: Playwright's loader and ts-node compile these files to CommonJS, and esbuild

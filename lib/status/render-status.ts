@@ -1,6 +1,7 @@
 import type { Env } from '../config/env-target';
 import { formatTime, type Tone } from './status-layout';
 import type { TokenStatus } from './token-status';
+import { storeName } from './grant-in-store';
 
 /**
  * Colour only for a person at a terminal: NO_COLOR (https://no-color.org) turns it off, and
@@ -24,7 +25,7 @@ export function renderStatus(status: TokenStatus, options: { color: boolean }): 
   const toneCode = (tone: Tone) => (tone === 'plain' ? ansi.dim : ansi[tone]);
   const labelWidth = Math.max(...status.sections.flatMap((section) => section.rows.map((row) => row.label.length)));
   const lines = [
-    paint(ansi.bold, `GoTo token status: ${status.envFile}`),
+    paint(ansi.bold, `GoTo token status: ${status.store ? storeName(status.store) : status.envFile}`),
     paint(ansi.dim, `at ${formatTime(status.now)}`),
   ];
   for (const section of status.sections) {

@@ -10,6 +10,7 @@ import {
 } from './assess-tokens';
 import { formatDuration, timeSince, timeUntil, type Tone } from './status-layout';
 import type { NeededScope, ScopeState } from './grant-scopes';
+import { storeName, type StoreView } from './grant-in-store';
 import { scopeCalls, tickScopeSteps } from '../../requests';
 
 /** One line of the verdict: it starts with what happened and ends with what to do. */
@@ -26,6 +27,8 @@ export type AdviceInput = {
   scopes: ScopeState;
   /** The keys a recovery file beside the env file holds (lib/custody/token-recovery.ts), when there is one. */
   recovery?: { path: string; keys: string[] };
+  /** What the grant store held, when GOTO_GRANT_STORE names one: its tokens are the ones assessed. */
+  store?: StoreView;
 };
 
 const authorizeAgain =
@@ -48,8 +51,9 @@ function whatToDoWithoutTokens(settings: Settings, now: Date): string {
 }
 
 /** Why the refresh token cannot be used, or undefined while it can. */
-function refreshGoneReason(refresh: RefreshState, now: Date): string | undefined {
-  if (refresh.state === 'missing') return 'GOTO_REFRESH_TOKEN is not set';
+function refreshGoneReason(refresh: RefreshState, now: Date, store: StoreView | undefined): string | undefined {
+  if (refresh.state === 'missing')
+    return store ? 'the grant store holds no refresh token' : 'GOTO_REFRESH_TOKEN is not set';
   if (refresh.state === 'expired') return `the refresh token expired ${timeSince(refresh.expiresAt, now)} ago`;
   return undefined;
 }
@@ -61,8 +65,8 @@ function accessGoneReason(access: AccessState): string {
 }
 
 /** The line about the tokens themselves, worst case first; none when there is nothing to say. */
-function tokensVerdict({ settings, now, access, refresh, warnDays }: AdviceInput): VerdictLine | undefined {
-  const refreshGone = refreshGoneReason(refresh, now);
+function tokensVerdict({ settings, now, access, refresh, warnDays, store }: AdviceInput): VerdictLine | undefined {
+  const refreshGone = refreshGoneReason(refresh, now, store);
   if (refreshGone && noUsableToken(access, refresh)) {
     return {
       tone: 'bad',
@@ -156,8 +160,8 @@ function recoveryWarning({ recovery }: AdviceInput): VerdictLine | undefined {
  * and whichever receives a rotated one is the only holder left (README, "One refresh token,
  * several holders").
  */
-function holdersNote({ settings, refresh }: AdviceInput): VerdictLine | undefined {
-  if (settings.target !== 'goto' || refreshTokenGone(refresh)) return undefined;
+function holdersNote({ settings, refresh, store }: AdviceInput): VerdictLine | undefined {
+  if (store || settings.target !== 'goto' || refreshTokenGone(refresh)) return undefined;
   return {
     tone: 'plain',
     text:
@@ -170,8 +174,8 @@ function holdersNote({ settings, refresh }: AdviceInput): VerdictLine | undefine
 }
 
 /** The collection does not use .env on the emulator (fixtures/index.ts), so say where it does. */
-function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
-  if (settings.target !== 'emulator' || env.GOTO_ENV_FILE) return undefined;
+function emulatorNote({ settings, env, store }: AdviceInput): VerdictLine | undefined {
+  if (store || settings.target !== 'emulator' || env.GOTO_ENV_FILE) return undefined;
   return {
     tone: 'plain',
     text:
@@ -181,13 +185,64 @@ function emulatorNote({ settings, env }: AdviceInput): VerdictLine | undefined {
 }
 
 /**
- * The verdict, worst first: a waiting recovery file, then the tokens, then the scopes the
- * collection needs, then what status cannot see (other holders), then where the emulator keeps them.
+ * The grant store holds no grant to use: none of this name, or one GoTo refused (`needs-reauth`,
+ * written by the holder whose refresh got invalid_grant; every holder now fails at once rather
+ * than send the dead token again).
+ */
+function storeVerdict({ store, now }: AdviceInput): VerdictLine | undefined {
+  if (!store) return undefined;
+  if (!store.stored) {
+    return {
+      tone: 'bad',
+      text:
+        `No grant in the grant store (${storeName(store)}).\n` +
+        'What to do: move the grant in from the env file that holds it (GOTO_ENV_FILE, default .env): ' +
+        `\`npm run grant -- move-to-store\`; without one, ${authorizeAgain}, then move it in.`,
+    };
+  }
+  const { record } = store.stored;
+  if (record.state !== 'needs-reauth') return undefined;
+  const writtenAt = new Date(record.writtenAt);
+  return {
+    tone: 'bad',
+    text:
+      `The grant in the grant store needs a new authorization: GoTo refused its refresh token, ` +
+      `and ${record.writtenBy} marked it needs-reauth ${timeSince(writtenAt, now)} ago; ` +
+      'every holder of the store fails until then, and none sends the refused token again.\n' +
+      `What to do: ${authorizeAgain}, then \`npm run grant -- move-to-store\` moves the new grant in over it.`,
+  };
+}
+
+/**
+ * A refresh token of its own beside the store (in the env file or the environment): whichever
+ * of the two GoTo rotates, the other stops working, so one must go.
+ */
+function otherCopyWarning({ store }: AdviceInput): VerdictLine | undefined {
+  if (!store?.otherCopy) return undefined;
+  const inFile = store.otherCopy === 'env file';
+  return {
+    tone: 'warn',
+    text:
+      `Warning: GOTO_REFRESH_TOKEN is also set in the ${store.otherCopy}, a second copy beside the grant store's: ` +
+      'when GoTo rotates the refresh token for one holder, the other copy stops working.\n' +
+      (inFile
+        ? 'What to do: if it is the grant to keep, `npm run grant -- move-to-store` moves it into the store ' +
+          'and removes it from the env file; otherwise delete GOTO_REFRESH_TOKEN and GOTO_ACCESS_TOKEN from it.'
+        : 'What to do: unset GOTO_REFRESH_TOKEN where it is set (a CI secret, your shell, a Vercel variable).'),
+  };
+}
+
+/**
+ * The verdict, worst first: a waiting recovery file, then the grant store's state, then the
+ * tokens, then the scopes the collection needs, then what status cannot see (other holders),
+ * then where the emulator keeps them.
  */
 export function statusAdvice(input: AdviceInput): VerdictLine[] {
+  const store = storeVerdict(input);
   return [
     recoveryWarning(input),
-    tokensVerdict(input),
+    store ?? tokensVerdict(input),
+    otherCopyWarning(input),
     ...input.scopes.needed.map((needed) => scopeWarning(input, needed)),
     holdersNote(input),
     emulatorNote(input),

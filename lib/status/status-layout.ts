@@ -4,6 +4,7 @@ import type { Settings } from '../config/goto-settings';
 import { isStoredKey, type VariableName } from '../config/variables';
 import { DAY_MS, REFRESH_TOKEN_LIFETIME_DAYS, type AccessState, type RefreshState } from './assess-tokens';
 import type { NeededScope, ScopeState } from './grant-scopes';
+import { storeName, type StoreView } from './grant-in-store';
 
 /**
  * The report's sections and rows, as data: which settings are set (never their values), how
@@ -25,6 +26,8 @@ export type LayoutInput = {
   access: AccessState;
   refresh: RefreshState;
   scopes: ScopeState;
+  /** What the grant store held, when GOTO_GRANT_STORE names one. */
+  store?: StoreView;
 };
 
 /** `42 min`, `3 h`, `5 days`: rounded down, so a time left is never overstated. */
@@ -54,7 +57,13 @@ export function timeUntil(time: Date, now: Date): string {
   return formatDuration(time.getTime() - now.getTime());
 }
 
-type Shown = { name: VariableName; key: keyof Settings; kind: 'setting' | 'secret' | 'token' };
+type Shown = {
+  name: VariableName;
+  key: keyof Settings;
+  kind: 'setting' | 'secret' | 'token';
+  /** Whether the grant store holds it in place of the env file, when GOTO_GRANT_STORE is set. */
+  inStore?: true;
+};
 /**
  * The variables shown as set or missing. Secrets are never shown; tokens and the code get
  * the fingerprint that reports and attachments show in their place, so a reader can match them.
@@ -64,11 +73,11 @@ const shownVariables: Shown[] = [
   { name: 'GOTO_CLIENT_SECRET', key: 'clientSecret', kind: 'secret' },
   { name: 'GOTO_REDIRECT_URI', key: 'redirectUri', kind: 'setting' },
   { name: 'GOTO_AUTH_CODE', key: 'authCode', kind: 'token' },
-  { name: 'GOTO_ACCESS_TOKEN', key: 'accessToken', kind: 'token' },
-  { name: 'GOTO_ACCESS_TOKEN_EXPIRES_AT', key: 'accessTokenExpiresAt', kind: 'setting' },
-  { name: 'GOTO_REFRESH_TOKEN', key: 'refreshToken', kind: 'token' },
-  { name: 'GOTO_PRINCIPAL', key: 'principal', kind: 'setting' },
-  { name: 'GOTO_ORGANIZER_KEY', key: 'organizerKey', kind: 'setting' },
+  { name: 'GOTO_ACCESS_TOKEN', key: 'accessToken', kind: 'token', inStore: true },
+  { name: 'GOTO_ACCESS_TOKEN_EXPIRES_AT', key: 'accessTokenExpiresAt', kind: 'setting', inStore: true },
+  { name: 'GOTO_REFRESH_TOKEN', key: 'refreshToken', kind: 'token', inStore: true },
+  { name: 'GOTO_PRINCIPAL', key: 'principal', kind: 'setting', inStore: true },
+  { name: 'GOTO_ORGANIZER_KEY', key: 'organizerKey', kind: 'setting', inStore: true },
 ];
 
 /** Where loadSettings took a value from, by its rule: the file first for what the collection writes. */
@@ -87,11 +96,12 @@ function hostOf(url: string): string {
   return parsed.toString().replace(/\/$/, '');
 }
 
-function variablesSection({ settings, env, fileValues }: LayoutInput): Section {
-  const rows = shownVariables.map(({ name, key, kind }): Row => {
+function variablesSection({ settings, env, fileValues, store }: LayoutInput): Section {
+  const rows = shownVariables.map(({ name, key, kind, inStore }): Row => {
     const value = settings[key];
-    if (value === undefined) return { label: name, cells: ['missing', ''], tone: 'plain' };
-    const cells = ['set', sourceOf(name, env, fileValues)];
+    const source = store && inStore ? 'grant store' : sourceOf(name, env, fileValues);
+    if (value === undefined) return { label: name, cells: ['missing', store && inStore ? source : ''], tone: 'plain' };
+    const cells = ['set', source];
     if (kind === 'token') cells.push(fingerprint(String(value)));
     return { label: name, cells, tone: 'ok' };
   });
@@ -224,10 +234,47 @@ function targetSection({ settings, env, fileValues }: LayoutInput): Section {
   };
 }
 
+/** The store, the record's version and state, and who wrote it last, when. */
+function storeSection(store: StoreView, now: Date): Section {
+  const where: Row = {
+    label: 'store',
+    cells: [storeName(store), `GOTO_GRANT_STORE (${store.source})`],
+    tone: 'plain',
+  };
+  const encryption: Row = store.keyId
+    ? { label: 'encryption', cells: ['AES-256-GCM', `GOTO_GRANT_STORE_KEY, key ${store.keyId}`], tone: 'ok' }
+    : { label: 'encryption', cells: ['none', 'tokens stored in clear: set GOTO_GRANT_STORE_KEY'], tone: 'warn' };
+  if (!store.stored) {
+    const none: Row = { label: 'grant', cells: ['none stored', 'npm run grant -- move-to-store'], tone: 'bad' };
+    return { title: 'Grant store', rows: [where, encryption, none] };
+  }
+  const { record, version } = store.stored;
+  const writtenAt = new Date(record.writtenAt);
+  const state: Row =
+    record.state === 'ok'
+      ? { label: 'state', cells: ['ok'], tone: 'ok' }
+      : { label: 'state', cells: ['needs-reauth', 'GoTo refused its refresh token'], tone: 'bad' };
+  return {
+    title: 'Grant store',
+    rows: [
+      where,
+      encryption,
+      { label: 'version', cells: [String(version)], tone: 'plain' },
+      state,
+      {
+        label: 'last written',
+        cells: [`${timeSince(writtenAt, now)} ago`, `at ${formatTime(writtenAt)} by ${record.writtenBy}`],
+        tone: 'plain',
+      },
+    ],
+  };
+}
+
 /** The report's sections, in the order they are printed. */
 export function statusSections(input: LayoutInput): Section[] {
   return [
     variablesSection(input),
+    ...(input.store ? [storeSection(input.store, input.now)] : []),
     tokensSection(input),
     scopesSection(input),
     accountSection(input),

@@ -23,6 +23,7 @@ const coreRanks: Record<string, number> = {
   chain: 5,
   status: 6,
   vercel: 6,
+  'grant-transfer': 6,
 };
 
 type Import = { file: string; specifier: string; target: string | undefined };

@@ -1,0 +1,88 @@
+import type { Env } from '../config/env-target';
+import { readEnvValues } from '../env-file/env-reader';
+import { withLockedEnvFile } from '../env-file/env-file-store';
+import type { EnvUpdates } from '../env-file/env-text-editor';
+import { recoveryPathOf } from '../custody/token-recovery';
+import { GrantTransferError, type GrantTransferFacts } from '../errors';
+import { fingerprint } from '../http/redact';
+import { openServerStore } from './open-server-store';
+
+/**
+ * `npm run grant -- read-from-store`: the store's grant written into the env file, for a
+ * holder that cannot reach the store (a laptop offline, a tool that reads only `.env`). It
+ * reads the store once, without its lease, and writes nothing there. The copy is a second
+ * live place for the refresh token, so the result says how it goes stale (scripts/grant.ts
+ * prints it): at the next rotation by a holder of the store, this copy stops working; a
+ * rotation by a run on this copy, the store's does.
+ *
+ * It refuses, changing nothing, when the store's grant needs a new authorization, when the
+ * env file holds another refresh token (unless `force`: it may be a grant the store lacks),
+ * and when a recovery file beside it holds tokens an earlier run could not write.
+ */
+
+export type ReadOptions = {
+  env: Env;
+  envFile: string;
+  /** Overwrite another refresh token in the env file. */
+  force: boolean;
+  lockTimeoutMs: number;
+};
+
+export type ReadResult = {
+  /** `Redis at host:6379, grant "default"`. */
+  store: string;
+  version: number;
+  /** The keys written into the env file. */
+  written: string[];
+  /** The refresh token's fingerprint, as reports show it. */
+  refreshToken: string;
+  /** When the access token written expires, if the store says. */
+  accessTokenExpiresAt: string | null;
+};
+
+const command = 'read-from-store';
+
+export async function readFromStore(options: ReadOptions): Promise<ReadResult> {
+  const { envFile } = options;
+  const { store, name } = await openServerStore(options.env, readEnvValues(envFile), command, envFile);
+  const facts: GrantTransferFacts = { command, store: name, envFile };
+  try {
+    return await withLockedEnvFile(
+      envFile,
+      { lockTimeoutMs: options.lockTimeoutMs, purpose: 'write the grant store’s grant into the env file' },
+      async (file) => {
+        const recoveryKeys = Object.keys(readEnvValues(recoveryPathOf(file.target)));
+        if (recoveryKeys.length > 0) throw new GrantTransferError('GRANT_RECOVERY_WAITING', { ...facts, recoveryKeys });
+        const stored = await store.read();
+        if (stored?.record.state === 'needs-reauth')
+          throw new GrantTransferError('GRANT_NEEDS_REAUTH', { ...facts, version: stored.version });
+        const record = stored?.record;
+        if (!stored || !record?.refreshToken) throw new GrantTransferError('GRANT_NOT_IN_STORE', facts);
+        const { values } = await file.read();
+        const own = values.GOTO_REFRESH_TOKEN;
+        if (own && own !== record.refreshToken && !options.force)
+          throw new GrantTransferError('GRANT_ENV_FILE_HOLDS_ANOTHER', { ...facts, version: stored.version });
+        const updates: EnvUpdates = {
+          GOTO_REFRESH_TOKEN: record.refreshToken,
+          GOTO_ACCESS_TOKEN: record.accessToken,
+          GOTO_ACCESS_TOKEN_EXPIRES_AT: record.accessToken ? record.accessTokenExpiresAt : null,
+          // The account is not a secret and changes with the grant only: kept when the store has none.
+          ...(record.principal ? { GOTO_PRINCIPAL: record.principal } : {}),
+          ...(record.organizerKey ? { GOTO_ORGANIZER_KEY: record.organizerKey } : {}),
+        };
+        await file.update(updates);
+        return {
+          store: name,
+          version: stored.version,
+          written: Object.entries(updates)
+            .filter(([, value]) => value !== null)
+            .map(([key]) => key),
+          refreshToken: fingerprint(record.refreshToken),
+          accessTokenExpiresAt: record.accessToken ? record.accessTokenExpiresAt : null,
+        };
+      },
+    );
+  } finally {
+    await store.close();
+  }
+}
