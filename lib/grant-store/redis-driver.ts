@@ -110,6 +110,8 @@ export class RedisDriver implements StoreDriver {
   readonly #timeouts: StoreTimeouts;
   readonly #keys: [string, string];
   #client: Promise<Client> | undefined;
+  /** The client itself, connected or still connecting: what `#drop` destroys. */
+  #raw: Client | undefined;
 
   constructor(location: ServerLocation, grant: string, timeouts: StoreTimeouts) {
     this.address = location.address;
@@ -167,13 +169,14 @@ export class RedisDriver implements StoreDriver {
   }
 
   async close(): Promise<void> {
-    const client = this.#client;
+    const raw = this.#raw;
     this.#client = undefined;
-    if (!client) return;
-    await client.then(
-      (connected) => connected.close().catch(() => connected.destroy()),
-      () => undefined,
-    );
+    this.#raw = undefined;
+    if (!raw) return;
+    // A client still connecting (a server that accepted the socket and hangs) is destroyed:
+    // a polite close would wait for a handshake that never comes, and hold the process open.
+    if (raw.isReady) await raw.close().catch(() => raw.destroy());
+    else destroyQuietly(raw);
   }
 
   #eval(operation: string, script: string, args: string[]): Promise<unknown> {
@@ -213,27 +216,29 @@ export class RedisDriver implements StoreDriver {
 
   #connected(): Promise<Client> {
     if (!this.#client) {
-      const client = createClient(redisClientOptions(this.#location, this.#timeouts));
+      const client = createClient(redisClientOptions(this.#location, this.#timeouts)) as Client;
+      this.#raw = client;
       // Without a listener an 'error' event would end the process; failures reach the operation instead.
       client.on('error', () => undefined);
-      this.#client = client.connect().then(() => client as Client);
+      this.#client = client.connect().then(() => client);
       this.#client.catch(() => undefined);
     }
     return this.#client;
   }
 
   #drop(): void {
-    const client = this.#client;
+    const raw = this.#raw;
     this.#client = undefined;
-    void client?.then(
-      (connected) => {
-        try {
-          connected.destroy();
-        } catch {
-          // Already closed.
-        }
-      },
-      () => undefined,
-    );
+    this.#raw = undefined;
+    // Destroyed at once, connected or not: a connect that hangs must not keep its socket (and the process) open.
+    if (raw) destroyQuietly(raw);
+  }
+}
+
+function destroyQuietly(client: Client): void {
+  try {
+    client.destroy();
+  } catch {
+    // Already closed.
   }
 }
