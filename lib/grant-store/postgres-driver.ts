@@ -14,7 +14,7 @@ import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import { createGrantTable } from './postgres-schema';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 const column: Record<RecordField, string> = {
   refreshToken: 'refresh_token',
@@ -113,7 +113,7 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async read(): Promise<StoredRow | undefined> {
-    const [row] = await this.#query('read the grant', false, READ, [this.#grant]);
+    const [row] = await readOnceMore(() => this.#query('read the grant', false, READ, [this.#grant]));
     const version = Number(row?.version ?? 0);
     if (!row || !version) return undefined;
     const fields = Object.fromEntries(recordFields.map((field) => [field, text(row[column[field]])])) as StoredFields;
@@ -206,16 +206,22 @@ export class PostgresDriver implements StoreDriver {
       return result.rows;
     } catch (error) {
       if (!postgresServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, postgresServerCode);
+      throw storeFailure(facts, error, postgresServerCode, write && sent);
     }
   }
 
   #connected(): Promise<Client> {
     if (!this.#client) {
       const client = new Client(postgresClientConfig(this.#location, this.#timeouts));
-      // A connection lost while idle is reported here; the next operation connects again.
-      client.on('error', () => this.#drop());
-      this.#client = client.connect().then(() => client);
+      const connecting = client.connect().then(() => client);
+      // A connection lost while idle (a pooler or a hosted server closes idle ones) is reported
+      // here: the next operation connects again.
+      const forget = () => {
+        if (this.#client === connecting) this.#drop();
+      };
+      client.on('error', forget);
+      client.on('end', forget);
+      this.#client = connecting;
       this.#client.catch(() => undefined);
     }
     return this.#client;

@@ -12,7 +12,7 @@ import { createClient, type RedisClientOptions } from '@redis/client';
 import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 /** The hash's field for each record field: snake_case, as the PostgreSQL table's columns. */
 const hashField: Record<RecordField, string> = {
@@ -119,7 +119,9 @@ export class RedisDriver implements StoreDriver {
   }
 
   async read(): Promise<StoredRow | undefined> {
-    const hash = await this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0]));
+    const hash = await readOnceMore(() =>
+      this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0])),
+    );
     const entries = hash as Record<string, string>;
     const version = Number(entries.version ?? 0);
     if (!version) return undefined;
@@ -171,7 +173,14 @@ export class RedisDriver implements StoreDriver {
     this.#client = undefined;
     if (!client) return;
     await client.then(
-      (connected) => connected.close().catch(() => connected.destroy()),
+      async (connected) => {
+        // Politely when the server answers; a hung one never would, so not for longer than a command.
+        let timer: NodeJS.Timeout | undefined;
+        const closed = connected.close().catch(() => undefined);
+        await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, this.#timeouts.commandMs)))]);
+        clearTimeout(timer);
+        destroy(connected);
+      },
       () => undefined,
     );
   }
@@ -207,7 +216,7 @@ export class RedisDriver implements StoreDriver {
     } catch (error) {
       // After a failure the connection's state is unknown: the next operation starts a new one.
       if (!redisServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, redisServerCode);
+      throw storeFailure(facts, error, redisServerCode, write && sent);
     }
   }
 
@@ -216,7 +225,13 @@ export class RedisDriver implements StoreDriver {
       const client = createClient(redisClientOptions(this.#location, this.#timeouts));
       // Without a listener an 'error' event would end the process; failures reach the operation instead.
       client.on('error', () => undefined);
-      this.#client = client.connect().then(() => client as Client);
+      const connecting = client.connect().then(() => client as Client);
+      // A connection the server closed while idle (hosted stores close idle ones) is not reused:
+      // with reconnecting off, the client ends, and the next operation connects again.
+      client.on('end', () => {
+        if (this.#client === connecting) this.#client = undefined;
+      });
+      this.#client = connecting;
       this.#client.catch(() => undefined);
     }
     return this.#client;
@@ -225,15 +240,14 @@ export class RedisDriver implements StoreDriver {
   #drop(): void {
     const client = this.#client;
     this.#client = undefined;
-    void client?.then(
-      (connected) => {
-        try {
-          connected.destroy();
-        } catch {
-          // Already closed.
-        }
-      },
-      () => undefined,
-    );
+    void client?.then(destroy, () => undefined);
+  }
+}
+
+function destroy(client: Client): void {
+  try {
+    client.destroy();
+  } catch {
+    // Already closed.
   }
 }

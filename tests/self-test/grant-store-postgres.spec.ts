@@ -157,3 +157,24 @@ test('a wrong password is refused as 28P01, naming the store and never either pa
     await store.close();
   }
 });
+
+test('a connection the server closed while idle is replaced: the next read and lease pass', async () => {
+  const server = await startPostgres();
+  const env = { GOTO_GRANT_STORE: server.url };
+  const store = await openGrantStore(env, { grant: uniqueGrant() });
+  try {
+    const record = grantRecord(1);
+    await store.commit(0, record);
+    // What a pooler or a hosted server does to an idle connection.
+    await inspectPostgres(server.url, (client) =>
+      client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'goto-token-runner'",
+      ),
+    );
+    expect(await store.read()).toEqual({ version: 1, record });
+    expect(await store.acquireLease('next', 60_000)).toEqual({ acquired: true });
+  } finally {
+    await store.close();
+    await server.stop();
+  }
+});
