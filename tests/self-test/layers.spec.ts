@@ -18,6 +18,7 @@ const coreRanks: Record<string, number> = {
   goto: 1,
   'env-file': 2,
   config: 3,
+  'grant-store': 3.5,
   custody: 4,
   chain: 5,
   status: 6,

@@ -1,0 +1,64 @@
+/**
+ * The grant store GOTO_GRANT_STORE names, with GOTO_GRANT_STORE_KEY's key: the one entry
+ * point every holder uses. A backend's client is loaded only when it is the one chosen, so
+ * a holder on the env file never loads a Redis or PostgreSQL client.
+ */
+import type { Env } from '../config/env-target';
+import { GrantStoreError } from '../errors';
+import { SealedGrantStore, type GrantStore } from './grant-store';
+import { parseStoreKey, type StoreKey } from './record-cipher';
+import type { StoreDriver } from './store-driver';
+import { defaultStoreTimeouts, type StoreTimeouts } from './store-failure';
+import { storeLocation } from './store-location';
+
+export type OpenOptions = {
+  /**
+   * The grant's name in the store: one store can hold several grants (two OAuth clients, a
+   * staging and a production account). Default `default`.
+   */
+  grant?: string;
+  timeouts?: Partial<StoreTimeouts>;
+};
+
+export const defaultGrantName = 'default';
+
+export function openGrantStore(env: Env, options: OpenOptions = {}): Promise<GrantStore> {
+  return Promise.resolve().then(() => open(env, options));
+}
+
+function open(env: Env, options: OpenOptions): GrantStore {
+  const location = storeLocation(env);
+  const grant = options.grant ?? defaultGrantName;
+  if (!/^[\w.:-]{1,100}$/.test(grant))
+    throw new Error('a grant name is 1 to 100 letters, digits, `_`, `.`, `:` or `-`');
+  const timeouts = { ...defaultStoreTimeouts, ...options.timeouts };
+  // Loaded here, not at the top: a holder loads only its own backend's client. `require`, not
+  // `import()`: Playwright's loader and ts-node compile these files to CommonJS, and esbuild
+  // keeps a `require` in a function lazy in a bundle.
+  /* eslint-disable @typescript-eslint/no-require-imports -- on purpose, see above */
+  let driver: StoreDriver;
+  if (location.kind === 'redis') {
+    const { RedisDriver } = require('./redis-driver') as typeof import('./redis-driver');
+    driver = new RedisDriver(location, grant, timeouts);
+  } else if (location.kind === 'postgres') {
+    const { PostgresDriver } = require('./postgres-driver') as typeof import('./postgres-driver');
+    driver = new PostgresDriver(location, grant, timeouts);
+  } else {
+    const { EnvFileDriver } = require('./env-file-driver') as typeof import('./env-file-driver');
+    driver = new EnvFileDriver(location.address);
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // The env file is this machine's own file (mode 0600): its tokens stay as the collection has always written them.
+  return new SealedGrantStore(driver, grant, location.kind === 'env-file' ? undefined : storeKey(env));
+}
+
+/** GOTO_GRANT_STORE_KEY as a key, none when unset; a key that cannot be used stops everything. */
+export function storeKey(env: Env): StoreKey | undefined {
+  const parsed = parseStoreKey(env.GOTO_GRANT_STORE_KEY);
+  if (parsed && 'problem' in parsed)
+    throw new GrantStoreError('GRANT_STORE_KEY_INVALID', {
+      operation: 'read GOTO_GRANT_STORE_KEY',
+      reason: parsed.problem,
+    });
+  return parsed;
+}

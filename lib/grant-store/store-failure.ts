@@ -1,0 +1,80 @@
+/**
+ * Every backend's failures as one error, GrantStoreError, and the bound on how long a store
+ * may take: a store that does not answer must not hold a holder (nor the GoTo request
+ * behind it) forever. The causes are kept as codes only: a driver's own message may quote
+ * a URL or a statement, so it never reaches ours.
+ */
+import { GrantStoreError, type GrantStoreErrorCode, type GrantStoreKind } from '../errors';
+
+export type StoreTimeouts = {
+  /** Connecting, TLS and authentication included. */
+  connectMs: number;
+  /** One operation once connected. */
+  commandMs: number;
+};
+
+/** Longer than any healthy round trip to a hosted store, short enough that a hang is told in seconds. */
+export const defaultStoreTimeouts: StoreTimeouts = { connectMs: 5_000, commandMs: 5_000 };
+
+export type OperationFacts = { store: GrantStoreKind; address: string; operation: string };
+
+/** TLS failures as Node names them (tls.TLSSocket, OpenSSL's verify codes). */
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+const codeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+
+/**
+ * A driver's error as a GrantStoreError. `serverCode` reads the server's own error code
+ * (Redis's first word, PostgreSQL's SQLSTATE) when the error is an answer of the server.
+ */
+export function storeFailure(
+  facts: OperationFacts,
+  error: unknown,
+  serverCode: (error: unknown) => string | undefined,
+): GrantStoreError {
+  if (error instanceof GrantStoreError) return error;
+  const answered = serverCode(error);
+  if (answered) return new GrantStoreError('GRANT_STORE_REFUSED', { ...facts, reason: answered });
+  const code = codeOf(error);
+  const name = error instanceof Error ? error.name : undefined;
+  let kind: GrantStoreErrorCode = 'GRANT_STORE_UNREACHABLE';
+  let reason = code ?? name ?? 'error';
+  if (code && tlsCodes.test(code)) reason = code;
+  else if (name === 'ConnectionTimeoutError' || code === 'ETIMEDOUT') kind = 'GRANT_STORE_TIMEOUT';
+  else if (!code && error instanceof Error && /closed|terminated|ended/i.test(error.message))
+    reason = 'the connection closed';
+  return new GrantStoreError(kind, { ...facts, reason });
+}
+
+/**
+ * Runs `operation`, or fails with GRANT_STORE_TIMEOUT once `ms` have passed, after calling
+ * `abandon` (which drops the connection, so that a late answer goes nowhere). `sent` says
+ * whether a write had left by then: it may have been applied.
+ */
+export async function withinDeadline<T>(
+  facts: OperationFacts,
+  ms: number,
+  operation: () => Promise<T>,
+  abandon: () => void,
+  options: { write: boolean; sent: () => boolean },
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const mayHaveLanded = options.write && options.sent();
+      abandon();
+      reject(new GrantStoreError('GRANT_STORE_TIMEOUT', { ...facts, reason: 'timeout', timeoutMs: ms, mayHaveLanded }));
+    }, ms);
+  });
+  const work = operation();
+  // Once the deadline has won, the abandoned operation's own failure is of no interest.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

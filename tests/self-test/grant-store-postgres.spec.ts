@@ -1,0 +1,142 @@
+import { Client } from 'pg';
+import { expect, test } from '../../fixtures';
+import type { Env } from '../../lib/config/env-target';
+import { GrantStoreError } from '../../lib/errors';
+import { openGrantStore } from '../../lib/grant-store/open-grant-store';
+import { grantRecord, grantStoreContract } from './helpers/grant-store-contract';
+import { sharedPostgresUrl, startPostgres, testServerPassword, uniqueGrant } from './helpers/store-servers';
+
+/*
+ * The grant store on a real PostgreSQL 15 (Debian's), one per worker, or GOTO_TEST_POSTGRES_URL's.
+ */
+
+/** A connection of our own, to look at what the store wrote, as a person with psql would. */
+async function inspectPostgres<T>(url: string | undefined, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const inspectRow =
+  (env: Env) =>
+  (grant: string, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> =>
+    inspectPostgres(
+      env.GOTO_GRANT_STORE,
+      async (client) => (await client.query<Record<string, unknown>>(sql, [grant, ...parameters])).rows,
+    );
+
+grantStoreContract({
+  name: 'postgres',
+  encrypts: true,
+  holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedPostgresUrl() }),
+  raw: async (env, grant) =>
+    JSON.stringify(
+      await inspectRow(env)(grant, 'SELECT row_to_json(g)::text AS row FROM goto_grants g WHERE grant_id = $1'),
+    ),
+  stored: async (env, grant, field) => {
+    const [row] = await inspectRow(env)(grant, `SELECT ${field} AS value FROM goto_grants WHERE grant_id = $1`);
+    return (row?.value as string | null | undefined) ?? null;
+  },
+  setStored: async (env, grant, field, value) => {
+    await inspectRow(env)(grant, `UPDATE goto_grants SET ${field} = $2 WHERE grant_id = $1`, [value]);
+  },
+});
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('it was not refused');
+    },
+    (error: unknown) => error as GrantStoreError,
+  );
+
+test('on a database without the table, the store creates it on first use, as the README shows', async () => {
+  const shared = new URL(await sharedPostgresUrl());
+  const database = `grants_${uniqueGrant().replace(/-/g, '_')}`;
+  await inspectPostgres(shared.toString(), (client) => client.query(`CREATE DATABASE ${database}`));
+  const url = new URL(shared);
+  url.pathname = `/${database}`;
+  const store = await openGrantStore({ GOTO_GRANT_STORE: url.toString() }, { grant: 'default' });
+  try {
+    expect(await store.acquireLease('first', 60_000)).toEqual({ acquired: true });
+    const columns = await inspectPostgres(url.toString(), async (client) =>
+      (
+        await client.query(
+          "SELECT column_name FROM information_schema.columns WHERE table_name = 'goto_grants' ORDER BY ordinal_position",
+        )
+      ).rows.map((row: { column_name: string }) => row.column_name),
+    );
+    expect(columns).toEqual([
+      'grant_id',
+      'version',
+      'state',
+      'refresh_token',
+      'access_token',
+      'access_token_expires_at',
+      'principal',
+      'organizer_key',
+      'scopes',
+      'written_by',
+      'written_at',
+      'lease_owner',
+      'lease_expires_at',
+    ]);
+    expect(await store.read(), 'a lease alone is no grant').toBeUndefined();
+  } finally {
+    await store.close();
+    await inspectPostgres(shared.toString(), (client) => client.query(`DROP DATABASE ${database}`));
+  }
+});
+
+test('a hung PostgreSQL (SIGSTOP) fails within the bound, naming host:port and never the password; nothing is written, and once it answers again the next read passes', async () => {
+  const server = await startPostgres();
+  const env = { GOTO_GRANT_STORE: server.url };
+  const grant = uniqueGrant();
+  const store = await openGrantStore(env, { grant, timeouts: { connectMs: 2000, commandMs: 2000 } });
+  try {
+    const record = grantRecord(1);
+    const writer = await openGrantStore(env, { grant });
+    await writer.commit(0, record).finally(() => writer.close());
+    // The postmaster accepts no new connection while stopped (the kernel still completes the TCP handshake).
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      const error = await refusal(store.commit(1, grantRecord(2)));
+      expect(error).toBeInstanceOf(GrantStoreError);
+      expect(error).toMatchObject({
+        code: 'GRANT_STORE_TIMEOUT',
+        store: 'postgres',
+        address: `127.0.0.1:${server.port}`,
+        timeoutMs: 2000,
+        mayHaveLanded: false,
+      });
+      expect(error.message).toContain(`PostgreSQL at 127.0.0.1:${server.port}`);
+      expect(error.message).not.toContain(testServerPassword);
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    expect(await store.read()).toEqual({ version: 1, record });
+  } finally {
+    await store.close();
+    await server.stop();
+  }
+});
+
+test('a wrong password is refused as 28P01, naming the store and never either password', async () => {
+  const url = new URL(await sharedPostgresUrl());
+  url.password = 'not-the-password';
+  const store = await openGrantStore({ GOTO_GRANT_STORE: url.toString() }, { grant: uniqueGrant() });
+  try {
+    const error = await refusal(store.read());
+    expect(error).toMatchObject({ code: 'GRANT_STORE_REFUSED', reason: '28P01', address: url.host });
+    expect(error.advice).toContain('check the user name and password in GOTO_GRANT_STORE');
+    expect(error.message).not.toContain('not-the-password');
+    expect(error.message).not.toContain(testServerPassword);
+  } finally {
+    await store.close();
+  }
+});
