@@ -46,6 +46,10 @@ SELECT (SELECT count(*) FROM taken)::integer AS acquired, g.lease_owner AS holde
   floor(extract(epoch FROM g.lease_expires_at - clock_timestamp()) * 1000)::integer AS expires_in_ms
 FROM (SELECT 1) AS one LEFT JOIN goto_grants g ON g.grant_id = $1`;
 
+const HOLDER = `SELECT g.lease_owner AS holder,
+  floor(extract(epoch FROM g.lease_expires_at - clock_timestamp()) * 1000)::integer AS expires_in_ms
+FROM goto_grants g WHERE g.grant_id = $1 AND g.lease_expires_at > clock_timestamp()`;
+
 const RENEW = `UPDATE goto_grants AS g SET lease_expires_at = clock_timestamp() + ${ms('$3')}
 WHERE g.grant_id = $1 AND ${leaseHeld}`;
 
@@ -119,12 +123,10 @@ export class PostgresDriver implements StoreDriver {
   async acquireLease(owner: string, ttlMs: number): Promise<LeaseOutcome> {
     const [row] = await this.#query('take the lease', true, ACQUIRE, [this.#grant, owner, Math.ceil(ttlMs)]);
     if (row?.acquired === 1) return { acquired: true };
-    const left = row?.expires_in_ms;
-    return {
-      acquired: false,
-      holder: typeof row?.holder === 'string' ? row.holder : undefined,
-      expiresInMs: typeof left === 'number' && left >= 0 ? left : undefined,
-    };
+    // The statement's snapshot predates a holder whose insert it waited for: ask again, to say who holds it.
+    const [holder] =
+      typeof row?.holder === 'string' ? [row] : await this.#query('take the lease', false, HOLDER, [this.#grant]);
+    return notAcquired(holder);
   }
 
   async renewLease(owner: string, ttlMs: number): Promise<boolean> {
@@ -238,6 +240,15 @@ function endWithin(ms: number): (client: Client) => Promise<void> {
     clearTimeout(timer);
     // pg keeps its socket on `connection.stream`; destroying it ends a connection that did not end by itself.
     (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
+}
+
+function notAcquired(row: Row | undefined): LeaseOutcome {
+  const left = row?.expires_in_ms;
+  return {
+    acquired: false,
+    holder: typeof row?.holder === 'string' ? row.holder : undefined,
+    expiresInMs: typeof left === 'number' && left >= 0 ? left : undefined,
   };
 }
 
