@@ -3,9 +3,10 @@ import { isoSeconds, seeded, type Webinar } from './webinar-data';
 
 /**
  * The emulator's records as GoTo's OpenAPI shapes them (docs/goto-webinar-v2-openapi.yml),
- * every key a JSON string (docs/goto-facts.md §5b "Key precision"). Each function is named
- * after the schema it writes; tests/self-test/emulator-webinars.spec.ts checks that no field
- * here is missing from the OpenAPI.
+ * every key a string of digits here (docs/goto-facts.md §5b "Key precision"), which the
+ * answer writes as a string or a bare number as the client's `keyFormat` says
+ * (emulator/key-json.ts). Each function is named after the schema it writes;
+ * tests/self-test/webinar-calls.spec.ts checks that the OpenAPI documents every field here.
  */
 
 export type Organizer = { organizerKey: string; accountKey: string; email: string; name: string };

@@ -12,7 +12,7 @@ import { createClient, type RedisClientOptions } from '@redis/client';
 import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 /** The hash's field for each record field: snake_case, as the PostgreSQL table's columns. */
 const hashField: Record<RecordField, string> = {
@@ -121,7 +121,9 @@ export class RedisDriver implements StoreDriver {
   }
 
   async read(): Promise<StoredRow | undefined> {
-    const hash = await this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0]));
+    const hash = await readOnceMore(() =>
+      this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0])),
+    );
     const entries = hash as Record<string, string>;
     const version = Number(entries.version ?? 0);
     if (!version) return undefined;
@@ -174,9 +176,14 @@ export class RedisDriver implements StoreDriver {
     this.#raw = undefined;
     if (!raw) return;
     // A client still connecting (a server that accepted the socket and hangs) is destroyed:
-    // a polite close would wait for a handshake that never comes, and hold the process open.
-    if (raw.isReady) await raw.close().catch(() => raw.destroy());
-    else destroyQuietly(raw);
+    // a polite close would wait for a handshake that never comes.
+    if (!raw.isReady) return destroy(raw);
+    // Politely when the server answers; a hung one never would, so not for longer than a command.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = raw.close().catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, this.#timeouts.commandMs)))]);
+    clearTimeout(timer);
+    destroy(raw);
   }
 
   #eval(operation: string, script: string, args: string[]): Promise<unknown> {
@@ -210,7 +217,7 @@ export class RedisDriver implements StoreDriver {
     } catch (error) {
       // After a failure the connection's state is unknown: the next operation starts a new one.
       if (!redisServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, redisServerCode);
+      throw storeFailure(facts, error, redisServerCode, write && sent);
     }
   }
 
@@ -220,7 +227,15 @@ export class RedisDriver implements StoreDriver {
       this.#raw = client;
       // Without a listener an 'error' event would end the process; failures reach the operation instead.
       client.on('error', () => undefined);
-      this.#client = client.connect().then(() => client);
+      const connecting = client.connect().then(() => client);
+      // A connection the server closed while idle (hosted stores close idle ones) is not reused:
+      // with reconnecting off, the client ends, and the next operation connects again.
+      client.on('end', () => {
+        if (this.#client !== connecting) return;
+        this.#client = undefined;
+        this.#raw = undefined;
+      });
+      this.#client = connecting;
       this.#client.catch(() => undefined);
     }
     return this.#client;
@@ -231,11 +246,11 @@ export class RedisDriver implements StoreDriver {
     this.#client = undefined;
     this.#raw = undefined;
     // Destroyed at once, connected or not: a connect that hangs must not keep its socket (and the process) open.
-    if (raw) destroyQuietly(raw);
+    if (raw) destroy(raw);
   }
 }
 
-function destroyQuietly(client: Client): void {
+function destroy(client: Client): void {
   try {
     client.destroy();
   } catch {

@@ -1,6 +1,9 @@
 import { expect, readEnvValues, test, ApiBodyError, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { INT64_KEYS } from '../../emulator/key-json';
+import { LosslessNumber, parseLosslessJson } from '../../lib/http/lossless-json';
 import { readResponseBody } from '../../lib/http/response-body';
-import { webinarSchema } from '../../requests';
+import { webinarSchema, type RegistrationFields } from '../../requests';
+import { runReported, testsOf } from './helpers/reported-run';
 import { runCollection } from './helpers/run-collection';
 
 /*
@@ -97,6 +100,143 @@ test('the daily chain on a server that sends keys as bare JSON numbers stores th
   expect(new Set(listed.map((request) => request.path)), 'every webinar list was asked for with the exact key').toEqual(
     new Set([`/G2W/rest/v2/organizers/${organizerKey}/webinars`]),
   );
+});
+
+/** Each `"name": value` of a JSON text whose name is an int64 key, with the value's text as sent. */
+function keysIn(text: string): { name: string; value: string }[] {
+  return [...text.matchAll(/"(\w+)":("?[^,}\]"]*"?)/g)]
+    .filter(([, name]) => INT64_KEYS.has(name ?? ''))
+    .map(([, name, value]) => ({ name: name ?? '', value: value ?? '' }));
+}
+
+test('an emulator client with keyFormat "number" writes every int64 key of every Webinar answer as a bare 19-digit number up to 2^63 − 1', async ({
+  sandbox,
+  emulator,
+}) => {
+  await emulator.updateClient(sandbox.client.clientId, {
+    keyFormat: 'number',
+    registrationForm: {
+      questions: [{ question: 'Your role?', required: true, type: 'multipleChoice', answers: ['Dev'] }],
+    },
+  });
+  await withTokens(sandbox, emulator);
+  const headers = { authorization: `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN ?? ''}` };
+  const { organizerKey, accountKey } = sandbox.client.user;
+  const texts: string[] = [];
+  const answer = async (path: string, init: RequestInit = {}): Promise<unknown> => {
+    const response = await fetch(`${emulator.baseUrl}/G2W/rest/v2${path}`, {
+      ...init,
+      headers: { ...headers, ...init.headers },
+    });
+    const text = await response.text();
+    expect(response.ok, `${path} answers`).toBe(true);
+    texts.push(text);
+    return parseLosslessJson(text);
+  };
+  const now = Date.now();
+  const range = new URLSearchParams({
+    fromTime: new Date(now - 60 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    toTime: new Date(now + 60 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    size: '200',
+  }).toString();
+  type Listed = { webinarKey: unknown; times: { startTime: string; endTime: string }[] };
+  const listed = (await answer(`/organizers/${organizerKey}/webinars?${range}`)) as {
+    _embedded: { webinars: Listed[] };
+  };
+  await answer(`/accounts/${accountKey}/webinars?${range}`);
+  const webinars = listed._embedded.webinars;
+  const past = String(webinars.find((w) => w.times.every((t) => Date.parse(t.endTime) < now))?.webinarKey);
+  const next = String(webinars.find((w) => w.times.every((t) => Date.parse(t.startTime) > now))?.webinarKey);
+  const sessions = (await answer(`/organizers/${organizerKey}/webinars/${past}/sessions`)) as {
+    _embedded: { sessionInfoResources: { sessionKey: unknown }[] };
+  };
+  const sessionKey = String(sessions._embedded.sessionInfoResources[0]?.sessionKey);
+  for (const tail of ['', '/attendees', '/performance'])
+    await answer(`/organizers/${organizerKey}/webinars/${past}/sessions/${sessionKey}${tail}`);
+  await answer(`/organizers/${organizerKey}/webinars/${past}/attendees`);
+  await answer(`/organizers/${organizerKey}/webinars/${next}`);
+  const form = (await answer(`/organizers/${organizerKey}/webinars/${next}/registrants/fields`)) as {
+    questions: { questionKey: LosslessNumber; required: boolean; answers?: { answerKey: LosslessNumber }[] }[];
+  };
+  // Every required question answered (the form may draw one of its own), keys as bare numbers.
+  const responses = form.questions
+    .filter((q) => q.required)
+    .map((q) => `{"questionKey":${q.questionKey.value},"answerKey":${q.answers?.[0]?.answerKey.value}}`);
+  await answer(`/organizers/${organizerKey}/webinars/${next}/registrants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: `{"firstName":"Ada","lastName":"Lovelace","email":"ada.keys@example.com","organization":"X","responses":[${responses.join()}]}`,
+  });
+  const registrants = (await answer(`/organizers/${organizerKey}/webinars/${next}/registrants`)) as {
+    registrantKey: unknown;
+  }[];
+  await answer(`/organizers/${organizerKey}/webinars/${next}/registrants?page=0&limit=5`);
+  await answer(`/organizers/${organizerKey}/webinars/${next}/registrants/${String(registrants[0]?.registrantKey)}`);
+
+  const keys = texts.flatMap(keysIn);
+  expect(
+    keys.filter(({ value }) => !/^\d{19}$/.test(value)),
+    'keys that are no bare 19-digit number',
+  ).toEqual([]);
+  expect(
+    keys.filter(({ value }) => BigInt(value) > 2n ** 63n - 1n),
+    'keys past int64',
+  ).toEqual([]);
+  expect(new Set(keys.map(({ name }) => name)), 'every int64 key the emulated calls hold').toEqual(
+    new Set(['webinarKey', 'organizerKey', 'accountKey', 'sessionKey', 'registrantKey', 'questionKey', 'answerKey']),
+  );
+});
+
+test('a whole run, @write check included, on a server that writes every int64 key as a bare 19-digit number keeps each key exact and sends the form’s keys back as numbers', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  test.setTimeout(5 * 60_000);
+  const question = 'Which track will you join?';
+  await emulator.updateClient(sandbox.client.clientId, {
+    keyFormat: 'number',
+    registrationForm: { questions: [{ question, required: true, type: 'multipleChoice', answers: ['API', 'Ops'] }] },
+  });
+  await withTokens(sandbox, emulator);
+
+  // A --grep that names @write runs the write check against a GoTo-compatible server; `|` keeps every check.
+  const { run, tests } = await runReported(sandbox.env, testInfo, ['--grep=@write|']);
+
+  expect(run.exitCode, run.output).toBe(0);
+  const checks = testsOf(tests, '30-webinar-checks.spec.ts');
+  expect(checks.length, 'every Webinar check ran, @write included').toBeGreaterThan(7);
+  expect(
+    checks.filter((check) => check.status !== 'passed').map((check) => check.titlePath.join(' › ')),
+    'none failed or was skipped: a key that lost a digit is a 404',
+  ).toEqual([]);
+  const received = await emulator.requests(sandbox.client.clientId);
+  const routes = new Set(received.map((request) => `${request.method} ${request.route}`));
+  for (const route of [
+    'GET webinar',
+    'GET sessions',
+    'GET session-attendees',
+    'GET session-performance',
+    'GET webinar-attendees',
+    'GET registration-fields',
+    'GET registrants',
+    'POST registrants',
+    'GET registrant',
+    'DELETE registrant',
+  ])
+    expect(routes, `${route} was called, with keys from earlier answers`).toContain(route);
+  const post = received.find((request) => request.method === 'POST' && request.route === 'registrants');
+  const sent = /"responses":\[(.*)\]/.exec(post?.rawBody ?? '')?.[1] ?? '';
+  await emulator.updateClient(sandbox.client.clientId, { keyFormat: 'string' });
+  const form = (await (
+    await fetch(`${emulator.baseUrl}${post?.path ?? ''}/fields`, {
+      headers: { authorization: `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN ?? ''}` },
+    })
+  ).json()) as RegistrationFields;
+  const asked = form.questions.find((q) => q.question === question);
+  expect(sent, 'the answer’s keys as bare numbers, digit for digit').toContain(
+    `{"questionKey":${asked?.questionKey},"answerKey":${asked?.answers?.[0]?.answerKey}}`,
+  );
+  expect(asked?.questionKey, 'a 19-digit key').toMatch(/^\d{19}$/);
 });
 
 const webinar = { webinarKey: '8439885694023999999', subject: 'API office hours' };

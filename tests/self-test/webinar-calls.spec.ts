@@ -486,6 +486,36 @@ test.describe('registrants', () => {
     });
   });
 
+  test('createRegistrant sends each answer’s questionKey and answerKey as a JSON number, digit for digit', async ({
+    sandbox,
+    emulator,
+    send,
+  }) => {
+    await emulator.updateClient(sandbox.client.clientId, {
+      registrationForm: {
+        questions: [
+          { question: 'Your role?', required: true, type: 'multipleChoice', answers: ['Developer', 'Other'] },
+          { question: 'Your goal?', required: true, type: 'shortAnswer' },
+        ],
+      },
+    });
+    const { api, next } = await signedIn(sandbox, emulator, send);
+    const { body: fields } = await send(getRegistrationFieldsRequest({ ...api, webinarKey: next.webinarKey }));
+    const registrant = registrationFor(fields, 'ada.numbers@example.com');
+
+    await send(createRegistrantRequest({ ...api, webinarKey: next.webinarKey, registrant }));
+
+    const [post] = (await received(emulator, sandbox, 'registrants')).filter((r) => r.method === 'POST');
+    const role = fields.questions.find((q) => q.question === 'Your role?');
+    const goal = fields.questions.find((q) => q.question === 'Your goal?');
+    expect(role?.questionKey, 'a key past Number.MAX_SAFE_INTEGER').toMatch(/^\d{19}$/);
+    expect(post?.rawBody).toContain(
+      `{"questionKey":${role?.questionKey},"answerKey":${role?.answers?.[0]?.answerKey}}`,
+    );
+    expect(post?.rawBody).toContain(`{"questionKey":${goal?.questionKey},"responseText":"Everything"}`);
+    expect(post?.rawBody, 'no key as a string').not.toMatch(/"(questionKey|answerKey)":"/);
+  });
+
   test('createRegistrant answers an email registered already with 409 "The user is already registered"', async ({
     sandbox,
     emulator,
@@ -693,6 +723,75 @@ test.describe('the emulator’s answers', () => {
       expect((error as ApiStatusError).message).toContain('HTTP 403 InvalidToken');
     }
   });
+
+  const notInt64 = [
+    {
+      what: 'a questionKey sent as a string of digits',
+      key: 'questionKey',
+      spell: (k: string) => `"${k}"`,
+      says: 'must be an integer (int64), not a string',
+    },
+    {
+      what: 'an answerKey sent as a string of digits',
+      key: 'answerKey',
+      spell: (k: string) => `"${k}"`,
+      says: 'must be an integer (int64), not a string',
+    },
+    {
+      what: 'a questionKey past 2^63 − 1',
+      key: 'questionKey',
+      spell: () => '9223372036854775808',
+      says: 'must be an integer from 0 to 9223372036854775807 (int64)',
+    },
+    {
+      what: 'an answerKey with a fraction',
+      key: 'answerKey',
+      spell: (k: string) => `${k}.5`,
+      says: 'must be an integer from 0 to 9223372036854775807 (int64)',
+    },
+  ] as const;
+  for (const { what, key, spell, says } of notInt64) {
+    test(`answers createRegistrant with ${what} with 400, as an API typed int64 does, and registers no one`, async ({
+      sandbox,
+      emulator,
+      send,
+    }) => {
+      await emulator.updateClient(sandbox.client.clientId, {
+        registrationForm: {
+          questions: [{ question: 'Your role?', required: true, type: 'multipleChoice', answers: ['Dev'] }],
+        },
+      });
+      const { api, next } = await signedIn(sandbox, emulator, send);
+      const { body: fields } = await send(getRegistrationFieldsRequest({ ...api, webinarKey: next.webinarKey }));
+      const role = fields.questions.find((q) => q.question === 'Your role?');
+      const keys = { questionKey: role?.questionKey ?? '', answerKey: role?.answers?.[0]?.answerKey ?? '' };
+      const spelt = { ...keys, [key]: spell(keys[key]) };
+      const others = fields.questions
+        .filter((q) => q.required && q !== role)
+        .map((q) => `,{"questionKey":${q.questionKey},"answerKey":${q.answers?.[0]?.answerKey ?? ''}}`);
+
+      const response = await fetch(
+        `${emulator.baseUrl}/G2W/rest/v2/organizers/${api.organizerKey}/webinars/${next.webinarKey}/registrants`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${api.accessToken}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: `{"firstName":"Ada","lastName":"Lovelace","email":"ada.typed@example.com","organization":"X","responses":[{"questionKey":${spelt.questionKey},"answerKey":${spelt.answerKey}}${others.join('')}]}`,
+        },
+      );
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        errorCode: 'InvalidRequest',
+        description: `Field 'responses[0].${key}' ${says}`,
+      });
+      const listed = await send(listRegistrantsRequest({ ...api, webinarKey: next.webinarKey }));
+      expect(listed.body.map((r) => r.email)).not.toContain('ada.typed@example.com');
+    });
+  }
 
   test('answers a key that is not a number with 400', async ({ sandbox, emulator, send }) => {
     const { api } = await signedIn(sandbox, emulator, send);
