@@ -12,7 +12,8 @@
  *   With `pauseAt`, prints `at <step>` on reaching that step and waits there for a line on
  *   stdin (a test stops it there, SIGKILL or SIGSTOP).
  *
- * It prints `ready` once set up. Its output never holds a token: fingerprints only.
+ * It prints `ready` once set up, and `event <type>` for each event of the protocol as it
+ * happens. Its output never holds a token: fingerprints only.
  */
 import { createInterface } from 'node:readline';
 import { rejectsToken, usersMeRequest } from '../../../requests';
@@ -69,7 +70,10 @@ async function main(): Promise<void> {
     ...(job.timings ? { timings: job.timings } : {}),
     ...(job.storeTimeouts ? { storeTimeouts: job.storeTimeouts } : {}),
     onEvent: (event) => {
-      if (event.type !== 'exchange') events.push(event.type === 'recovery' ? `recovery:${event.outcome}` : event.type);
+      if (event.type === 'exchange') return;
+      const name = event.type === 'recovery' ? `recovery:${event.outcome}` : event.type;
+      events.push(name);
+      process.stdout.write(`event ${name}\n`);
     },
     onStep: async (step) => {
       if (step !== job.pauseAt) return;
