@@ -194,6 +194,15 @@ export class GrantHolder {
   }
 
   /**
+   * The stored access token when it serves (enough life left, not `rejected`), without a lease
+   * or a request: for a holder that sends no token request (GOTO_TOKEN_REQUESTS=off).
+   */
+  async storedToken(request: { rejected?: string } = {}): Promise<HeldToken | undefined> {
+    const stored = this.#usable(this.#checked(await this.#store.read()), request.rejected);
+    return stored && { ...stored, source: 'stored' };
+  }
+
+  /**
    * A new grant (a code exchange; `exchange` sends it) as the next version, whatever state the
    * old one was in: it clears `needs-reauth`. Sent under the lease like every token request;
    * a person just authorized, so it is committed over whatever version the store holds by then.
