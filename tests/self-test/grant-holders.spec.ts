@@ -83,6 +83,12 @@ for (const backend of backendNames) {
         expect(summary.failures, 'every call of every holder was served').toEqual([]);
         expect(summary.succeeded).toBeGreaterThan(0);
       }
+      test.info().annotations.push({
+        type: 'figures',
+        description:
+          `${forcedRefreshes} refreshes, ${summaries.map((summary) => summary.succeeded).join(' + ')} calls served ` +
+          `by three holders, none failed; the emulator received no rotated-out refresh token`,
+      });
       const refreshedBy = summaries.map((summary) => summary.sources.refreshed ?? 0);
       expect(
         refreshedBy.reduce((a, b) => a + b, 0),
