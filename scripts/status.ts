@@ -18,13 +18,14 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, GrantStoreError } from '../lib/errors';
-import { usesGrantStore, withGrantStoreSettings } from '../lib/config/grant-store-settings';
+import { grantStoreSelected } from '../lib/config/env-target';
 import { readStoreView } from '../lib/status/read-store-view';
 import { loadSettings } from '../lib/config/goto-settings';
 import { readEnvValues } from '../lib/env-file/env-reader';
 import { tokenStatus } from '../lib/status/token-status';
 import { renderStatus, useColor } from '../lib/status/render-status';
 import { recoveryPathOf } from '../lib/custody/token-recovery';
+import { storeRecoveryPath } from '../lib/custody/store-recovery';
 
 /** Where the env file really is: the recovery file sits beside a symlink's target. */
 function realEnvFile(file: string): string {
@@ -50,11 +51,12 @@ async function main(): Promise<void> {
   const { strict } = readFlags();
   const settings = loadSettings();
   const fileValues = readEnvValues(settings.envFile);
-  const recoveryFile = recoveryPathOf(realEnvFile(settings.envFile));
+  const store = grantStoreSelected(process.env) ? await readStoreView(process.env, fileValues) : undefined;
+  // With a store, GoTo's answers wait for it in a recovery file of that store and grant.
+  const recoveryFile = store
+    ? storeRecoveryPath(realEnvFile(settings.envFile), store)
+    : recoveryPathOf(realEnvFile(settings.envFile));
   const recovery = { path: recoveryFile, keys: Object.keys(readEnvValues(recoveryFile)) };
-  const store = usesGrantStore(withGrantStoreSettings(process.env, fileValues))
-    ? await readStoreView(process.env, fileValues)
-    : undefined;
   const status = tokenStatus({
     settings,
     env: process.env,

@@ -12,3 +12,8 @@ export function envFilePath(env: Env): string {
 export function resolveTarget(env: Env, fileValues: Record<string, string>): string {
   return env.GOTO_TARGET || (env.GOTO_CLIENT_ID || fileValues.GOTO_CLIENT_ID ? 'goto' : 'emulator');
 }
+
+/** Whether GOTO_GRANT_STORE names a grant store: then the tokens are the store's, not the env file's. */
+export function grantStoreSelected(env: Env): boolean {
+  return !!env.GOTO_GRANT_STORE?.trim();
+}

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from '../errors';
 import { readEnvValues } from '../env-file/env-reader';
 import { normalizeAuthCode } from '../goto/auth-code';
-import { envFilePath, resolveTarget, type Env } from './env-target';
+import { envFilePath, grantStoreSelected, resolveTarget, type Env } from './env-target';
 import { baseUrl, scopeList, text } from './setting-schemas';
 import { isStoredKey, problemsByVariable, variableProblem, type VariableName } from './variables';
 
@@ -139,10 +139,13 @@ export function collectionProblems(
     if (error instanceof ConfigError) return { problems: [...error.problems], source: envFilePath(env) };
     throw error;
   }
+  // With a grant store, the refresh token is the store's: the custody says when it has none.
   const needed: Needed[] =
     settings.authCode || options.authorizing
       ? ['clientId', 'clientSecret', 'redirectUri']
-      : ['clientId', 'clientSecret', 'refreshToken'];
+      : grantStoreSelected(env)
+        ? ['clientId', 'clientSecret']
+        : ['clientId', 'clientSecret', 'refreshToken'];
   try {
     requireSettings(settings, needed);
     return { problems: [], source: settings.envFile };

@@ -55,6 +55,14 @@ export const variables = {
       'in seconds or with a unit (`90s`, `3m`)',
     where: 'default 3m',
   },
+  GOTO_GRANT_STORE: {
+    what: 'where the grant is kept: a redis://, rediss://, postgres:// or postgresql:// URL; never printed (it holds a password)',
+    where: 'your Redis (Upstash, Vercel KV) or PostgreSQL (Neon, Supabase) connection URL; unset: the env file',
+  },
+  GOTO_GRANT_STORE_KEY: {
+    what: '32 bytes in base64 that encrypt the tokens in the grant store, the same for every holder',
+    where: 'make one with `openssl rand -base64 32`; unset: tokens stored in clear',
+  },
   VERCEL_TOKEN: {
     what: 'a Vercel access token that may read and edit the project’s environment variables and deploy it',
     where: 'create one at https://vercel.com/account/tokens, scoped to the team that owns the project',

@@ -1,6 +1,7 @@
 /**
  * The names of the files a writer makes beside an env file on the way: the temp copy of the
- * env file and the lock's owner record (`scratchPath`), a lock moved aside while it is judged
+ * env file, of the grant store's side file (`<env file>.grant`, lib/grant-store/env-file-driver.ts)
+ * and the lock's owner record (`scratchPath`), a lock moved aside while it is judged
  * stale (`asidePath`), and how a later writer tells them apart from anything else in the
  * folder (`leftoverOf`), so that what a killed writer left behind can be cleaned up.
  */
@@ -32,7 +33,7 @@ export type Leftover = { kind: 'scratch'; pid: number } | { kind: 'aside' };
 /** Recognises the target's leftovers among the names in its folder; anything else is `undefined`. */
 export function leftoverOf(target: string): (name: string) => Leftover | undefined {
   const scratch = new RegExp(
-    `^${escapeRegExp(basename(target).slice(0, 100))}(?:\\.lock)?\\.(\\d+)-[0-9a-f]{12}\\.tmp$`,
+    `^${escapeRegExp(basename(target).slice(0, 100))}(?:\\.lock|\\.grant)?\\.(\\d+)-[0-9a-f]{12}\\.tmp$`,
   );
   const aside = new RegExp(`^${escapeRegExp(basename(target))}\\.lock\\.[0-9a-f]{12}\\.stale$`);
   return (name) => {

@@ -92,20 +92,20 @@ function headlineOf(code: GrantTransferErrorCode, facts: GrantTransferFacts): st
   }
 }
 
-const authorizeAgain = 'authorize again (`npx playwright test --project=authorize`)';
+/** With GOTO_GRANT_STORE set, a new authorization goes into the store by itself (lib/custody/store-custody.ts). */
+const authorizeAgain =
+  'authorize again with GOTO_GRANT_STORE set (`npx playwright test --project=authorize`): ' +
+  "the new grant becomes the store's next version";
 
 function adviceFor(code: GrantTransferErrorCode, facts: GrantTransferFacts): string {
   switch (code) {
     case 'GRANT_STORE_NOT_SET':
       return (
         "set GOTO_GRANT_STORE to the store's URL (`rediss://…` for Upstash or Vercel KV, `postgres://…?sslmode=require` " +
-        'for Neon or Supabase), in the environment or the env file, and GOTO_GRANT_STORE_KEY (README: Grant store)'
+        'for Neon or Supabase) and GOTO_GRANT_STORE_KEY in the environment (README: Grant store)'
       );
     case 'GRANT_NOTHING_TO_MOVE':
-      return (
-        'point GOTO_ENV_FILE at the env file that holds the grant, or get one first: ' +
-        `${authorizeAgain}, then move it`
-      );
+      return `point GOTO_ENV_FILE at the env file that holds the grant; without one, ${authorizeAgain}`;
     case 'GRANT_RECOVERY_WAITING':
       return (
         'with GOTO_GRANT_STORE unset, run `npx playwright test --grep @refresh`: it moves them into the env file ' +
@@ -127,7 +127,7 @@ function adviceFor(code: GrantTransferErrorCode, facts: GrantTransferFacts): str
         `or ${authorizeAgain}; check GOTO_GRANT_NAME if the store holds several grants`
       );
     case 'GRANT_NEEDS_REAUTH':
-      return `${authorizeAgain}, then move the new grant in with \`npm run grant -- move-to-store\``;
+      return authorizeAgain;
     case 'GRANT_ENV_FILE_HOLDS_ANOTHER':
       return (
         `if ${JSON.stringify(facts.envFile)}'s grant is the one to keep, move it in instead ` +

@@ -14,7 +14,7 @@ import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import { createGrantTable } from './postgres-schema';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 const column: Record<RecordField, string> = {
   refreshToken: 'refresh_token',
@@ -45,6 +45,10 @@ const ACQUIRE = `WITH taken AS (
 SELECT (SELECT count(*) FROM taken)::integer AS acquired, g.lease_owner AS holder,
   floor(extract(epoch FROM g.lease_expires_at - clock_timestamp()) * 1000)::integer AS expires_in_ms
 FROM (SELECT 1) AS one LEFT JOIN goto_grants g ON g.grant_id = $1`;
+
+const HOLDER = `SELECT g.lease_owner AS holder,
+  floor(extract(epoch FROM g.lease_expires_at - clock_timestamp()) * 1000)::integer AS expires_in_ms
+FROM goto_grants g WHERE g.grant_id = $1 AND g.lease_expires_at > clock_timestamp()`;
 
 const RENEW = `UPDATE goto_grants AS g SET lease_expires_at = clock_timestamp() + ${ms('$3')}
 WHERE g.grant_id = $1 AND ${leaseHeld}`;
@@ -109,7 +113,7 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async read(): Promise<StoredRow | undefined> {
-    const [row] = await this.#query('read the grant', false, READ, [this.#grant]);
+    const [row] = await readOnceMore(() => this.#query('read the grant', false, READ, [this.#grant]));
     const version = Number(row?.version ?? 0);
     if (!row || !version) return undefined;
     const fields = Object.fromEntries(recordFields.map((field) => [field, text(row[column[field]])])) as StoredFields;
@@ -119,12 +123,10 @@ export class PostgresDriver implements StoreDriver {
   async acquireLease(owner: string, ttlMs: number): Promise<LeaseOutcome> {
     const [row] = await this.#query('take the lease', true, ACQUIRE, [this.#grant, owner, Math.ceil(ttlMs)]);
     if (row?.acquired === 1) return { acquired: true };
-    const left = row?.expires_in_ms;
-    return {
-      acquired: false,
-      holder: typeof row?.holder === 'string' ? row.holder : undefined,
-      expiresInMs: typeof left === 'number' && left >= 0 ? left : undefined,
-    };
+    // The statement's snapshot predates a holder whose insert it waited for: ask again, to say who holds it.
+    const [holder] =
+      typeof row?.holder === 'string' ? [row] : await this.#query('take the lease', false, HOLDER, [this.#grant]);
+    return notAcquired(holder);
   }
 
   async renewLease(owner: string, ttlMs: number): Promise<boolean> {
@@ -204,16 +206,22 @@ export class PostgresDriver implements StoreDriver {
       return result.rows;
     } catch (error) {
       if (!postgresServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, postgresServerCode);
+      throw storeFailure(facts, error, postgresServerCode, write && sent);
     }
   }
 
   #connected(): Promise<Client> {
     if (!this.#client) {
       const client = new Client(postgresClientConfig(this.#location, this.#timeouts));
-      // A connection lost while idle is reported here; the next operation connects again.
-      client.on('error', () => this.#drop());
-      this.#client = client.connect().then(() => client);
+      const connecting = client.connect().then(() => client);
+      // A connection lost while idle (a pooler or a hosted server closes idle ones) is reported
+      // here: the next operation connects again.
+      const forget = () => {
+        if (this.#client === connecting) this.#drop();
+      };
+      client.on('error', forget);
+      client.on('end', forget);
+      this.#client = connecting;
       this.#client.catch(() => undefined);
     }
     return this.#client;
@@ -238,6 +246,15 @@ function endWithin(ms: number): (client: Client) => Promise<void> {
     clearTimeout(timer);
     // pg keeps its socket on `connection.stream`; destroying it ends a connection that did not end by itself.
     (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
+}
+
+function notAcquired(row: Row | undefined): LeaseOutcome {
+  const left = row?.expires_in_ms;
+  return {
+    acquired: false,
+    holder: typeof row?.holder === 'string' ? row.holder : undefined,
+    expiresInMs: typeof left === 'number' && left >= 0 ? left : undefined,
   };
 }
 

@@ -12,7 +12,7 @@ import { createClient, type RedisClientOptions } from '@redis/client';
 import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 /** The hash's field for each record field: snake_case, as the PostgreSQL table's columns. */
 const hashField: Record<RecordField, string> = {
@@ -110,6 +110,8 @@ export class RedisDriver implements StoreDriver {
   readonly #timeouts: StoreTimeouts;
   readonly #keys: [string, string];
   #client: Promise<Client> | undefined;
+  /** The client itself, connected or still connecting: what `#drop` destroys. */
+  #raw: Client | undefined;
 
   constructor(location: ServerLocation, grant: string, timeouts: StoreTimeouts) {
     this.address = location.address;
@@ -119,7 +121,9 @@ export class RedisDriver implements StoreDriver {
   }
 
   async read(): Promise<StoredRow | undefined> {
-    const hash = await this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0]));
+    const hash = await readOnceMore(() =>
+      this.#run('read the grant', false, (client) => client.hGetAll(this.#keys[0])),
+    );
     const entries = hash as Record<string, string>;
     const version = Number(entries.version ?? 0);
     if (!version) return undefined;
@@ -167,13 +171,19 @@ export class RedisDriver implements StoreDriver {
   }
 
   async close(): Promise<void> {
-    const client = this.#client;
+    const raw = this.#raw;
     this.#client = undefined;
-    if (!client) return;
-    await client.then(
-      (connected) => connected.close().catch(() => connected.destroy()),
-      () => undefined,
-    );
+    this.#raw = undefined;
+    if (!raw) return;
+    // A client still connecting (a server that accepted the socket and hangs) is destroyed:
+    // a polite close would wait for a handshake that never comes.
+    if (!raw.isReady) return destroy(raw);
+    // Politely when the server answers; a hung one never would, so not for longer than a command.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = raw.close().catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, this.#timeouts.commandMs)))]);
+    clearTimeout(timer);
+    destroy(raw);
   }
 
   #eval(operation: string, script: string, args: string[]): Promise<unknown> {
@@ -207,33 +217,43 @@ export class RedisDriver implements StoreDriver {
     } catch (error) {
       // After a failure the connection's state is unknown: the next operation starts a new one.
       if (!redisServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, redisServerCode);
+      throw storeFailure(facts, error, redisServerCode, write && sent);
     }
   }
 
   #connected(): Promise<Client> {
     if (!this.#client) {
-      const client = createClient(redisClientOptions(this.#location, this.#timeouts));
+      const client = createClient(redisClientOptions(this.#location, this.#timeouts)) as Client;
+      this.#raw = client;
       // Without a listener an 'error' event would end the process; failures reach the operation instead.
       client.on('error', () => undefined);
-      this.#client = client.connect().then(() => client as Client);
+      const connecting = client.connect().then(() => client);
+      // A connection the server closed while idle (hosted stores close idle ones) is not reused:
+      // with reconnecting off, the client ends, and the next operation connects again.
+      client.on('end', () => {
+        if (this.#client !== connecting) return;
+        this.#client = undefined;
+        this.#raw = undefined;
+      });
+      this.#client = connecting;
       this.#client.catch(() => undefined);
     }
     return this.#client;
   }
 
   #drop(): void {
-    const client = this.#client;
+    const raw = this.#raw;
     this.#client = undefined;
-    void client?.then(
-      (connected) => {
-        try {
-          connected.destroy();
-        } catch {
-          // Already closed.
-        }
-      },
-      () => undefined,
-    );
+    this.#raw = undefined;
+    // Destroyed at once, connected or not: a connect that hangs must not keep its socket (and the process) open.
+    if (raw) destroy(raw);
+  }
+}
+
+function destroy(client: Client): void {
+  try {
+    client.destroy();
+  } catch {
+    // Already closed.
   }
 }

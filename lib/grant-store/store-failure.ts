@@ -29,11 +29,13 @@ const codeOf = (error: unknown): string | undefined =>
 /**
  * A driver's error as a GrantStoreError. `serverCode` reads the server's own error code
  * (Redis's first word, PostgreSQL's SQLSTATE) when the error is an answer of the server.
+ * `sentWrite`: a write had left when the connection failed, so it may have been applied.
  */
 export function storeFailure(
   facts: OperationFacts,
   error: unknown,
   serverCode: (error: unknown) => string | undefined,
+  sentWrite = false,
 ): GrantStoreError {
   if (error instanceof GrantStoreError) return error;
   const answered = serverCode(error);
@@ -46,7 +48,20 @@ export function storeFailure(
   else if (name === 'ConnectionTimeoutError' || code === 'ETIMEDOUT') kind = 'GRANT_STORE_TIMEOUT';
   else if (!code && error instanceof Error && /closed|terminated|ended/i.test(error.message))
     reason = 'the connection closed';
-  return new GrantStoreError(kind, { ...facts, reason });
+  return new GrantStoreError(kind, { ...facts, reason, mayHaveLanded: sentWrite });
+}
+
+/**
+ * Runs a read again once when its connection failed (a connection the server closed while
+ * idle is the common case): a read changes nothing, so it is safe to repeat; a write is not.
+ */
+export async function readOnceMore<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof GrantStoreError && error.code === 'GRANT_STORE_UNREACHABLE')) throw error;
+    return read();
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ import { openServerStore } from './open-server-store';
  */
 
 export type MoveOptions = {
-  /** The environment; GOTO_GRANT_STORE and its key may also come from the env file. */
+  /** The environment: GOTO_GRANT_STORE, GOTO_GRANT_STORE_KEY, GOTO_GRANT_NAME. */
   env: Env;
   envFile: string;
   /** Replace a live grant in the store even when it is not known to be older. */
@@ -61,7 +61,7 @@ const LEASE_WAIT_MS = 60_000;
 
 export async function moveToStore(options: MoveOptions): Promise<MoveResult> {
   const { envFile } = options;
-  const { store, name } = await openServerStore(options.env, readEnvValues(envFile), command, envFile);
+  const { store, name } = await openServerStore(options.env, command, envFile);
   const facts: GrantTransferFacts = { command, store: name, envFile };
   try {
     return await withLockedEnvFile(

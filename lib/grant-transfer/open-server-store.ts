@@ -1,5 +1,4 @@
-import type { Env } from '../config/env-target';
-import { usesGrantStore, withGrantStoreSettings } from '../config/grant-store-settings';
+import { grantStoreSelected, type Env } from '../config/env-target';
 import { GrantTransferError } from '../errors';
 import type { GrantStore } from '../grant-store/grant-store';
 import { openGrantStore } from '../grant-store/open-grant-store';
@@ -10,18 +9,12 @@ export type ServerStore = { store: GrantStore; name: string };
 const kindNames = { redis: 'Redis', postgres: 'PostgreSQL', 'env-file': 'env file' } as const;
 
 /**
- * The Redis or PostgreSQL store GOTO_GRANT_STORE names (the environment first, then the env
- * file), for moving a grant in or reading it back. Without it there is nothing to move to:
- * the env file is already where the grant is kept.
+ * The Redis or PostgreSQL store GOTO_GRANT_STORE names (in the environment, as the collection
+ * reads it: lib/config/env-target.ts), for moving a grant in or reading it back. Without it
+ * there is nothing to move to: the env file is already where the grant is kept.
  */
-export async function openServerStore(
-  env: Env,
-  fileValues: Record<string, string>,
-  command: string,
-  envFile: string,
-): Promise<ServerStore> {
-  const storeEnv = withGrantStoreSettings(env, fileValues);
-  if (!usesGrantStore(storeEnv)) throw new GrantTransferError('GRANT_STORE_NOT_SET', { command, envFile });
-  const store = await openGrantStore(storeEnv);
+export async function openServerStore(env: Env, command: string, envFile: string): Promise<ServerStore> {
+  if (!grantStoreSelected(env)) throw new GrantTransferError('GRANT_STORE_NOT_SET', { command, envFile });
+  const store = await openGrantStore(env);
   return { store, name: `${kindNames[store.kind]} at ${store.address}, grant "${store.grant}"` };
 }

@@ -44,7 +44,7 @@ const command = 'read-from-store';
 
 export async function readFromStore(options: ReadOptions): Promise<ReadResult> {
   const { envFile } = options;
-  const { store, name } = await openServerStore(options.env, readEnvValues(envFile), command, envFile);
+  const { store, name } = await openServerStore(options.env, command, envFile);
   const facts: GrantTransferFacts = { command, store: name, envFile };
   try {
     return await withLockedEnvFile(

@@ -16,8 +16,6 @@ export type StoreView = {
   grant: string;
   /** The id of GOTO_GRANT_STORE_KEY when tokens are sealed with it (never the key); none when kept in clear. */
   keyId: string | undefined;
-  /** Where GOTO_GRANT_STORE was set. */
-  source: 'environment' | 'env file';
   /** The record and its version; none when the store holds no grant of this name. */
   stored: StoredGrant | undefined;
   /**

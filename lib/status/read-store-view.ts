@@ -1,5 +1,4 @@
 import type { Env } from '../config/env-target';
-import { grantStoreSource, withGrantStoreSettings } from '../config/grant-store-settings';
 import { openGrantStore, storeKey } from '../grant-store/open-grant-store';
 import type { StoreView } from './grant-in-store';
 
@@ -9,8 +8,7 @@ import type { StoreView } from './grant-in-store';
  * throws its GrantStoreError, which names it by kind and `host:port`, never by its URL.
  */
 export async function readStoreView(env: Env, fileValues: Record<string, string>): Promise<StoreView> {
-  const storeEnv = withGrantStoreSettings(env, fileValues);
-  const store = await openGrantStore(storeEnv);
+  const store = await openGrantStore(env);
   try {
     const stored = await store.read();
     const otherCopy = fileValues.GOTO_REFRESH_TOKEN ? 'env file' : env.GOTO_REFRESH_TOKEN ? 'environment' : undefined;
@@ -18,8 +16,7 @@ export async function readStoreView(env: Env, fileValues: Record<string, string>
       kind: store.kind,
       address: store.address,
       grant: store.grant,
-      keyId: store.encrypted ? storeKey(storeEnv)?.id : undefined,
-      source: grantStoreSource(env),
+      keyId: store.encrypted ? storeKey(env)?.id : undefined,
       stored,
       otherCopy,
     };

@@ -29,6 +29,8 @@ export type AdviceInput = {
   recovery?: { path: string; keys: string[] };
   /** What the grant store held, when GOTO_GRANT_STORE names one: its tokens are the ones assessed. */
   store?: StoreView;
+  /** The env file's values, to see grant store settings put where nothing reads them. */
+  fileValues?: Record<string, string>;
 };
 
 const authorizeAgain =
@@ -141,12 +143,25 @@ function scopeWarning({ scopes }: AdviceInput, needed: NeededScope): VerdictLine
 }
 
 /** Its refresh token may be the only one that still works: the env file's may be rotated out. */
-function recoveryWarning({ recovery }: AdviceInput): VerdictLine | undefined {
+function recoveryWarning({ recovery, store }: AdviceInput): VerdictLine | undefined {
   if (!recovery || recovery.keys.length === 0) return undefined;
+  const holds = `Warning: the recovery file ${JSON.stringify(recovery.path)} holds ${recovery.keys.join(', ')} `;
+  if (store) {
+    // lib/custody/store-recovery.ts: GoTo's answer, kept until the store has it.
+    return {
+      tone: 'warn',
+      text:
+        holds +
+        "that a run on this machine got from GoTo but could not commit to the grant store, so the store's " +
+        'tokens may no longer work.\n' +
+        'What to do: run `npx playwright test --grep @refresh` on this machine with the same GOTO_GRANT_STORE: ' +
+        'its token request commits the answer to the store and deletes the file. Do not delete it by hand.',
+    };
+  }
   return {
     tone: 'warn',
     text:
-      `Warning: the recovery file ${JSON.stringify(recovery.path)} holds ${recovery.keys.join(', ')} ` +
+      holds +
       "that an earlier run got from GoTo but could not write to the env file, so the env file's tokens " +
       'may no longer work.\n' +
       'What to do: make the env file writable and run `npx playwright test --grep @refresh`: ' +
@@ -197,7 +212,8 @@ function storeVerdict({ store, now }: AdviceInput): VerdictLine | undefined {
       text:
         `No grant in the grant store (${storeName(store)}).\n` +
         'What to do: move the grant in from the env file that holds it (GOTO_ENV_FILE, default .env): ' +
-        `\`npm run grant -- move-to-store\`; without one, ${authorizeAgain}, then move it in.`,
+        `\`npm run grant -- move-to-store\`; without one, ${authorizeAgain}, ` +
+        'with GOTO_GRANT_STORE set: the new grant goes into the store.',
     };
   }
   const { record } = store.stored;
@@ -209,7 +225,8 @@ function storeVerdict({ store, now }: AdviceInput): VerdictLine | undefined {
       `The grant in the grant store needs a new authorization: GoTo refused its refresh token, ` +
       `and ${record.writtenBy} marked it needs-reauth ${timeSince(writtenAt, now)} ago; ` +
       'every holder of the store fails until then, and none sends the refused token again.\n' +
-      `What to do: ${authorizeAgain}, then \`npm run grant -- move-to-store\` moves the new grant in over it.`,
+      `What to do: ${authorizeAgain}, with GOTO_GRANT_STORE set: ` +
+      "the new grant becomes the store's next version and clears needs-reauth.",
   };
 }
 
@@ -233,6 +250,23 @@ function otherCopyWarning({ store }: AdviceInput): VerdictLine | undefined {
 }
 
 /**
+ * GOTO_GRANT_STORE in the env file: the collection takes it from the environment only
+ * (fixtures/index.ts gives the chain process.env; lib/config/env-target.ts), so with it there
+ * every run still keeps the grant in the env file, whatever the store holds.
+ */
+function storeInFileWarning({ env, fileValues }: AdviceInput): VerdictLine | undefined {
+  if (env.GOTO_GRANT_STORE?.trim() || !fileValues?.GOTO_GRANT_STORE?.trim()) return undefined;
+  return {
+    tone: 'warn',
+    text:
+      'Warning: GOTO_GRANT_STORE is set in the env file, where nothing reads it: the collection, status and ' +
+      '`npm run grant` take it from the environment only, so the grant is still kept in the env file.\n' +
+      'What to do: set GOTO_GRANT_STORE (and GOTO_GRANT_STORE_KEY) in the environment (your shell, a CI secret, ' +
+      'a Vercel variable) and delete them from the env file.',
+  };
+}
+
+/**
  * The verdict, worst first: a waiting recovery file, then the grant store's state, then the
  * tokens, then the scopes the collection needs, then what status cannot see (other holders),
  * then where the emulator keeps them.
@@ -242,6 +276,7 @@ export function statusAdvice(input: AdviceInput): VerdictLine[] {
   return [
     recoveryWarning(input),
     store ?? tokensVerdict(input),
+    storeInFileWarning(input),
     otherCopyWarning(input),
     ...input.scopes.needed.map((needed) => scopeWarning(input, needed)),
     holdersNote(input),

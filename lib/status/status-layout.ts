@@ -238,7 +238,7 @@ function targetSection({ settings, env, fileValues }: LayoutInput): Section {
 function storeSection(store: StoreView, now: Date): Section {
   const where: Row = {
     label: 'store',
-    cells: [storeName(store), `GOTO_GRANT_STORE (${store.source})`],
+    cells: [storeName(store), 'GOTO_GRANT_STORE'],
     tone: 'plain',
   };
   const encryption: Row = store.keyId

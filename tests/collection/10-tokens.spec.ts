@@ -29,21 +29,30 @@ test(
     // Checks running beside it may store the organizer key meanwhile; nothing else may change.
     const { GOTO_AUTH_CODE: _usedCode, GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
     const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
-    expect(after, 'the tokens are stored, the code is gone, every other value is kept').toEqual({
-      ...kept,
-      GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
-      GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
-      GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
-      ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
-    });
-    expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(
-      Date.now(),
+    // With GOTO_GRANT_STORE set, the tokens are the store's, and the env file only loses the code.
+    const tokenKeys =
+      chain.keptIn() === 'env-file'
+        ? {
+            GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
+            GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
+            GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
+            ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
+          }
+        : {};
+    expect(after, 'the code is gone, every other value is kept').toEqual({ ...kept, ...tokenKeys });
+    const stored = await chain.keptTokens();
+    expect(fingerprint(stored.accessToken ?? ''), 'the new access token is stored').toBe(
+      fingerprint(token.access_token),
     );
+    expect(fingerprint(stored.refreshToken ?? ''), 'and the new refresh token').toBe(
+      fingerprint(token.refresh_token ?? ''),
+    );
+    expect(Date.parse(stored.accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(Date.now());
   },
 );
 
 test(
-  'refreshes the access token and stores it, keeping the refresh token unless GoTo rotated it',
+  'refreshes the access token and stores it, keeping the refresh token unless GoTo rotated it (with a grant store, unless another holder stored a fresh one)',
   { tag: ['@tokens', '@refresh'] },
   async ({ chain }) => {
     const settings = chain.settings();
@@ -54,16 +63,22 @@ test(
     // Checks running beside it may store the organizer key meanwhile; nothing else may change.
     const { GOTO_ORGANIZER_KEY: _keyBefore, ...kept } = before;
     const { GOTO_ORGANIZER_KEY: _keyAfter, ...after } = envSnapshot(settings.envFile);
-    expect(after, 'only the token values changed').toEqual({
-      ...kept,
-      GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
-      GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
-      // GoTo sends a refresh_token only when it rotates it; then the old one stops working.
-      GOTO_REFRESH_TOKEN: token.refresh_token ? fingerprint(token.refresh_token) : before.GOTO_REFRESH_TOKEN,
-      ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
-    });
-    expect(Date.parse(chain.settings().accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(
-      Date.now(),
+    // With GOTO_GRANT_STORE set, the tokens are the store's, and the env file does not change.
+    const tokenKeys =
+      chain.keptIn() === 'env-file'
+        ? {
+            GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
+            GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
+            // GoTo sends a refresh_token only when it rotates it; then the old one stops working.
+            GOTO_REFRESH_TOKEN: token.refresh_token ? fingerprint(token.refresh_token) : before.GOTO_REFRESH_TOKEN,
+            ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
+          }
+        : {};
+    expect(after, 'only the token values changed').toEqual({ ...kept, ...tokenKeys });
+    const stored = await chain.keptTokens();
+    expect(fingerprint(stored.accessToken ?? ''), 'the access token is the one stored').toBe(
+      fingerprint(token.access_token),
     );
+    expect(Date.parse(stored.accessTokenExpiresAt ?? ''), 'the expiry is in the future').toBeGreaterThan(Date.now());
   },
 );

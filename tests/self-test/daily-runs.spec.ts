@@ -133,8 +133,8 @@ test('a failed refresh stops the run’s checks, each naming the step that faile
     result.output.match(
       /Step "refresh the access token" failed earlier in this run, so no other token request was sent/g,
     ) ?? [];
-  // Users/me and the webinar list (20-api-checks), and the seven read checks of 30-webinar-checks.
-  expect(stopped.length, 'every API check says which step failed').toBe(9);
+  // Users/me and the webinar list (20-api-checks), and the nine read checks of 30-webinar-checks.
+  expect(stopped.length, 'every API check says which step failed').toBe(11);
   const refreshes = (await emulator.requests(sandbox.client.clientId)).filter(
     (request) => request.form?.grant_type === 'refresh_token',
   );
@@ -238,19 +238,19 @@ function allSteps(steps: ReportedStep[]): ReportedStep[] {
   return steps.flatMap((step) => [step, ...allSteps(step.steps)]);
 }
 
-test('on an account with no webinar in the last or the coming 30 days, the Webinar read checks are skipped, each saying why, and call nothing', async ({
+test('on an account with no webinar in the last or the coming 30 days, the Webinar read checks are skipped, each saying why, and call nothing but the lists', async ({
   sandbox,
   emulator,
 }, testInfo) => {
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
-  // Both webinar lists of the run (the API check's and the Webinar checks') find none.
-  await emulator.addFault(sandbox.client.clientId, {
-    route: 'webinars',
+  // Both webinar lists of the run (the API check's and the Webinar checks') find none, nor the account's.
+  const none = {
     status: 200,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ page: { size: 200, totalElements: 0, totalPages: 0, number: 0 } }),
-    times: 2,
-  });
+  };
+  await emulator.addFault(sandbox.client.clientId, { route: 'webinars', ...none, times: 2 });
+  await emulator.addFault(sandbox.client.clientId, { route: 'account-webinars', ...none });
   const treeFile = testInfo.outputPath('step-tree.json');
 
   const result = await runCollection({ ...sandbox.env, STEP_TREE_FILE: treeFile }, [
@@ -262,8 +262,14 @@ test('on an account with no webinar in the last or the coming 30 days, the Webin
   const webinarChecks = (JSON.parse(await readFile(treeFile, 'utf8')) as ReportedTest[]).filter((reported) =>
     reported.titlePath[0]?.endsWith('30-webinar-checks.spec.ts'),
   );
-  expect(webinarChecks.length, 'the seven read checks (against GoTo, @write is left out)').toBe(7);
-  for (const check of webinarChecks) {
+  expect(webinarChecks.length, 'the nine read checks (against GoTo, @write is left out)').toBe(9);
+  // The account's list is checked whatever the organizer has: it lists none either.
+  const [accountCheck, ...others] = [
+    ...webinarChecks.filter((check) => check.titlePath.at(-1)?.startsWith('the account’s webinar list')),
+    ...webinarChecks.filter((check) => !check.titlePath.at(-1)?.startsWith('the account’s webinar list')),
+  ];
+  expect(accountCheck?.status, 'the account’s list check passes on an empty list').toBe('passed');
+  for (const check of others) {
     expect(check.status, check.titlePath.join(' › ')).toBe('skipped');
     expect(
       check.annotations.find((annotation) => annotation.type === 'skip')?.description,
@@ -273,8 +279,9 @@ test('on an account with no webinar in the last or the coming 30 days, the Webin
   const calls = (await emulator.requests(sandbox.client.clientId)).filter((request) =>
     request.path.startsWith('/G2W/'),
   );
-  expect(
-    calls.map((request) => request.route),
-    'nothing but the two lists was called',
-  ).toEqual(['webinars', 'webinars']);
+  expect(calls.map((request) => request.route).sort(), 'nothing but the lists was called').toEqual([
+    'account-webinars',
+    'webinars',
+    'webinars',
+  ]);
 });

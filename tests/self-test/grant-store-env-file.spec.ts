@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { expect, test } from '../../fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { sideFilePath, outsideTheStore } from '../../lib/grant-store/env-file-driver';
@@ -71,5 +73,16 @@ test.describe('the grant store on the env file', () => {
     await writeFile(envFile, 'GOTO_REFRESH_TOKEN=old-refresh\nGOTO_ACCESS_TOKEN=old-access\n', { mode: 0o600 });
     const store = await openGrantStore({ GOTO_ENV_FILE: envFile });
     expect(await store.read()).toMatchObject({ version: 1, record: { refreshToken: 'old-refresh', state: 'ok' } });
+  });
+
+  test("a side file's temp copy left by a killed writer is removed by the next write under the lock", async () => {
+    const envFile = test.info().outputPath('leftover.env');
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.on('close', resolve));
+    const leftover = `${sideFilePath(envFile)}.${child.pid}-${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(leftover, '{"version": 1}', { mode: 0o600 });
+    const store = await openGrantStore({ GOTO_ENV_FILE: envFile });
+    expect(await store.acquireLease('holder', 60_000)).toEqual({ acquired: true });
+    await expect(access(leftover), `${basename(leftover)} is gone`).rejects.toThrow();
   });
 });

@@ -3,11 +3,18 @@ import { expect, test } from '../../fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
-import { grantRecord, grantStoreContract } from './helpers/grant-store-contract';
-import { sharedPostgresUrl, startPostgres, testServerPassword, uniqueGrant } from './helpers/store-servers';
+import { grantRecord, grantStoreContract, type StoreBackend } from './helpers/grant-store-contract';
+import {
+  sharedPgBouncerUrl,
+  sharedPostgresUrl,
+  startPostgres,
+  testServerPassword,
+  uniqueGrant,
+} from './helpers/store-servers';
 
 /*
- * The grant store on a real PostgreSQL 15 (Debian's), one per worker, or GOTO_TEST_POSTGRES_URL's.
+ * The grant store on a real PostgreSQL 15 (Debian's), one per worker, or GOTO_TEST_POSTGRES_URL's,
+ * directly and through a real PgBouncer in transaction mode.
  */
 
 /** A connection of our own, to look at what the store wrote, as a person with psql would. */
@@ -30,7 +37,7 @@ const inspectRow =
       async (client) => (await client.query<Record<string, unknown>>(sql, [grant, ...parameters])).rows,
     );
 
-grantStoreContract({
+const postgres: StoreBackend = {
   name: 'postgres',
   encrypts: true,
   holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedPostgresUrl() }),
@@ -45,6 +52,16 @@ grantStoreContract({
   setStored: async (env, grant, field, value) => {
     await inspectRow(env)(grant, `UPDATE goto_grants SET ${field} = $2 WHERE grant_id = $1`, [value]);
   },
+};
+
+grantStoreContract(postgres);
+
+// Every operation is one statement with no session state, so a pooler in transaction mode
+// (Neon's, Supabase's Supavisor, PgBouncer) changes nothing: the same contract through one.
+grantStoreContract({
+  ...postgres,
+  name: 'PostgreSQL through PgBouncer in transaction mode',
+  holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedPgBouncerUrl() }),
 });
 
 const refusal = (promise: Promise<unknown>) =>
@@ -138,5 +155,26 @@ test('a wrong password is refused as 28P01, naming the store and never either pa
     expect(error.message).not.toContain(testServerPassword);
   } finally {
     await store.close();
+  }
+});
+
+test('a connection the server closed while idle is replaced: the next read and lease pass', async () => {
+  const server = await startPostgres();
+  const env = { GOTO_GRANT_STORE: server.url };
+  const store = await openGrantStore(env, { grant: uniqueGrant() });
+  try {
+    const record = grantRecord(1);
+    await store.commit(0, record);
+    // What a pooler or a hosted server does to an idle connection.
+    await inspectPostgres(server.url, (client) =>
+      client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'goto-token-runner'",
+      ),
+    );
+    expect(await store.read()).toEqual({ version: 1, record });
+    expect(await store.acquireLease('next', 60_000)).toEqual({ acquired: true });
+  } finally {
+    await store.close();
+    await server.stop();
   }
 });

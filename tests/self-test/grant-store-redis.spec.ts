@@ -129,4 +129,21 @@ test.describe('a Redis that does not answer', () => {
       await store.close();
     }
   });
+
+  test('a connection the server closed while idle is replaced: the next read and lease pass', async () => {
+    const server = await startRedis();
+    const env = { GOTO_GRANT_STORE: server.url };
+    const store = await openGrantStore(env, { grant: uniqueGrant() });
+    try {
+      const record = grantRecord(1);
+      await store.commit(0, record);
+      // What a hosted Redis does to an idle connection.
+      await inspectRedis(env, (client) => client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']));
+      expect(await store.read()).toEqual({ version: 1, record });
+      expect(await store.acquireLease('next', 60_000)).toEqual({ acquired: true });
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
 });

@@ -16,6 +16,7 @@ import {
 } from './helpers/store-tools';
 import { keyIdOf } from '../../lib/grant-store/record-cipher';
 import { testServerPassword } from './helpers/store-servers';
+import { storeRecoveryPath } from '../../lib/custody/store-recovery';
 
 /*
  * `npm run status` with GOTO_GRANT_STORE: it reads the grant store's record (no lease, no
@@ -63,10 +64,7 @@ for (const backend of backends) {
       const store = `${kind} at 127.0.0.1:${port}, grant "${env.GOTO_GRANT_NAME}"`;
       expect(run.stdout).toContain(`GoTo token status: ${store}`);
       expect(run.stdout).toMatch(
-        new RegExp(
-          `^ {2}store +${store.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +GOTO_GRANT_STORE \\(environment\\)$`,
-          'm',
-        ),
+        new RegExp(`^ {2}store +${store.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +GOTO_GRANT_STORE$`, 'm'),
       );
       expect(run.stdout).toMatch(
         new RegExp(
@@ -172,21 +170,53 @@ test('warns, and fails under --strict, when the env file also holds a refresh to
   expectNoSecret(plain, [copy, record.refreshToken, record.accessToken]);
 });
 
-test('reads GOTO_GRANT_STORE and its key from the env file when the environment has none', async ({}, testInfo) => {
+test('warns when GOTO_GRANT_STORE is set in the env file only, where nothing reads it, and reports the env file’s tokens', async ({}, testInfo) => {
   const backend = backends[0]!;
   const env = await storeEnv(backend);
-  await storeGrant(env, jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR }));
-  const envFile = await clientEnvFile(
-    testInfo.outputPath('s.env'),
-    Object.entries(env).map(([name, value]) => `${name}=${value}`),
-  );
+  const own = refreshToken(2 * DAY);
+  const envFile = await clientEnvFile(testInfo.outputPath('s.env'), [
+    ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
+    `GOTO_REFRESH_TOKEN=${own}`,
+  ]);
 
   const run = await runScript('status', { GOTO_ENV_FILE: envFile });
 
   expect(run.exitCode, run.stderr).toBe(0);
-  expect(run.stdout).toMatch(/^ {2}store +Redis at .* +GOTO_GRANT_STORE \(env file\)$/m);
-  expect(run.stdout).toMatch(/^ {2}version +1$/m);
-  expectNoSecret(run, []);
+  expect(run.stdout).toContain(`GoTo token status: ${envFile}`);
+  expect(run.stdout).toMatch(/^ {2}GOTO_REFRESH_TOKEN +set +env file +sha256:/m);
+  expect(run.stdout).toContain(
+    'Warning: GOTO_GRANT_STORE is set in the env file, where nothing reads it: the collection, status and ' +
+      '`npm run grant` take it from the environment only',
+  );
+  expect(await rawGrant(backend, env), 'the store was not touched').toBe('[[],null]');
+  expectNoSecret(run, [own]);
+});
+
+test('warns first, and fails under --strict, while a recovery file holds an answer GoTo gave that the store does not have yet', async ({}, testInfo) => {
+  const backend = backends[1]!;
+  const env = await storeEnv(backend);
+  await storeGrant(env, jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR }));
+  const envFile = await clientEnvFile(testInfo.outputPath('s.env'));
+  const { hostname, port } = new URL(env.GOTO_GRANT_STORE ?? '');
+  const recovery = storeRecoveryPath(envFile, {
+    kind: 'postgres',
+    address: `${hostname}:${port}`,
+    grant: env.GOTO_GRANT_NAME ?? '',
+  });
+  const kept = refreshToken(0);
+  await writeFile(recovery, `GOTO_REFRESH_TOKEN=${kept}\n`, { mode: 0o600 });
+
+  const plain = await runScript('status', { ...env, GOTO_ENV_FILE: envFile });
+  const strict = await runScript('status', { ...env, GOTO_ENV_FILE: envFile }, ['--strict']);
+
+  expect(plain.exitCode, plain.stderr).toBe(0);
+  expect(plain.stdout).toContain(
+    `Warning: the recovery file ${JSON.stringify(recovery)} holds GOTO_REFRESH_TOKEN that a run on this machine ` +
+      'got from GoTo but could not commit to the grant store',
+  );
+  expect(plain.stdout.indexOf('Warning: the recovery file')).toBeLessThan(plain.stdout.indexOf('OK: the refresh'));
+  expect(strict.exitCode).toBe(1);
+  expectNoSecret(plain, [kept]);
 });
 
 for (const scheme of ['redis', 'postgres'] as const) {

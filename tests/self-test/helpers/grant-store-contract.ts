@@ -19,7 +19,8 @@ import { childEnv, repositoryRoot } from './child-env';
 import { uniqueGrant } from './store-servers';
 
 export type StoreBackend = {
-  name: 'env-file' | 'redis' | 'postgres';
+  /** How the tests' titles name it. */
+  name: string;
   /** The environment of a holder of this backend, for the current test. */
   holderEnv(): Promise<Env>;
   /** What the store holds for a grant, every byte of it, as text: compared, never printed. */

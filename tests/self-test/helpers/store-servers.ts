@@ -29,7 +29,7 @@ import { Client } from 'pg';
 export const testServerPassword = 'grant-store-test-pw-7f3a9c';
 
 export type TestServer = {
-  kind: 'redis' | 'postgres';
+  kind: 'redis' | 'postgres' | 'pgbouncer';
   /** The URL a holder puts in GOTO_GRANT_STORE, password included. */
   url: string;
   host: string;
@@ -291,6 +291,71 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       if (attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * PgBouncer (Debian's) in transaction mode in front of `postgresUrl`, with two server
+ * connections for all its clients: consecutive statements of one client run on whichever
+ * server connection is free, as behind Neon's and Supabase's poolers. A store that relied on
+ * session state (a session advisory lock, a prepared statement, a SET) would break here.
+ */
+export async function startPgBouncer(postgresUrl: string, options: { keep?: boolean } = {}): Promise<TestServer> {
+  requireBinary('/usr/sbin/pgbouncer', 'apt-get install -y pgbouncer');
+  const upstream = new URL(postgresUrl);
+  const user = decodeURIComponent(upstream.username);
+  const password = decodeURIComponent(upstream.password);
+  for (let attempt = 1; ; attempt += 1) {
+    const folder = scratchFolder('goto-pgbouncer-');
+    const port = await freePort();
+    const own = (file: string, text: string) => {
+      writeFileSync(file, text, { mode: 0o600 });
+      if (asRoot) chownSync(file, postgresUser().uid, postgresUser().gid);
+    };
+    own(path.join(folder, 'users.txt'), `"${user}" "${password}"\n`);
+    own(
+      path.join(folder, 'pgbouncer.ini'),
+      [
+        '[databases]',
+        `* = host=${upstream.hostname} port=${upstream.port || 5432}`,
+        '[pgbouncer]',
+        'listen_addr = 127.0.0.1',
+        `listen_port = ${port}`,
+        'unix_socket_dir =',
+        'auth_type = scram-sha-256',
+        `auth_file = ${folder}/users.txt`,
+        'pool_mode = transaction',
+        'default_pool_size = 2',
+        'max_client_conn = 200',
+        `logfile = ${folder}/pgbouncer.log`,
+        '',
+      ].join('\n'),
+    );
+    const child = watchdog(`/usr/sbin/pgbouncer "${folder}/pgbouncer.ini" >/dev/null 2>&1 &`, folder, {
+      asPostgres: true,
+      stopSignal: 'INT',
+    });
+    const pid = await serverPid(child);
+    const url = `postgres://${upstream.username}:${upstream.password}@127.0.0.1:${port}${upstream.pathname}`;
+    try {
+      await waitUntilReady(
+        pid,
+        () => postgresAnswers(url),
+        () => readLog(path.join(folder, 'pgbouncer.log')),
+      );
+      return handle('pgbouncer', child, pid, port, url, options.keep ?? false);
+    } catch (error) {
+      child.stdin?.end();
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+let workerBouncer: Promise<string> | undefined;
+
+/** The worker's PgBouncer in front of its PostgreSQL (started once, on first use). */
+export function sharedPgBouncerUrl(): Promise<string> {
+  workerBouncer ??= sharedPostgresUrl().then(async (url) => (await startPgBouncer(url, { keep: true })).url);
+  return workerBouncer;
 }
 
 let workerRedis: Promise<string> | undefined;

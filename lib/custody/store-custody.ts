@@ -1,0 +1,202 @@
+/**
+ * A token request of the collection with GOTO_GRANT_STORE set: the grant store's protocol
+ * (lib/grant-store/holder-protocol.ts) instead of the env file's lock, run in the token
+ * custodian (lib/custody/custodian-process.ts), which signals meant for the run do not reach.
+ * So once GoTo answered, the custodian keeps the answer (in the recovery file beside the env
+ * file), commits it, and retries the commit while the store does not answer, whatever stops
+ * the run; a run SIGKILLed meanwhile leaves the custodian to finish.
+ *
+ * The env file keeps the client's settings (and the organizer key); the tokens are the store's.
+ * The run ledger (lib/custody/run-ledger.ts) keeps what it keeps for the env file: the grants
+ * this run used, and a failure that stops the run's other token requests.
+ *
+ * Nothing here imports Playwright; nothing here prints or throws a secret.
+ */
+import type { TokenResponse } from '../../requests';
+import { grantStoreSelected } from '../config/env-target';
+import { loadSettings, requireSettings } from '../config/goto-settings';
+import { updateEnvFile } from '../env-file/env-file-store';
+import { describeStore, GotoRunnerError } from '../errors';
+import type { GrantStore } from '../grant-store/grant-store';
+import { REUSE_MIN_VALIDITY_MS, type HeldToken, type HolderEvent } from '../grant-store/holder-protocol';
+import { checkAuthCode } from '../goto/auth-code';
+import { fingerprint } from '../http/redact';
+import { setUpHolder } from './grant-holder-setup';
+import { readRunLedger, writeRunLedger, type Grant, type RunLedger } from './run-ledger';
+import type { CustodyEvent, CustodyOutcome, CustodyPlan } from './token-custody';
+import { exchangeSender } from './token-sender';
+
+/** Whether GOTO_GRANT_STORE names a store: then every token request goes through it. */
+export { grantStoreSelected };
+
+export type StoreSectionHooks = { onEvent?: (event: CustodyEvent) => void; beforeSend?: () => void };
+
+/** The grant store's words for what happened, for the run's output. */
+function note(event: HolderEvent, store: GrantStore): string {
+  const where = `the grant "${store.grant}" in ${describeStore(store)}`;
+  switch (event.type) {
+    case 'waiting':
+      return (
+        `Waiting for another holder: ${event.holder ?? 'another holder'} holds the lease of ${where}. ` +
+        `This run goes on once that one has committed its answer (waiting up to ${Math.round(event.leaseWaitMs / 1000)} s, GOTO_LOCK_TIMEOUT).`
+      );
+    case 'lease-lost':
+      return "This run's lease of the grant ran out before its commit (it was paused or cut off): the answer is committed over the version it read, if nobody wrote since.";
+    case 'commit-retry':
+      return `${describeStore(store)} did not take the commit (${event.storeError}); retrying, with GoTo's answer kept in the recovery file.`;
+    case 'recovery': {
+      const file = JSON.stringify(event.path);
+      if (event.outcome === 'committed')
+        return `Committed GoTo's answer that an earlier run on this machine had kept in ${file} to ${where}; the recovery file is deleted.`;
+      if (event.outcome === 'already-in-store')
+        return `The answer an earlier run kept in ${file} is in ${where} already; the recovery file is deleted.`;
+      if (event.outcome === 'superseded')
+        return `The answer an earlier run kept in ${file} is older than what ${where} holds now; the recovery file is deleted.`;
+      return `The recovery file ${file} holds an answer that cannot be committed (${where} has a newer version); it is kept.`;
+    }
+  }
+}
+
+function asTokenResponse(held: HeldToken): TokenResponse {
+  const left = Date.parse(held.accessTokenExpiresAt) - Date.now();
+  const { refreshToken, principal } = held.grant.record;
+  return {
+    access_token: held.accessToken,
+    expires_in: Math.max(1, Math.floor(left / 1000)),
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(principal ? { principal } : {}),
+  };
+}
+
+/**
+ * One token request through the grant store. `steps` names the request the way the env file's
+ * custody does (token-custody.ts passes its own names in).
+ */
+export async function runStoreSection(
+  plan: CustodyPlan,
+  hooks: StoreSectionHooks,
+  steps: { exchange: string; refresh: string; run: string },
+): Promise<CustodyOutcome> {
+  const settings = loadSettings(plan.env);
+  const { operation } = plan;
+  const pasted = settings.authCode;
+  const exchange = operation.grant === 'authorization_code' || (operation.grant === 'run' && pasted !== undefined);
+  const step = exchange ? steps.exchange : operation.grant === 'run' ? steps.run : steps.refresh;
+  const ledger = plan.run ? await readRunLedger(plan.run, settings.envFile) : undefined;
+  if (ledger?.failure) {
+    throw new GotoRunnerError(
+      'GOTO_EARLIER_STEP_FAILED',
+      `Step "${ledger.failure.step}" failed earlier in this run, so no other token request was sent:\n` +
+        ledger.failure.message,
+    );
+  }
+  const off = plan.env.GOTO_TOKEN_REQUESTS === 'off';
+  if (off && exchange) throw tokenRequestsOff(step, 'it would exchange a code');
+  let store: GrantStore | undefined;
+  try {
+    const setup = await setUpHolder(plan.env, {
+      sendOptions: plan.sendOptions,
+      ...(plan.run ? { run: plan.run.id } : {}),
+      timings: { leaseWaitMs: plan.lockTimeoutMs },
+      onEvent: (event) => {
+        if (event.type === 'exchange') hooks.onEvent?.(event);
+        else hooks.onEvent?.({ type: 'grant-store', note: note(event, setup.store) });
+      },
+      onStep: (reached) => {
+        if (reached === 'leased') hooks.beforeSend?.();
+      },
+    });
+    store = setup.store;
+    const { holder } = setup;
+    let held: HeldToken | undefined;
+    let grant: Grant;
+    if (exchange && operation.grant === 'authorization_code' && !operation.code && !pasted) {
+      // No code left to exchange: a check beside the exchange step exchanged it earlier in this run.
+      if (!ledger?.grants.includes('authorization_code')) requireSettings(settings, ['authCode']);
+      held = await holder.accessToken();
+      return { kind: 'stored-by-this-run', token: asTokenResponse(held), grant: 'authorization_code' };
+    }
+    if (exchange) {
+      const code = (operation.grant === 'authorization_code' ? operation.code : undefined) ?? pasted ?? '';
+      const client = requireSettings(settings, ['clientId', 'clientSecret', 'redirectUri']);
+      checkAuthCode(code, {
+        clientId: client.clientId,
+        redirectUri: client.redirectUri,
+        now: new Date(Date.now() + (plan.clockOffsetMs ?? 0)),
+      });
+      const codeVerifier = operation.grant === 'authorization_code' ? operation.codeVerifier : undefined;
+      held = await holder.newGrant(
+        exchangeSender(client, { code, codeVerifier }, plan.sendOptions, (event) => hooks.onEvent?.(event)),
+      );
+      // The code works once: a pasted one leaves the env file now that the store has the grant.
+      if (code === pasted) await updateEnvFile(settings.envFile, { GOTO_AUTH_CODE: null });
+      grant = 'authorization_code';
+    } else {
+      let rejected = operation.grant === 'refresh_token' ? operation.rejected : undefined;
+      // A first-time run proves its refresh token: its refresh step after its own exchange refreshes.
+      if (
+        operation.grant === 'refresh_token' &&
+        rejected === undefined &&
+        ledger?.grants.at(-1) === 'authorization_code'
+      )
+        rejected = ledger.accessToken ?? undefined;
+      const request = rejected === undefined ? {} : { rejected };
+      held = off ? await holder.storedToken(request) : await holder.accessToken(request);
+      if (!held)
+        throw tokenRequestsOff(
+          step,
+          `${describeStore(store)} holds no access token with ${REUSE_MIN_VALIDITY_MS / 60_000} minutes left`,
+        );
+      grant = 'refresh_token';
+    }
+    const sent = held.source === 'refreshed' || held.source === 'authorized';
+    if (plan.run)
+      await record(plan, settings.envFile, ledger, {
+        accessToken: fingerprint(held.accessToken),
+        grants: [...(ledger?.grants ?? []), grant],
+        ...(operation.grant === 'refresh_token' && operation.rejected !== undefined && sent
+          ? { refreshedAfterRejection: fingerprint(held.accessToken) }
+          : {}),
+      });
+    const token = asTokenResponse(held);
+    if (sent) return { kind: 'sent', token };
+    return {
+      kind: 'stored-in-grant-store',
+      token,
+      version: held.grant.version,
+      store: describeStore(store),
+      waited: held.source === 'stored-meanwhile',
+    };
+  } catch (error) {
+    // What refused this request refuses the run's others too: they are not sent.
+    if (plan.run && error instanceof GotoRunnerError)
+      await record(plan, settings.envFile, ledger, {
+        accessToken: ledger?.accessToken ?? null,
+        grants: ledger?.grants ?? [],
+        failure: { step, message: error.message },
+      });
+    throw error;
+  } finally {
+    await store?.close();
+  }
+}
+
+/** Only an optimisation, as for the env file: without the ledger, the run's next check asks again. */
+async function record(
+  plan: CustodyPlan,
+  envFile: string,
+  ledger: RunLedger | undefined,
+  entry: Omit<RunLedger, 'runId' | 'envFile'>,
+): Promise<void> {
+  if (!plan.run) return;
+  await writeRunLedger(plan.run, { ...ledger, runId: plan.run.id, envFile, ...entry }).catch(() => undefined);
+}
+
+function tokenRequestsOff(step: string, why: string): GotoRunnerError {
+  return new GotoRunnerError(
+    'GOTO_TOKEN_REQUESTS_OFF',
+    `Step "${step}" failed: GOTO_TOKEN_REQUESTS is off and ${why}.\n` +
+      'What to do: let one job refresh first (`npx playwright test --grep @refresh`, with the same GOTO_GRANT_STORE), ' +
+      'or unset GOTO_TOKEN_REQUESTS.',
+  );
+}
