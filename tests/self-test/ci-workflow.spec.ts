@@ -84,6 +84,60 @@ test.describe('the daily workflow', () => {
   });
 });
 
+test.describe('the grant store workflow', () => {
+  test('runs the daily chain against GoTo on a schedule and on demand, with the store and its key from repository secrets and no refresh token secret', async () => {
+    const workflow = await readWorkflow('goto-tokens-store.yml');
+    const job = workflow.jobs['daily-chain'] as Job;
+
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(workflow.env).toMatchObject({
+      GOTO_TARGET: 'goto',
+      GOTO_CLIENT_ID: '${{ secrets.GOTO_CLIENT_ID }}',
+      GOTO_CLIENT_SECRET: '${{ secrets.GOTO_CLIENT_SECRET }}',
+      GOTO_GRANT_STORE: '${{ secrets.GOTO_GRANT_STORE }}',
+      GOTO_GRANT_STORE_KEY: '${{ secrets.GOTO_GRANT_STORE_KEY }}',
+    });
+    expect(workflow.env, 'the refresh token lives in the store, not in a secret').not.toHaveProperty(
+      'GOTO_REFRESH_TOKEN',
+    );
+    expect(runs(job)[0], 'installs from the lock file first').toBe('npm ci');
+    expect(stepRunning(job, 'npx playwright test')?.run).toBe('npx playwright test --reporter=github,html,junit');
+  });
+
+  test('never writes a GitHub secret: no save-rotated-token, no GitHub token, read-only permissions', async () => {
+    const workflow = (await readWorkflow('goto-tokens-store.yml')) as Workflow & { permissions?: unknown };
+    const text = JSON.stringify(workflow);
+
+    expect(runs(workflow.jobs['daily-chain'] as Job).join('\n')).not.toMatch(/save-rotated-token|gh secret/);
+    expect(text).not.toMatch(/GH_TOKEN|GOTO_SECRETS_TOKEN|GOTO_INITIAL_REFRESH_TOKEN/);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  test('shows the grant in the store after the chain, also when a check failed, and fails near the refresh token’s end', async () => {
+    const workflow = await readWorkflow('goto-tokens-store.yml');
+    const job = workflow.jobs['daily-chain'] as Job;
+    const status = stepRunning(job, 'npm run status');
+
+    expect(status?.run).toBe('npm run status -- --strict');
+    expect(status?.if).toBe('always()');
+    expect(job.steps.indexOf(status as Step)).toBeGreaterThan(
+      job.steps.indexOf(stepRunning(job, 'npx playwright test') as Step),
+    );
+    expect(workflow.env.GOTO_REFRESH_WARN_DAYS, 'the threshold is configurable').toContain('inputs.refresh_warn_days');
+  });
+
+  test('uploads the reports, never the env file', async () => {
+    const job = (await readWorkflow('goto-tokens-store.yml')).jobs['daily-chain'] as Job;
+    const uploads = job.steps.filter((step) => step.uses?.startsWith('actions/upload-artifact@'));
+
+    expect(uploads.map((step) => [step.with?.path, step.if])).toEqual([
+      ['playwright-report/', 'always()'],
+      ['junit-results.xml', 'always()'],
+    ]);
+    expect(JSON.stringify(uploads)).not.toContain('.env');
+  });
+});
+
 test.describe('the sharded workflow', () => {
   test('refreshes once, runs the API checks in shards that send no token request, and merges the blob reports', async () => {
     const workflow = await readWorkflow('goto-tokens-sharded.yml');
@@ -106,7 +160,7 @@ test('every npm script the workflows run exists, and no step puts a secret on a 
     (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
       .scripts,
   );
-  for (const name of ['goto-tokens.yml', 'goto-tokens-sharded.yml']) {
+  for (const name of ['goto-tokens.yml', 'goto-tokens-sharded.yml', 'goto-tokens-store.yml']) {
     const workflow = await readWorkflow(name);
     for (const job of Object.values(workflow.jobs)) {
       for (const run of runs(job)) {
