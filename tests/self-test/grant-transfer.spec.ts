@@ -15,6 +15,9 @@ import {
   storeGrant,
 } from './helpers/store-tools';
 import { readEnvValues } from '../../lib/env-file/env-reader';
+import { updateEnvFile } from '../../fixtures';
+import { runCollection } from './helpers/run-collection';
+import { startRedis } from './helpers/store-servers';
 
 /*
  * `npm run grant -- move-to-store` and `npm run grant -- read-from-store`, as child processes
@@ -328,4 +331,46 @@ test('move-to-store with a store that does not answer names it by host:port, lea
   expect(run.stderr).toContain('the grant store (Redis at 127.0.0.1:1) could not be reached (ECONNREFUSED)');
   expect(await readFile(envFile, 'utf8')).toBe(envText(tokens));
   expectNoSecret(run, [tokens.refresh, tokens.access]);
+});
+
+test('a grant moved in from the env file is the one the next run of the collection refreshes with, through the store', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  test.setTimeout(10 * 60_000);
+  // A server of its own: the collection uses the store's `default` grant.
+  const redis = await startRedis();
+  try {
+    await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+    // The access token no longer fresh, so the run must refresh with the refresh token moved in.
+    await updateEnvFile(sandbox.envFile, { GOTO_ACCESS_TOKEN_EXPIRES_AT: new Date(Date.now() - 60_000).toISOString() });
+    const moved = readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN;
+    const env = { ...sandbox.env, GOTO_GRANT_STORE: redis.url };
+
+    const move = await runScript('grant', env, ['move-to-store']);
+
+    expect(move.exitCode, move.stderr).toBe(0);
+    expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN, 'the env file keeps no copy').toBeUndefined();
+    const before = (await emulator.requests(sandbox.client.clientId)).length;
+
+    const run = await runCollection(env, [
+      'tests/collection/10-tokens.spec.ts',
+      '--reporter=line',
+      `--output=${testInfo.outputPath('run')}`,
+    ]);
+
+    expect(run.exitCode, run.output).toBe(0);
+    const refreshes = (await emulator.requests(sandbox.client.clientId))
+      .slice(before)
+      .filter((request) => request.form?.grant_type === 'refresh_token');
+    expect(
+      refreshes.map((request) => request.form?.refresh_token),
+      'one refresh, with the moved token',
+    ).toEqual([moved]);
+    const stored = await readGrant(env);
+    expect(stored?.version, 'the refresh committed over the moved version').toBe(2);
+    expect(readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN, 'still no copy in the env file').toBeUndefined();
+  } finally {
+    await redis.stop();
+  }
 });
