@@ -75,6 +75,9 @@ test(
           }
         : {};
     expect(after, 'only the token values changed').toEqual({ ...kept, ...tokenKeys });
+    // On the env file, the snapshot taken right after the refresh proved what was stored; read
+    // again later, it may already hold the token of another run that refreshed since.
+    if (chain.keptIn() === 'env-file') return;
     const stored = await chain.keptTokens();
     expect(fingerprint(stored.accessToken ?? ''), 'the access token is the one stored').toBe(
       fingerprint(token.access_token),
