@@ -189,13 +189,17 @@ export class WebinarBook {
     return true;
   }
 
-  /** Who attended a past session: approved registrants of before its start, two in three of them. */
+  /**
+   * Who attended a past session: approved registrants of before its start, two in three of
+   * them, and always the first of them, so that a past session with registrants is never
+   * empty (a check of attendance then always has someone to look at).
+   */
   attendees(webinar: Webinar, session: SessionRecord): AttendeeRecord[] {
     return this.registrants(webinar)
       .filter((registrant) => registrant.status === 'APPROVED' && registrant.registeredAtMs < session.startMs)
-      .flatMap((registrant) => {
+      .flatMap((registrant, n) => {
         const pick = seeded(`${registrant.registrantKey}/${session.sessionKey}`);
-        if (pick.int(3) === 0) return [];
+        if (pick.int(3) === 0 && n > 0) return [];
         const joinMs = session.startMs + pick.int(10) * MINUTE_MS;
         const leaveMs = Math.max(joinMs + MINUTE_MS, session.endMs - pick.int(15) * MINUTE_MS);
         // One in four left and came back half way through.
@@ -271,7 +275,10 @@ function seededRegistrants(webinar: Webinar): RegistrantRecord[] {
     const registrantKey = pick.key19();
     const manual = webinar.approvalType === 'MANUAL';
     const statusDraw = pick.int(4);
-    const status: RegistrantStatus = !manual || statusDraw < 2 ? 'APPROVED' : statusDraw === 2 ? 'WAITING' : 'DENIED';
+    // The first registrant of a webinar with manual approval is always approved: every
+    // webinar then has someone who could attend.
+    const status: RegistrantStatus =
+      !manual || n === 0 || statusDraw < 2 ? 'APPROVED' : statusDraw === 2 ? 'WAITING' : 'DENIED';
     return {
       registrantKey,
       firstName,
