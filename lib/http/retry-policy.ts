@@ -87,28 +87,36 @@ export type StatusAnswer = {
 
 /**
  * After an answer with a status other than success: whether to send it again. Only 429,
- * 502 and 503 are retried, waiting for the server's `Retry-After` (`serverWaitMs`, RFC 9110
- * §10.2.3) when it sent one, else for the backoff. A `Retry-After` longer than
- * `maxRetryAfterMs` is not waited for (`tooLong`): the step ends, saying when to run again.
+ * 502 and 503 are retried, waiting for the server's `Retry-After` (`serverWait`) when it
+ * sent one, else for the backoff, and never when that wait is too long.
  */
-export type StatusDecision = { retry: boolean; serverWaitMs?: number; tooLong: boolean };
+export type StatusDecision = ServerWait & { retry: boolean };
 
-export function afterStatus({
+export function afterStatus(answer: StatusAnswer): StatusDecision {
+  const wait = serverWait(answer);
+  return {
+    retry: retryableStatuses.has(answer.status) && answer.attempt < answer.maxAttempts && !wait.tooLong,
+    ...wait,
+  };
+}
+
+/**
+ * How long an answer asks to wait before the next try (`serverWaitMs`, RFC 9110 §10.2.3),
+ * read only where its status says the request may be sent again (429, 502, 503); and whether
+ * that is longer than `maxRetryAfterMs` (`tooLong`): then the step ends, saying when to run
+ * again, instead of holding the run that long.
+ */
+export type ServerWait = { serverWaitMs?: number; tooLong: boolean };
+
+export function serverWait({
   status,
   retryAfter,
   now,
-  attempt,
-  maxAttempts,
   maxRetryAfterMs,
-}: StatusAnswer): StatusDecision {
-  const retryable = retryableStatuses.has(status);
-  const serverWaitMs = retryable ? retryAfterMs(retryAfter, now) : undefined;
-  const tooLong = serverWaitMs !== undefined && serverWaitMs > maxRetryAfterMs;
-  return {
-    retry: retryable && attempt < maxAttempts && !tooLong,
-    ...(serverWaitMs === undefined ? {} : { serverWaitMs }),
-    tooLong,
-  };
+}: Pick<StatusAnswer, 'status' | 'retryAfter' | 'now' | 'maxRetryAfterMs'>): ServerWait {
+  const serverWaitMs = retryableStatuses.has(status) ? retryAfterMs(retryAfter, now) : undefined;
+  if (serverWaitMs === undefined) return { tooLong: false };
+  return { serverWaitMs, tooLong: serverWaitMs > maxRetryAfterMs };
 }
 
 /**
