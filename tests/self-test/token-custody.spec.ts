@@ -18,7 +18,7 @@ import {
   type CollectionProcess,
 } from './helpers/run-collection';
 import { TokenChain } from '../../lib/chain/token-chain';
-import { custodians } from './helpers/custodians';
+import { custodians, signalDelivered } from './helpers/custodians';
 
 /*
  * One grant, never lost (lib/custody/token-custody.ts): against an emulator that rotates the
@@ -326,6 +326,39 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       const next = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('next')}`]);
 
       expect(next.exitCode, next.output).toBe(0);
+      await expectGrantKept(emulator, sandbox);
+    });
+  }
+});
+
+test.describe('a signal sent to the custodian itself while GoTo’s answer is on its way', () => {
+  // The run's signals never reach the custodian (a session of its own); these are sent to it
+  // by pid, as `kill` or a system shutting processes down would.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} to the custodian holding the refresh does not stop it: the env file gets the rotated token`, async ({
+      sandbox,
+      emulator,
+    }, testInfo) => {
+      await strictServer(sandbox, emulator);
+      await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
+      const run = start(sandbox.env, testInfo.outputPath('run'));
+      await expect
+        .poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine })
+        .toBe(1);
+      // The process holding the env file's lock is the one whose request has left.
+      const holder = (JSON.parse(await readFile(`${sandbox.envFile}.lock`, 'utf8')) as { pid: number }).pid;
+      expect(
+        (await custodians()).map((custodian) => custodian.pid),
+        'the lock is held by a custodian',
+      ).toContain(holder);
+
+      process.kill(holder, signal);
+      await expect.poll(() => signalDelivered(holder), { timeout: untilThereOnABusyMachine }).toBe(true);
+      // Only now does the server let its answer go.
+      await emulator.releaseHeld(sandbox.client.clientId);
+      const result = await run.done;
+
+      expect(result.exitCode, result.output).toBe(0);
       await expectGrantKept(emulator, sandbox);
     });
   }
