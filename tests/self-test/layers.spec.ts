@@ -24,6 +24,7 @@ const coreRanks: Record<string, number> = {
   status: 6,
   vercel: 6,
   'grant-transfer': 6,
+  broker: 7,
 };
 
 type Import = { file: string; specifier: string; target: string | undefined };
