@@ -14,11 +14,11 @@ import { fileKeeper } from '../custody/store-recovery';
 import { refreshSender } from '../custody/token-sender';
 import { holderId } from '../grant-store/grant-record';
 import type { GrantStore } from '../grant-store/grant-store';
-import { GrantHolder, type HeldToken, type HolderTimings } from '../grant-store/holder-protocol';
+import { GrantHolder } from '../grant-store/holder-protocol';
+import type { HolderTimings } from '../grant-store/holder-timings';
 import { openGrantStore } from '../grant-store/open-grant-store';
 import type { StoreTimeouts } from '../grant-store/store-failure';
 import { fingerprint } from '../http/redact';
-import type { SendOptions } from '../http/send-request';
 import { brokerSettings } from './broker-settings';
 
 export type GrantBrokerOptions = {
@@ -32,8 +32,11 @@ export type GrantBrokerOptions = {
    * function's disk does not outlive it, and the holder retries the commit instead.
    */
   recoveryEnvFile?: string;
-  /** For the token requests: `{ timeoutMs }`, retries. */
-  sendOptions?: SendOptions;
+  /**
+   * For the token requests: how long to wait for each answer (default 30000 ms), and how many
+   * times at most a request is sent when the answer says a retry is safe (default 3).
+   */
+  sendOptions?: { timeoutMs?: number; attempts?: number };
   /** The protocol's lease, waits and the access token's minimum remaining life. */
   timings?: Partial<HolderTimings>;
   /** How long a store operation may take before the call fails naming the store. */
@@ -57,7 +60,7 @@ export type BrokerToken = {
   /** The grant's version in the store the token is from. */
   version: number;
   /** `stored`: the store's token served; `stored-meanwhile`: another holder refreshed; `refreshed`: this call did. */
-  source: HeldToken['source'];
+  source: 'stored' | 'stored-meanwhile' | 'refreshed' | 'authorized';
 };
 
 export type AccessTokenRequest = {
