@@ -3,12 +3,20 @@ import { cp, mkdir, realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { repositoryRoot } from './child-env';
 
+export type CheckoutCopyOptions = {
+  /**
+   * What the copy's node_modules links to: this checkout's own (its real folder, so a
+   * worktree's link is followed) unless a test gives another, e.g. a folder two copies share.
+   */
+  nodeModules?: string;
+};
+
 /**
  * Copies the checkout's files as git sees them (tracked, and new ones not ignored) to `copy`,
  * with its node_modules linked in: a checkout of the same code with nothing of this one's
  * `.env`, test results or builds, for tests that run the project where a user would.
  */
-export async function copyCheckout(copy: string): Promise<void> {
+export async function copyCheckout(copy: string, options: CheckoutCopyOptions = {}): Promise<void> {
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: repositoryRoot,
     encoding: 'utf8',
@@ -23,5 +31,6 @@ export async function copyCheckout(copy: string): Promise<void> {
       if (error.code !== 'ENOENT') throw error;
     });
   }
-  await symlink(await realpath(path.join(repositoryRoot, 'node_modules')), path.join(copy, 'node_modules'));
+  const nodeModules = options.nodeModules ?? (await realpath(path.join(repositoryRoot, 'node_modules')));
+  await symlink(nodeModules, path.join(copy, 'node_modules'));
 }
