@@ -1,4 +1,5 @@
 import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -63,6 +64,18 @@ async function expectGrantKept(emulator: EmulatorControl, sandbox: Sandbox, envF
   expect(readEnvValues(envFile).GOTO_REFRESH_TOKEN === live[0]?.token, 'and the env file holds it').toBe(true);
 }
 
+/** mulberry32: a small PRNG whose whole state is its seed, so a sequence of draws can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
 function expectNoSecretIn(output: string, secrets: Array<string | undefined>): void {
   const shown = secrets.filter((secret): secret is string => !!secret && output.includes(secret));
   expect(shown.length, 'the output shows no secret').toBe(0);
@@ -106,17 +119,24 @@ test.describe('runs that share one env file', () => {
     emulator,
   }, testInfo) => {
     await strictServer(sandbox, emulator);
+    // Staggered by a few hundred milliseconds, as a cron job and a person would be: drawn from
+    // a seed that is printed, so that STAGGER_SEED=<seed> replays a failure's delays.
+    const seed = Number(process.env.STAGGER_SEED ?? randomInt(2 ** 31));
+    const replay = `stagger seed ${seed}: STAGGER_SEED=${seed} replays these delays`;
+    testInfo.annotations.push({ type: 'seed', description: replay });
+    console.log(replay);
+    const draw = seededRandom(seed);
+    const delaysMs = [1, 2, 3, 4].map(() => Math.round(150 + draw() * 300));
 
     const runs: CollectionProcess[] = [];
-    for (const n of [1, 2, 3, 4]) {
-      runs.push(start(sandbox.env, testInfo.outputPath(`run-${n}`)));
-      // Staggered by a few hundred milliseconds, as a cron job and a person would be.
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 300));
+    for (const [n, delayMs] of delaysMs.entries()) {
+      runs.push(start(sandbox.env, testInfo.outputPath(`run-${n + 1}`)));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     const results = await Promise.all(runs.map((run) => run.done));
 
-    for (const result of results) expect(result.exitCode, result.output).toBe(0);
-    await expectGrantKept(emulator, sandbox);
+    for (const result of results) expect(result.exitCode, `${replay}\n${result.output}`).toBe(0);
+    await test.step(`the grant is kept (${replay})`, () => expectGrantKept(emulator, sandbox));
   });
 
   test('a run gives up waiting after GOTO_LOCK_TIMEOUT, naming the env file and the holder, having sent nothing', async ({
