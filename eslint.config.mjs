@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test-results/', 'playwright-report/', 'blob-report/'] },
+  { ignores: ['node_modules/', 'test-results/', 'playwright-report/', 'blob-report/', 'dist/', 'dist.*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    // Plain Node scripts (the benchmark's fetch script): Node's globals.
+    // Plain Node scripts (the benchmark's fetch and broker scripts, CommonJS): Node's globals.
     files: ['**/*.js'],
     languageOptions: {
       globals: {
@@ -32,6 +32,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         console: 'readonly',
         performance: 'readonly',
+        require: 'readonly',
       },
     },
   },

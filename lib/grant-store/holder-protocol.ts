@@ -32,30 +32,9 @@ import { ApiStatusError, GrantHolderError, GrantStoreError, type NotCommittedRea
 import { fingerprint } from '../http/redact';
 import type { GrantRecord, StoredGrant } from './grant-record';
 import type { CommitOutcome, GrantStore } from './grant-store';
+import { defaultHolderTimings, type HolderTimings } from './holder-timings';
 
-/** An access token counts only with this much of its hour left. */
-export const REUSE_MIN_VALIDITY_MS = 10 * 60_000;
-
-export type HolderTimings = {
-  /**
-   * The lease's expiry, renewed every third of it while held: a holder that stops (frozen,
-   * killed, cut off from the store) loses it that long after its last renewal.
-   */
-  leaseTtlMs: number;
-  /** How long a holder waits for another holder's lease before it gives up. */
-  leaseWaitMs: number;
-  /** How long a holder retries a commit while the store does not answer (GoTo's answer in hand). */
-  commitRetryMs: number;
-  /** An access token counts only with this much life left. */
-  minValidityMs: number;
-};
-
-export const defaultHolderTimings: HolderTimings = {
-  leaseTtlMs: 30_000,
-  leaseWaitMs: 60_000,
-  commitRetryMs: 30_000,
-  minValidityMs: REUSE_MIN_VALIDITY_MS,
-};
+export { REUSE_MIN_VALIDITY_MS, defaultHolderTimings, type HolderTimings } from './holder-timings';
 
 /** Sends a refresh with the given refresh token (RFC 6749 §6); throws ApiStatusError when GoTo refuses it. */
 export type RefreshSender = (refreshToken: string) => Promise<TokenResponse>;

@@ -22,7 +22,11 @@ test('lists the organizer’s webinars of the coming 30 days with the new access
 
   const webinars = list._embedded?.webinars ?? [];
   expect(list.page.number, 'the first page is page 0').toBe(0);
-  expect(webinars.length, 'a page holds at most `size` webinars').toBeLessThanOrEqual(50);
+  // An organizer may have no webinar in the coming 30 days: then GoTo counts none
+  // (`page.totalElements`, Spring HATEOAS) and there is no key below to check.
+  expect(webinars.length, 'the first page holds every webinar GoTo counts, up to `size`').toBe(
+    Math.min(list.page.totalElements, 50),
+  );
   // A webinar the user co-organizes is listed too, under its own organizer's key (GoTo's v1
   // docs, rubydoc go_to_webinar 0.2.1): the organizer keys need not be the user's.
   for (const webinar of webinars) {

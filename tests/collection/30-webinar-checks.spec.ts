@@ -106,6 +106,8 @@ async function accountWebinars(gotoApi: GotoApi, accountKey: string, fromTime: D
 
 const noNext = `the organizer has no webinar in the coming ${WINDOW_DAYS} days`;
 const noPast = `the organizer has no webinar that ended in the last ${WINDOW_DAYS} days`;
+const neverHeld = 'the last past webinar was never held (it has no session)';
+const noAttendee = 'no one attended the held session';
 
 const sessionsByToken = new Map<string, Promise<ReportingSession[]>>();
 
@@ -136,7 +138,7 @@ async function heldSession(gotoApi: GotoApi): Promise<{ webinarKey: string; sess
   const { past } = await webinarsAround(gotoApi);
   const session = past && lastEndedSession(await pastSessions(gotoApi, past), Date.now());
   test.skip(!past, noPast);
-  test.skip(!session, 'the last past webinar was never held (it has no session)');
+  test.skip(!session, neverHeld);
   // test.skip ends the check when its condition holds: both are there.
   return { webinarKey: past?.webinarKey ?? '', sessionKey: session?.sessionKey ?? '' };
 }
@@ -193,6 +195,7 @@ test.describe('sessions', () => {
 
     const sessions = await pastSessions(gotoApi, past);
 
+    test.skip(sessions.length === 0, neverHeld);
     for (const session of sessions) {
       expect(Date.parse(session.endTime), `session ${session.sessionKey} has ended`).toBeLessThan(Date.now());
     }
@@ -207,6 +210,7 @@ test.describe('sessions', () => {
     // an array of `Attendee` (OpenAPI).
     const { body } = await gotoApi.call(getSessionRequest, session);
 
+    test.skip(body.length === 0, noAttendee);
     for (const attendee of body) {
       if (attendee.sessionKey) expect(attendee.sessionKey, 'of the session asked for').toBe(session.sessionKey);
       expect(attendee.attendanceTimeInSeconds).toBeGreaterThanOrEqual(0);
@@ -234,7 +238,9 @@ test.describe('registrants', () => {
 
     const { body } = await gotoApi.call(listRegistrantsRequest, { webinarKey: next.webinarKey });
 
-    for (const registrant of Array.isArray(body) ? body : body.data) {
+    const registrants = Array.isArray(body) ? body : body.data;
+    test.skip(registrants.length === 0, 'no one has registered for the next webinar yet');
+    for (const registrant of registrants) {
       expect(registrant.registrantKey).toMatch(/^\d+$/);
     }
   });
@@ -307,6 +313,7 @@ test.describe('attendees', () => {
 
     const { body } = await gotoApi.call(listSessionAttendeesRequest, session);
 
+    test.skip(body.length === 0, noAttendee);
     for (const attendee of body) expect(attendee.attendanceTimeInSeconds).toBeGreaterThanOrEqual(0);
   });
 
@@ -323,6 +330,7 @@ test.describe('attendees', () => {
     );
 
     expect(attendees.complete, 'every page read').toBe(true);
+    test.skip(attendees.items.length === 0, 'no one attended the last past webinar');
     for (const attendee of attendees.items) expect(attendee.registrantKey).toMatch(/^\d+$/);
   });
 });

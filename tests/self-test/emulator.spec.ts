@@ -790,10 +790,17 @@ test.describe('token endpoint: refresh_token grant', () => {
     const client = await emulator.createClient({ rotation: 'every-refresh', reuseDetection: true });
     const first = await tokensFor(emulator, client);
     const second = await tokensFor(emulator, client);
-    await refresh(emulator, client, first.refresh_token);
+    const rotated = await refresh(emulator, client, first.refresh_token);
 
-    await refresh(emulator, client, first.refresh_token);
+    const reused = await refresh(emulator, client, first.refresh_token);
 
+    expect(reused.body.error_description, 'the reused grant is revoked').toEqual(
+      expect.stringContaining('the whole grant is revoked'),
+    );
+    expect(
+      (await refresh(emulator, client, String(rotated.body.refresh_token))).body.error,
+      'its current refresh token with it',
+    ).toBe('invalid_grant');
     expect((await refresh(emulator, client, second.refresh_token)).status, 'the other grant still refreshes').toBe(200);
   });
 

@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, stepCustody, test } from '../../fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
-import { repositoryRoot, userShellEnv } from './helpers/child-env';
+import { userShellEnv } from './helpers/child-env';
+import { copyCheckout } from './helpers/checkout-copy';
 import { startCountingProxy } from './helpers/counting-proxy';
 
 // The README promises that `npm test` never calls GoTo and never touches `.env`, and every
@@ -21,25 +22,6 @@ const CHILD_STARTERS = [
   'tests/self-test/scopes.spec.ts',
   'tests/self-test/ci-workflow.spec.ts',
 ];
-
-/** The checkout's files as git sees them (tracked, and new ones not ignored), with its node_modules linked in. */
-async function copyCheckout(copy: string): Promise<void> {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: repositoryRoot,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    // A node_modules that is itself a link (a git worktree's) is listed as a file: it is linked below.
-    .filter((file) => file && file !== 'node_modules');
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
-    // A file deleted but not yet staged is listed and absent: it is not part of the checkout.
-    await cp(path.join(repositoryRoot, file), path.join(copy, file)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
-  await symlink(await realpath(path.join(repositoryRoot, 'node_modules')), path.join(copy, 'node_modules'));
-}
 
 /** `npm test`'s Playwright run, as npm starts it from a user's shell: no GOTO_* at all. */
 function npmTestRun(cwd: string, files: string[]): Promise<{ exitCode: number | null; output: string }> {

@@ -24,6 +24,7 @@ const coreRanks: Record<string, number> = {
   status: 6,
   vercel: 6,
   'grant-transfer': 6,
+  broker: 7,
 };
 
 type Import = { file: string; specifier: string; target: string | undefined };
@@ -94,6 +95,17 @@ test('the emulator stands alone: it imports nothing of the product, the fixtures
   const found = sourceFiles('emulator')
     .flatMap(importsOf)
     .filter(({ target }) => target !== undefined && topFolder(target) !== 'emulator');
+  expect(shown(found)).toEqual([]);
+});
+
+test('the store servers stand alone: they import nothing of the product, the fixtures or the tests', () => {
+  const found = sourceFiles('servers')
+    .flatMap(importsOf)
+    .filter(
+      ({ specifier, target }) =>
+        specifier.startsWith('@playwright/') || (target !== undefined && topFolder(target) !== 'servers'),
+    );
+  expect(sourceFiles('servers'), 'the folder is read').not.toEqual([]);
   expect(shown(found)).toEqual([]);
 });
 

@@ -73,3 +73,30 @@ test('20 daily runs in a row pass against a server that rotates the refresh toke
     true,
   );
 });
+
+test('after a failed token request, the run’s later checks send no token request of their own, though GoTo would now answer one', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  await authorizedSandbox(sandbox, emulator);
+  // The first token request of the run is refused; the refresh token itself still works, so
+  // a later check that sent a refresh of its own would get an answer and pass.
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'token',
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: '{"error":"invalid_grant","error_description":"emulated failure"}',
+  });
+  const tokenRequests = async () =>
+    (await emulator.requests(sandbox.client.clientId)).filter((request) => request.route === 'token').length;
+  const before = await tokenRequests();
+
+  const run = await runCollection(sandbox.env, [
+    '--workers=2',
+    '--reporter=line',
+    `--output=${testInfo.outputPath('run')}`,
+  ]);
+
+  expect(run.exitCode, 'the run fails').not.toBe(0);
+  expect((await tokenRequests()) - before, 'the refused refresh is the run’s only token request').toBe(1);
+});

@@ -1,4 +1,5 @@
 import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -18,7 +19,7 @@ import {
   type CollectionProcess,
 } from './helpers/run-collection';
 import { TokenChain } from '../../lib/chain/token-chain';
-import { custodians } from './helpers/custodians';
+import { custodians, signalDelivered } from './helpers/custodians';
 
 /*
  * One grant, never lost (lib/custody/token-custody.ts): against an emulator that rotates the
@@ -61,6 +62,18 @@ async function expectGrantKept(emulator: EmulatorControl, sandbox: Sandbox, envF
   const live = (await emulator.refreshTokens(sandbox.client.clientId)).filter((token) => token.active);
   expect(live, 'exactly one refresh token still works: the grant was never revoked').toHaveLength(1);
   expect(readEnvValues(envFile).GOTO_REFRESH_TOKEN === live[0]?.token, 'and the env file holds it').toBe(true);
+}
+
+/** mulberry32: a small PRNG whose whole state is its seed, so a sequence of draws can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
 function expectNoSecretIn(output: string, secrets: Array<string | undefined>): void {
@@ -106,17 +119,24 @@ test.describe('runs that share one env file', () => {
     emulator,
   }, testInfo) => {
     await strictServer(sandbox, emulator);
+    // Staggered by a few hundred milliseconds, as a cron job and a person would be: drawn from
+    // a seed that is printed, so that STAGGER_SEED=<seed> replays a failure's delays.
+    const seed = Number(process.env.STAGGER_SEED ?? randomInt(2 ** 31));
+    const replay = `stagger seed ${seed}: STAGGER_SEED=${seed} replays these delays`;
+    testInfo.annotations.push({ type: 'seed', description: replay });
+    console.log(replay);
+    const draw = seededRandom(seed);
+    const delaysMs = [1, 2, 3, 4].map(() => Math.round(150 + draw() * 300));
 
     const runs: CollectionProcess[] = [];
-    for (const n of [1, 2, 3, 4]) {
-      runs.push(start(sandbox.env, testInfo.outputPath(`run-${n}`)));
-      // Staggered by a few hundred milliseconds, as a cron job and a person would be.
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 300));
+    for (const [n, delayMs] of delaysMs.entries()) {
+      runs.push(start(sandbox.env, testInfo.outputPath(`run-${n + 1}`)));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     const results = await Promise.all(runs.map((run) => run.done));
 
-    for (const result of results) expect(result.exitCode, result.output).toBe(0);
-    await expectGrantKept(emulator, sandbox);
+    for (const result of results) expect(result.exitCode, `${replay}\n${result.output}`).toBe(0);
+    await test.step(`the grant is kept (${replay})`, () => expectGrantKept(emulator, sandbox));
   });
 
   test('a run gives up waiting after GOTO_LOCK_TIMEOUT, naming the env file and the holder, having sent nothing', async ({
@@ -326,6 +346,39 @@ test.describe('a run stopped while GoTo’s answer is on its way', () => {
       const next = await runCollection(sandbox.env, ['--reporter=line', `--output=${testInfo.outputPath('next')}`]);
 
       expect(next.exitCode, next.output).toBe(0);
+      await expectGrantKept(emulator, sandbox);
+    });
+  }
+});
+
+test.describe('a signal sent to the custodian itself while GoTo’s answer is on its way', () => {
+  // The run's signals never reach the custodian (a session of its own); these are sent to it
+  // by pid, as `kill` or a system shutting processes down would.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} to the custodian holding the refresh does not stop it: the env file gets the rotated token`, async ({
+      sandbox,
+      emulator,
+    }, testInfo) => {
+      await strictServer(sandbox, emulator);
+      await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
+      const run = start(sandbox.env, testInfo.outputPath('run'));
+      await expect
+        .poll(async () => (await refreshesReceived(emulator, sandbox)).length, { timeout: untilThereOnABusyMachine })
+        .toBe(1);
+      // The process holding the env file's lock is the one whose request has left.
+      const holder = (JSON.parse(await readFile(`${sandbox.envFile}.lock`, 'utf8')) as { pid: number }).pid;
+      expect(
+        (await custodians()).map((custodian) => custodian.pid),
+        'the lock is held by a custodian',
+      ).toContain(holder);
+
+      process.kill(holder, signal);
+      await expect.poll(() => signalDelivered(holder), { timeout: untilThereOnABusyMachine }).toBe(true);
+      // Only now does the server let its answer go.
+      await emulator.releaseHeld(sandbox.client.clientId);
+      const result = await run.done;
+
+      expect(result.exitCode, result.output).toBe(0);
       await expectGrantKept(emulator, sandbox);
     });
   }

@@ -5,10 +5,6 @@ import type { Env } from '../../lib/config/env-target';
 import {
   ConfigError,
   expect,
-  fingerprint,
-  redeployKeys,
-  syncedKeys,
-  syncRecordKey,
   syncToVercel,
   test,
   stepSender,
@@ -17,6 +13,7 @@ import {
   type EmulatorControl,
 } from '../../fixtures';
 import { findSecrets } from './helpers/artifacts';
+import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import type { VercelReceivedRequest } from '../../emulator/control-client';
 
 /*
@@ -31,6 +28,12 @@ import type { VercelReceivedRequest } from '../../emulator/control-client';
 
 type CreateVercelProjectOptions = Parameters<EmulatorControl['createVercelProject']>[0];
 type EmulatorVercelProject = Awaited<ReturnType<EmulatorControl['createVercelProject']>>;
+/** The four values the sync saves, in the order it sends them (README, "Vercel"): written out, not taken from lib/vercel. */
+const syncedKeys = ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN'] as const;
+/** The values a running app cannot renew by itself: a change in one redeploys (README, "Vercel"). */
+const redeployKeys = ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_REFRESH_TOKEN'] as const;
+/** The plain variable that records what the last redeploy was given (README, "Vercel"). */
+const syncRecordKey = 'GOTO_TOKEN_RUNNER_SYNCED';
 type SyncedValues = Record<(typeof syncedKeys)[number], string>;
 type SentVariable = { key: string; value: string; type: string; target: string[] };
 

@@ -27,3 +27,15 @@ export async function custodians(): Promise<CustodianProcess[]> {
   }
   return found;
 }
+
+/**
+ * Whether a signal sent to `pid` has been delivered: none is pending for the process or its
+ * threads (`SigPnd`, `ShdPnd` of `/proc/PID/status`, proc(5)), or it is gone, which is what
+ * a signal it has no handler for does. Linux only.
+ */
+export async function signalDelivered(pid: number): Promise<boolean> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  if (status === undefined || /^State:\s+Z/m.test(status)) return true;
+  const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s+([0-9a-f]+)$/gm)].map((match) => BigInt(`0x${match[1]}`));
+  return pending.length === 2 && pending.every((mask) => mask === 0n);
+}

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ReceivedRequest } from '../../../emulator/control-client';
-import { fingerprint } from '../../../fixtures';
 import type { Artifact } from './artifacts';
+import { expectedRedaction } from './fingerprints';
 
 /** A request as its attachment shows it (`RedactedExchange`, lib/http/send-request.ts), read back from a run's output. */
 export type ShownExchange = {
@@ -51,20 +51,17 @@ export function showsRequest(exchange: ShownExchange, request: ReceivedRequest):
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
   const [scheme = '', credentials = ''] = sent?.split(' ', 2) ?? [];
-  if (shownAuthorization !== (sent === undefined ? undefined : `${scheme} ${redactedAs(credentials)}`)) return false;
+  if (shownAuthorization !== (sent === undefined ? undefined : `${scheme} ${expectedRedaction(credentials)}`))
+    return false;
   const form =
     request.form &&
     Object.fromEntries(
       Object.entries(request.form).map(([name, value]) => [
         name,
-        SECRET_FORM_FIELDS.has(name) ? redactedAs(value) : value,
+        SECRET_FORM_FIELDS.has(name) ? expectedRedaction(value) : value,
       ]),
     );
   return isDeepStrictEqual(exchange.request.form, form);
-}
-
-function redactedAs(secret: string): string {
-  return `‹redacted ${fingerprint(secret)}›`;
 }
 
 function parseJson(text: string): unknown {
