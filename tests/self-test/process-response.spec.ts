@@ -2,7 +2,8 @@ import { ApiBodyError, ApiStatusError, expect, test } from '../../fixtures';
 import { processReceived, processResponse } from '../../lib/http/process-response';
 import { receivedResponse } from '../../lib/http/response-body';
 import * as definitions from '../../requests';
-import { now, redactedAs, type ResponseRows, type Row } from './helpers/response-rows/rows';
+import { expectedRedaction } from './helpers/fingerprints';
+import { now, type ResponseRows, type Row } from './helpers/response-rows/rows';
 import { tokenEndpointRows } from './helpers/response-rows/token-endpoint';
 import { usersMeRows } from './helpers/response-rows/users-me';
 import { vercelRows } from './helpers/response-rows/vercel';
@@ -41,7 +42,7 @@ async function outcomeOf({ request, answer, context }: Row): Promise<{ body: unk
 function expectNoSecret(error: Error, row: Row): void {
   const shown = `${error.message}\n${JSON.stringify(error)}`;
   for (const secret of [...row.request.secrets, ...(row.notShown ?? [])]) {
-    expect(shown.includes(secret), `the error shows nothing of ${redactedAs(secret)}`).toBe(false);
+    expect(shown.includes(secret), `the error shows nothing of ${expectedRedaction(secret)}`).toBe(false);
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type * as definitions from '../../../../requests';
 import type { PreparedRequest } from '../../../../requests';
 import type { ResponseContext } from '../../../../lib/http/process-response';
@@ -35,11 +34,6 @@ export function json(status: number, value: unknown, headers: Record<string, str
 /** JSON text written by hand, for what JSON.stringify cannot write: a bare 19-digit number. */
 export function jsonText(status: number, body: string): Answer {
   return { status, headers: jsonType, body };
-}
-
-/** What stands in a message for a secret, worked out here rather than by the product's redact.ts. */
-export function redactedAs(secret: string): string {
-  return `‹redacted sha256:${createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12)}›`;
 }
 
 /** A request definition, by the name of its function in requests/. */

@@ -1,14 +1,7 @@
 import { LosslessNumber } from 'lossless-json';
 import { exchangeCodeRequest, refreshTokenRequest } from '../../../../requests';
-import {
-  json,
-  jsonText,
-  redactedAs,
-  type BodyErrorRow,
-  type StatusErrorRow,
-  type TypedBodyRow,
-  type ResponseRows,
-} from './rows';
+import { json, jsonText, type BodyErrorRow, type StatusErrorRow, type TypedBodyRow, type ResponseRows } from './rows';
+import { expectedRedaction } from '../fingerprints';
 
 /*
  * The token endpoint (requests/token-endpoint.ts): both grants' success bodies (RFC 6749
@@ -230,8 +223,8 @@ const statusErrors: StatusErrorRow[] = [
     expected: {
       status: 400,
       error: 'invalid_grant',
-      description: `token ${redactedAs(refreshToken)} of ${redactedAs(client.clientSecret)} is unknown`,
-      headline: `${refreshFailed} HTTP 400 invalid_grant ("token ${redactedAs(refreshToken)} of ${redactedAs(client.clientSecret)} is unknown").`,
+      description: `token ${expectedRedaction(refreshToken)} of ${expectedRedaction(client.clientSecret)} is unknown`,
+      headline: `${refreshFailed} HTTP 400 invalid_grant ("token ${expectedRedaction(refreshToken)} of ${expectedRedaction(client.clientSecret)} is unknown").`,
       advice: /^the refresh token was rotated, revoked or has expired/,
     },
   },
@@ -247,8 +240,8 @@ const statusErrors: StatusErrorRow[] = [
     expected: {
       status: 400,
       error: 'invalid_grant',
-      description: `use ${redactedAs('access-token-echoed-9')} instead`,
-      headline: `${refreshFailed} HTTP 400 invalid_grant ("use ${redactedAs('access-token-echoed-9')} instead").`,
+      description: `use ${expectedRedaction('access-token-echoed-9')} instead`,
+      headline: `${refreshFailed} HTTP 400 invalid_grant ("use ${expectedRedaction('access-token-echoed-9')} instead").`,
       advice: /^the refresh token was rotated, revoked or has expired/,
     },
     notShown: ['access-token-echoed-9'],

@@ -3,13 +3,13 @@ import {
   gotoApiBodyAdvice,
   json,
   jsonText,
-  redactedAs,
   refreshAgain,
   type BodyErrorRow,
   type StatusErrorRow,
   type TypedBodyRow,
   type ResponseRows,
 } from './rows';
+import { expectedRedaction } from '../fingerprints';
 
 /*
  * Users/me (requests/users-me.ts): the SCIM record, its keys in any JSON form, and the
@@ -147,8 +147,8 @@ const statusErrors: StatusErrorRow[] = [
     answer: json(401, { int_err_code: 42, msg: `token ${accessToken} expired` }),
     expected: {
       status: 401,
-      description: `token ${redactedAs(accessToken)} expired`,
-      headline: `${usersMeFailed} HTTP 401 ("token ${redactedAs(accessToken)} expired").`,
+      description: `token ${expectedRedaction(accessToken)} expired`,
+      headline: `${usersMeFailed} HTTP 401 ("token ${expectedRedaction(accessToken)} expired").`,
       advice: refreshAgain,
     },
   },

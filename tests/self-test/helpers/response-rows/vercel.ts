@@ -5,15 +5,8 @@ import {
   redeployRequest,
   upsertEnvRequest,
 } from '../../../../requests';
-import {
-  json,
-  jsonType,
-  redactedAs,
-  type BodyErrorRow,
-  type StatusErrorRow,
-  type TypedBodyRow,
-  type ResponseRows,
-} from './rows';
+import { json, jsonType, type BodyErrorRow, type StatusErrorRow, type TypedBodyRow, type ResponseRows } from './rows';
+import { expectedRedaction } from '../fingerprints';
 
 /*
  * The Vercel calls (requests/vercel-*.ts): their bodies, Vercel's one error shape
@@ -202,8 +195,8 @@ const statusErrors: StatusErrorRow[] = [
     expected: {
       status: 500,
       error: 'internal_server_error',
-      description: `could not save ${redactedAs(refreshToken)} with ${redactedAs(vercel.token)}`,
-      headline: `Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/prj_Q1w2/env answered HTTP 500 internal_server_error ("could not save ${redactedAs(refreshToken)} with ${redactedAs(vercel.token)}").`,
+      description: `could not save ${expectedRedaction(refreshToken)} with ${expectedRedaction(vercel.token)}`,
+      headline: `Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/prj_Q1w2/env answered HTTP 500 internal_server_error ("could not save ${expectedRedaction(refreshToken)} with ${expectedRedaction(vercel.token)}").`,
       advice: 'Vercel had a server error: try again in a few minutes and check https://www.vercel-status.com.',
     },
   },
@@ -274,7 +267,7 @@ const statusErrors: StatusErrorRow[] = [
       status: 404,
       error: 'not_found',
       description: 'Deploy hook not found',
-      headline: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${redactedAs(hookId)} answered HTTP 404 not_found ("Deploy hook not found").`,
+      headline: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${expectedRedaction(hookId)} answered HTTP 404 not_found ("Deploy hook not found").`,
       advice:
         /^Vercel does not know this deploy hook \(it was revoked, or the URL is cut short\): .*VERCEL_DEPLOY_HOOK_URL/,
     },
@@ -289,8 +282,8 @@ const statusErrors: StatusErrorRow[] = [
     expected: {
       status: 500,
       error: 'internal_server_error',
-      description: `hook /deploy/prj_Q1w2/${redactedAs(hookId)} failed`,
-      headline: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${redactedAs(hookId)} answered HTTP 500 internal_server_error ("hook /deploy/prj_Q1w2/${redactedAs(hookId)} failed").`,
+      description: `hook /deploy/prj_Q1w2/${expectedRedaction(hookId)} failed`,
+      headline: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${expectedRedaction(hookId)} answered HTTP 500 internal_server_error ("hook /deploy/prj_Q1w2/${expectedRedaction(hookId)} failed").`,
       advice: 'Vercel had a server error: try again in a few minutes and check https://www.vercel-status.com.',
     },
   },
@@ -354,7 +347,7 @@ const bodyErrors: BodyErrorRow[] = [
     answer: json(201, { ok: true }),
     expected: {
       status: 201,
-      says: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${redactedAs(hookId)} answered HTTP 201, but the body is not what Vercel documents:`,
+      says: `Step "trigger the Vercel deploy hook" failed: POST /v1/integrations/deploy/prj_Q1w2/${expectedRedaction(hookId)} answered HTTP 201, but the body is not what Vercel documents:`,
       problem: /expected object, received undefined\s+→ at job/,
       advice: 'check that VERCEL_DEPLOY_HOOK_URL points at Vercel, not at a proxy or a login page.',
     },

@@ -18,13 +18,13 @@ import {
   json,
   jsonText,
   jsonType,
-  redactedAs,
   refreshAgain,
   type BodyErrorRow,
   type StatusErrorRow,
   type TypedBodyRow,
   type ResponseRows,
 } from './rows';
+import { expectedRedaction } from '../fingerprints';
 
 /*
  * The GoTo Webinar calls (requests/webinar-api.ts and one file per call): their bodies as
@@ -429,8 +429,8 @@ const statusErrors: StatusErrorRow[] = [
     expected: {
       status: 403,
       error: 'Forbidden',
-      description: `organizer of Bearer ${redactedAs(accessToken)} does not own this`,
-      headline: `${listWebinarsFailed} HTTP 403 Forbidden ("organizer of Bearer ${redactedAs(accessToken)} does not own this").`,
+      description: `organizer of Bearer ${expectedRedaction(accessToken)} does not own this`,
+      headline: `${listWebinarsFailed} HTTP 403 Forbidden ("organizer of Bearer ${expectedRedaction(accessToken)} does not own this").`,
       advice: /^GoTo’s answer points at this cause of a Webinar 403: the organizer key in the path/,
     },
   },
