@@ -634,20 +634,34 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test('by default a refresh renews the refresh token, revokes the access tokens before it, and a rotated-out token sent again revokes the grant', async ({
-    emulator,
-    emulatorClient,
-  }) => {
+  test('by default a refresh renews the refresh token', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
 
     const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
 
     expect(refreshed.body.refresh_token, 'a new refresh token, one use each').toEqual(expect.any(String));
     expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  test('by default a refresh revokes the access tokens issued before it', async ({ emulator, emulatorClient }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+
+    await refresh(emulator, emulatorClient, tokens.refresh_token);
+
     expect((await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`)).status, 'the earlier access token').toBe(
       401,
     );
+  });
+
+  test('by default a rotated-out refresh token sent again revokes the grant, its successor included', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
+
     const reused = await refresh(emulator, emulatorClient, tokens.refresh_token);
+
     expect(reused.body.error_description).toEqual(expect.stringContaining('the whole grant is revoked'));
     expect(
       (await refresh(emulator, emulatorClient, String(refreshed.body.refresh_token))).body.error,
@@ -695,16 +709,12 @@ test.describe('token endpoint: refresh_token grant', () => {
     });
   });
 
-  test('lists every access token issued to a client, and each one inactive once its hour is up', async ({
-    emulator,
-    emulatorClient,
-  }) => {
+  test('lists every access token issued to a client, oldest first', async ({ emulator, emulatorClient }) => {
     const tokens = await tokensFor(emulator, emulatorClient);
     const refreshed = await refresh(emulator, emulatorClient, tokens.refresh_token);
 
-    await emulator.advanceClock(emulatorClient.clientId, 3600);
-
     const listed = await emulator.accessTokens(emulatorClient.clientId);
+
     expect(
       listed.map((token) => [token.token === tokens.access_token, token.token === refreshed.body.access_token]),
       'the exchange’s token, then the refresh’s',
@@ -712,7 +722,19 @@ test.describe('token endpoint: refresh_token grant', () => {
       [true, false],
       [false, true],
     ]);
-    expect(listed.map((token) => token.active)).toEqual([false, false]);
+  });
+
+  test('lists an access token as inactive once its hour is up', async ({ emulator, emulatorClient }) => {
+    await tokensFor(emulator, emulatorClient);
+    const fresh = await emulator.accessTokens(emulatorClient.clientId);
+
+    await emulator.advanceClock(emulatorClient.clientId, 3600);
+
+    expect(
+      fresh.map((token) => token.active),
+      'active in its hour',
+    ).toEqual([true]);
+    expect((await emulator.accessTokens(emulatorClient.clientId)).map((token) => token.active)).toEqual([false]);
   });
 
   test("rotation 'near-end' renews only inside the window the client was given", async ({ emulator }) => {
@@ -804,7 +826,7 @@ test.describe('token endpoint: refresh_token grant', () => {
     expect((await refresh(emulator, client, second.refresh_token)).status, 'the other grant still refreshes').toBe(200);
   });
 
-  test('updateClient changes the rotation policy, says the settings now, and refuses an unknown policy', async ({
+  test('updateClient answers the client’s settings as they are now, what it was not given unchanged', async ({
     emulator,
     emulatorClient,
   }) => {
@@ -813,6 +835,7 @@ test.describe('token endpoint: refresh_token grant', () => {
       rotationGraceSeconds: 30,
       revokePreviousAccessTokens: false,
     });
+
     expect(settings).toMatchObject({
       rotation: 'never',
       rotationWindowSeconds: 7 * DAY,
@@ -820,7 +843,12 @@ test.describe('token endpoint: refresh_token grant', () => {
       revokePreviousAccessTokens: false,
       reuseDetection: true,
     });
+  });
 
+  test('updateClient refuses an unknown rotation policy with 400, naming the known ones', async ({
+    emulator,
+    emulatorClient,
+  }) => {
     const refused = await fetch(`${emulator.baseUrl}/__emulator/clients/${emulatorClient.clientId}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
@@ -1233,13 +1261,27 @@ test.describe('faults', () => {
     expect(statuses).toEqual([429, 429, 200]);
   });
 
-  test('only delays the answer when a fault has delayMs and no status', async ({ emulator, emulatorClient }) => {
-    const tokens = await tokensFor(emulator, emulatorClient);
-    await emulator.addFault(emulatorClient.clientId, { route: 'users-me', delayMs: 300 });
-    const started = Date.now();
-    const response = await getMe(emulator.baseUrl, `Bearer ${tokens.access_token}`);
-    expect(response.status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  test('a fault with delayMs and no status handles the request only once the delay ends, then as usual', async ({
+    emulator,
+  }) => {
+    const client = await emulator.createClient({ rotation: 'every-refresh' });
+    const tokens = await tokensFor(emulator, client);
+    await emulator.addFault(client.clientId, { route: 'token', delayMs: 60_000 });
+    const answer = refresh(emulator, client, tokens.refresh_token);
+    await expect
+      .poll(async () => (await emulator.requests(client.clientId)).filter((r) => r.route === 'token').length)
+      .toBe(2);
+
+    const whileDelayed = await emulator.refreshTokens(client.clientId);
+    await expect.poll(() => emulator.releaseHeld(client.clientId)).toBe(1);
+    const answered = await answer;
+
+    expect(
+      whileDelayed.map((token) => token.token === tokens.refresh_token && token.current),
+      'received, and not handled yet: the refresh token is not rotated',
+    ).toEqual([true]);
+    expect(answered.status, 'then handled as usual').toBe(200);
+    expect(answered.body.refresh_token, 'with a rotated refresh token').not.toBe(tokens.refresh_token);
   });
 });
 
