@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    // Plain Node scripts (the benchmark's fetch script): Node's globals.
+    // Plain Node scripts (the benchmark's fetch and broker scripts, CommonJS): Node's globals.
     files: ['**/*.js'],
     languageOptions: {
       globals: {
@@ -32,6 +32,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         console: 'readonly',
         performance: 'readonly',
+        require: 'readonly',
       },
     },
   },

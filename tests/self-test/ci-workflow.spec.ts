@@ -228,6 +228,9 @@ test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is 
 });
 
 test.describe('save-rotated-token', () => {
+  // Each test runs the script through ts-node (which loads TypeScript's compiler): on a loaded
+  // machine that alone has taken longer than the default 30 s.
+  test.describe.configure({ timeout: 3 * 60_000 });
   async function run(env: Record<string, string>, testInfo: import('@playwright/test').TestInfo) {
     const bin = testInfo.outputPath('bin');
     await mkdir(bin, { recursive: true });

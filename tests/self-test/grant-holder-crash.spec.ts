@@ -126,8 +126,8 @@ test('a store that stops answering after GoTo answered: the holder keeps the ans
     const holder = startHolder(shared, {
       mode: 'once',
       pauseAt: 'kept',
+      // The store's own bounds (5 s): shorter ones would fail the reads before the pause on a busy machine.
       timings: { ...due, commitRetryMs: 60_000 },
-      storeTimeouts: { connectMs: 500, commandMs: 500 },
     });
     await holder.reached('at kept');
     process.kill(server.pid, 'SIGSTOP');
@@ -160,8 +160,8 @@ test('a store still down when the retries end: the holder fails saying the answe
       {
         mode: 'once',
         pauseAt: 'kept',
+        // One commit attempt (bounded by the store's own 5 s) is all the retries have time for.
         timings: { ...due, commitRetryMs: 1_000 },
-        storeTimeouts: { connectMs: 300, commandMs: 300 },
       },
       machine,
     );

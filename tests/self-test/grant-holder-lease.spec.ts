@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { expect, fingerprint, test } from '../../fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
@@ -34,6 +34,15 @@ async function frozenWithAnswer(shared: SharedGrant, env: Env): Promise<HolderPr
   const slow = startHolder(shared, { mode: 'once', pauseAt: 'kept', timings: { ...short, ...due } }, env);
   await slow.reached('at kept');
   slow.kill('SIGSTOP');
+  // On the env-file store a lease renewal takes the env file's lock for a moment: frozen inside
+  // it, the holder would keep every other holder out until the lock counts as stale (30 s), a
+  // different story from this one. Thawed and frozen again until it holds no lock.
+  const lockFile = shared.backend === 'env-file' ? `${realpathSync(shared.env.GOTO_ENV_FILE ?? '')}.lock` : undefined;
+  while (lockFile && existsSync(lockFile)) {
+    slow.kill('SIGCONT');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    slow.kill('SIGSTOP');
+  }
   return slow;
 }
 
@@ -41,7 +50,7 @@ async function frozenWithAnswer(shared: SharedGrant, env: Env): Promise<HolderPr
 async function leaseRunsOut(shared: SharedGrant): Promise<void> {
   const store = await openGrantStore(childEnv(shared.env), { grant: shared.grant });
   try {
-    await expect.poll(async () => (await store.acquireLease('probe', 1)).acquired, { timeout: 30_000 }).toBe(true);
+    await expect.poll(async () => (await store.acquireLease('probe', 1)).acquired, { timeout: 90_000 }).toBe(true);
   } finally {
     await store.close();
   }

@@ -98,6 +98,17 @@ test('the emulator stands alone: it imports nothing of the product, the fixtures
   expect(shown(found)).toEqual([]);
 });
 
+test('the store servers stand alone: they import nothing of the product, the fixtures or the tests', () => {
+  const found = sourceFiles('servers')
+    .flatMap(importsOf)
+    .filter(
+      ({ specifier, target }) =>
+        specifier.startsWith('@playwright/') || (target !== undefined && topFolder(target) !== 'servers'),
+    );
+  expect(sourceFiles('servers'), 'the folder is read').not.toEqual([]);
+  expect(shown(found)).toEqual([]);
+});
+
 test('scripts, the benchmark runner and the config import the core, never the fixtures', () => {
   const files = [...sourceFiles('scripts'), 'bench/run-bench.ts', 'playwright.config.ts'];
   const found = files
