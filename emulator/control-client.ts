@@ -104,7 +104,10 @@ export class EmulatorControl {
     await this.call('POST', `${clientPath(clientId)}/faults`, fault);
   }
 
-  /** Sends the answers that `holdMs` faults hold back for that client now; says how many. */
+  /**
+   * Sends the answers that `holdMs` faults hold back for that client now, and ends the waits
+   * of its `delayMs` faults (the requests then go on as they would have); says how many.
+   */
   async releaseHeld(clientId: string): Promise<number> {
     return (await this.call<{ released: number }>('POST', `${clientPath(clientId)}/release`)).released;
   }

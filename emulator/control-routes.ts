@@ -137,7 +137,7 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
         return jsonReply(200, { now: new Date(tenant.now()).toISOString() });
       });
     case 'release':
-      // Sends the answers that `holdMs` faults hold back, at once.
+      // Sends the answers that `holdMs` faults hold back, and ends `delayMs` waits, at once.
       return method === 'POST' ? jsonReply(200, { released: tenant.releaseHeld() }) : methodNotAllowed('POST');
     case 'faults':
       if (method !== 'POST') return methodNotAllowed('POST');

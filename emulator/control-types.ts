@@ -270,6 +270,7 @@ export type CannedAnswer<Route extends string> = {
    * echo: true, body: '{"error":"invalid_grant","error_description":"{{form.refresh_token}} is unknown"}' }`.
    */
   echo?: boolean;
+  /** A client's delay (not a Vercel project's) ends early on `releaseHeld`, as a held answer does. */
   delayMs?: number;
   /**
    * Handle the request at once, as usual, then hold its answer back this long: the server

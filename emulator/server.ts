@@ -98,7 +98,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
       ...jsonBody(incoming),
     });
     const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
-    if (fault?.delayMs) await sleep(fault.delayMs);
+    // A delay ends early on `releaseHeld`, as a held answer does: a test waits for that, not for a clock.
+    if (fault?.delayMs && tenant) await tenant.hold(fault.delayMs);
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return writeReply(res, cannedReply({ ...fault, status: fault.status }, incoming));

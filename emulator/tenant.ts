@@ -62,7 +62,7 @@ export class Tenant {
     this.faults.add(fault);
   }
 
-  /** Waits `ms`, or until `releaseHeld` lets every held answer go. */
+  /** Waits `ms`, or until `releaseHeld` lets every held answer and delayed request go. */
   hold(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const release = () => {
@@ -75,7 +75,7 @@ export class Tenant {
     });
   }
 
-  /** Sends every held answer now; says how many there were. */
+  /** Sends every held answer now and ends every fault's delay; says how many there were. */
   releaseHeld(): number {
     const waiting = [...this.held];
     for (const release of waiting) release();

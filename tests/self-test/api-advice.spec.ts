@@ -17,6 +17,7 @@ import {
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { markRequests } from './helpers/received-since';
 
 /*
  * The advice for a failed GoTo API call, as a pure function of the answer's facts and what
@@ -208,7 +209,7 @@ test.describe('a Webinar 403 from the server', () => {
       emulator,
     }) => {
       await signedIn(sandbox, emulator);
-      const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+      const mark = await markRequests(emulator, sandbox.client.clientId);
       await emulator.addFault(sandbox.client.clientId, { route: 'webinars', status: 403, ...answer });
 
       const error = await sandbox.chain
@@ -231,7 +232,7 @@ test.describe('a Webinar 403 from the server', () => {
           new RegExp(`^GoTo’s answer points at this cause of a Webinar 403: [^(]*${causePhrase[lead]}`),
         );
 
-      const received = (await emulator.requests(sandbox.client.clientId)).slice(seenBefore);
+      const received = await mark.received();
       expect(
         received.filter((request) => request.route === 'webinars'),
         'the list was asked once',

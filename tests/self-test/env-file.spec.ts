@@ -447,11 +447,22 @@ test.describe('the lock', () => {
   test('gives up with ENV_FILE_LOCKED after a bounded wait while a live writer holds the lock', async () => {
     const { path, folder, before } = await copyFixture('comments-and-blanks.env');
     await lockOf(path, { pid: process.pid, host: hostname(), created: Date.now(), token: 'someone-else' });
-    const startedAt = Date.now();
-    const error = await caught(updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'new' }, { lockTimeoutMs: 200 }));
-    const waited = Date.now() - startedAt;
+    const notices: LockHolder[] = [];
+
+    const error = await caught(
+      updateEnvFile(
+        path,
+        { GOTO_ACCESS_TOKEN: 'new' },
+        // The notice comes halfway: a writer that gave up at once would never have sent it.
+        { lockTimeoutMs: 200, waitNoticeMs: 100, onWait: (holder) => notices.push(holder) },
+      ),
+    );
+
     expect((error as EnvFileError).code).toBe('ENV_FILE_LOCKED');
-    expect(waited, 'it waited lockTimeoutMs, then stopped').toBeGreaterThanOrEqual(200);
+    expect(
+      notices.map((holder) => holder.pid),
+      'it waited for the live holder before giving up',
+    ).toEqual([process.pid]);
     expect(await fs.readFile(path), 'the file is byte-identical').toEqual(before);
     expect((await fs.readdir(folder)).sort(), "the other writer's lock stays; no temp file").toEqual([
       'comments-and-blanks.env',

@@ -15,6 +15,8 @@ import {
 import { TokenChain, type Sender } from '../../lib/chain/token-chain';
 import { listWebinarsRequest } from '../../requests';
 import { runCollection, startCollection } from './helpers/run-collection';
+import { markRequests } from './helpers/received-since';
+import type { ReceivedRequest } from '../../emulator/control-client';
 
 /*
  * An access token GoTo rejects in the middle of a run (revoked, or expired early): Users/me
@@ -35,18 +37,13 @@ async function authorized(sandbox: Sandbox, emulator: EmulatorControl): Promise<
   await sandbox.chain.usersMe();
 }
 
-/** What the emulator received for the sandbox's client after the first `seenBefore` requests. */
-async function receivedSince(emulator: EmulatorControl, sandbox: Sandbox, seenBefore: number) {
-  const requests = (await emulator.requests(sandbox.client.clientId)).slice(seenBefore);
+/** What the emulator received for the sandbox's client, by kind. */
+function byKind(requests: ReceivedRequest[]) {
   return {
     refreshes: requests.filter((request) => request.form?.grant_type === 'refresh_token'),
     usersMe: requests.filter((request) => request.route === 'users-me'),
     webinars: requests.filter((request) => request.route === 'webinars'),
   };
-}
-
-async function logLength(emulator: EmulatorControl, sandbox: Sandbox): Promise<number> {
-  return (await emulator.requests(sandbox.client.clientId)).length;
 }
 
 /** The env file holds exactly the access and refresh tokens the emulator still accepts. */
@@ -108,11 +105,11 @@ for (const check of checks) {
     const revokedToken = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN ?? '';
     const refreshToken = readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN ?? '';
     expect(await emulator.revokeAccessTokens(sandbox.client.clientId, revokedToken)).toBe(1);
-    const seenBefore = await logLength(emulator, sandbox);
+    const mark = await markRequests(emulator, sandbox.client.clientId);
 
     await check.call(sandbox);
 
-    const received = await receivedSince(emulator, sandbox, seenBefore);
+    const received = byKind(await mark.received());
     expect(received.refreshes, 'one refresh').toHaveLength(1);
     expect(received.refreshes[0]?.form?.refresh_token === refreshToken, 'with the stored refresh token').toBe(true);
     const calls = received[check.route];
@@ -131,7 +128,7 @@ for (const check of checks) {
   }) => {
     await authorized(sandbox, emulator);
     await emulator.addFault(sandbox.client.clientId, check.twice);
-    const seenBefore = await logLength(emulator, sandbox);
+    const mark = await markRequests(emulator, sandbox.client.clientId);
 
     const error = await check.call(sandbox).catch((caught: unknown) => caught);
 
@@ -140,7 +137,7 @@ for (const check of checks) {
     expect(message).toContain(check.says);
     expect(message).toContain('also rejected the access token a refresh had just given');
     expect(message).toContain('Authorize again (`npx playwright test --project=authorize`)');
-    const received = await receivedSince(emulator, sandbox, seenBefore);
+    const received = byKind(await mark.received());
     expect(received.refreshes, 'one refresh, not two').toHaveLength(1);
     expect(received[check.route], 'two calls, not three').toHaveLength(2);
     await expectEnvFileHoldsLiveTokens(emulator, sandbox);
@@ -153,11 +150,11 @@ test('two checks that see one revoked access token side by side send one refresh
 }) => {
   await authorized(sandbox, emulator);
   await emulator.revokeAccessTokens(sandbox.client.clientId);
-  const seenBefore = await logLength(emulator, sandbox);
+  const mark = await markRequests(emulator, sandbox.client.clientId);
 
   await Promise.all([sandbox.chain.usersMe(), sandbox.chain.listWebinars(nextMonth())]);
 
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, 'one refresh for both').toHaveLength(1);
   const stored = `Bearer ${readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN}`;
   expect(
@@ -174,10 +171,10 @@ test('two checks that see one revoked access token side by side send one refresh
 async function setOutBeforeARefresh(sandbox: Sandbox, emulator: EmulatorControl) {
   await authorized(sandbox, emulator);
   const { organizerKey, accessToken: before } = sandbox.chain.settings();
-  const seenBefore = await logLength(emulator, sandbox);
+  const mark = await markRequests(emulator, sandbox.client.clientId);
   const api = sandbox.chain.gotoApi(before ?? '', organizerKey ?? '');
   await sandbox.chain.refresh();
-  return { api, before, seenBefore };
+  return { api, before, mark };
 }
 
 test('a Webinar call with an access token the run’s own refresh revoked passes with the token that refresh stored, sending no refresh of its own', async ({
@@ -185,11 +182,11 @@ test('a Webinar call with an access token the run’s own refresh revoked passes
   emulator,
 }) => {
   // The emulator's default: a refresh revokes the access tokens issued before it (GoTo's 2017 page).
-  const { api, before, seenBefore } = await setOutBeforeARefresh(sandbox, emulator);
+  const { api, before, mark } = await setOutBeforeARefresh(sandbox, emulator);
 
   await api.call(listWebinarsRequest, nextMonth());
 
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, 'the refresh step’s refresh, and no other').toHaveLength(1);
   const stored = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
   expect(
@@ -214,7 +211,7 @@ async function firstRunOnTwoWorkers(sandbox: Sandbox, emulator: EmulatorControl,
   const exchanged = (await check.runToken()).access_token;
   const api = check.gotoApi(exchanged, (await check.usersMe(exchanged)).id);
   await tokenSteps.refresh();
-  return { api, exchanged, seenBefore: await logLength(emulator, sandbox) };
+  return { api, exchanged, mark: await markRequests(emulator, sandbox.client.clientId) };
 }
 
 test('on a first run on two workers, a Webinar check whose access token the refresh step revoked goes on with the token that refresh stored: the server received no other refresh', async ({
@@ -222,12 +219,12 @@ test('on a first run on two workers, a Webinar check whose access token the refr
   emulator,
   send,
 }, testInfo) => {
-  const { api, exchanged, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  const { api, exchanged, mark } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
   const refreshed = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
 
   await api.call(listWebinarsRequest, nextMonth());
 
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, 'none: the refresh step’s answer serves the check').toHaveLength(0);
   expect(
     received.webinars.map((request) => request.headers.authorization),
@@ -241,7 +238,7 @@ test('on a first run on two workers, a Webinar check that sees the refresh step�
   emulator,
   send,
 }, testInfo) => {
-  const { api, seenBefore } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
+  const { api, mark } = await firstRunOnTwoWorkers(sandbox, emulator, send, testInfo);
   // The revoked token's call, then the one with the refresh step's token.
   await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
 
@@ -249,7 +246,7 @@ test('on a first run on two workers, a Webinar check that sees the refresh step�
 
   expect(error).toBeInstanceOf(ApiStatusError);
   expect((error as ApiStatusError).message).toContain('also rejected the access token a refresh had just given');
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, 'this run refreshed once already: not again').toHaveLength(0);
   expect(received.webinars, 'the exchange’s token, then the refresh step’s').toHaveLength(2);
 });
@@ -258,14 +255,14 @@ test('a call whose replacement, stored by another run, is rejected too goes on w
   sandbox,
   emulator,
 }) => {
-  const { api, before: first, seenBefore } = await setOutBeforeARefresh(sandbox, emulator);
+  const { api, before: first, mark } = await setOutBeforeARefresh(sandbox, emulator);
   const second = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
   // Each is rejected, as when yet another run's refresh revoked the second one too.
   await emulator.addFault(sandbox.client.clientId, { ...webinarsReject, times: 2 });
 
   await api.call(listWebinarsRequest, nextMonth());
 
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, 'the other run’s refresh, then one for the second token').toHaveLength(2);
   const third = readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN;
   expect(
@@ -280,14 +277,14 @@ test('with GOTO_TOKEN_REQUESTS=off a rejected access token fails the check at on
 }) => {
   await authorized(sandbox, emulator);
   await emulator.revokeAccessTokens(sandbox.client.clientId);
-  const seenBefore = await logLength(emulator, sandbox);
+  const mark = await markRequests(emulator, sandbox.client.clientId);
   sandbox.env.GOTO_TOKEN_REQUESTS = 'off';
 
   const error = await sandbox.chain.usersMe().catch((caught: unknown) => caught);
 
   expect((error as ApiStatusError).status).toBe(401);
   expect((error as ApiStatusError).message).toMatch(/run the refresh step/);
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect([received.refreshes.length, received.usersMe.length]).toEqual([0, 1]);
 });
 
@@ -297,7 +294,7 @@ test('a run whose access token is revoked while its refresh answer is on the way
 }, testInfo) => {
   await authorized(sandbox, emulator);
   const issuedBefore = (await emulator.accessTokens(sandbox.client.clientId)).length;
-  const seenBefore = await logLength(emulator, sandbox);
+  const mark = await markRequests(emulator, sandbox.client.clientId);
   // The run's refresh is handled at once and its answer held, so the new token can be revoked before the run uses it.
   await emulator.addFault(sandbox.client.clientId, { route: 'token', holdMs: 120_000 });
 
@@ -320,7 +317,7 @@ test('a run whose access token is revoked while its refresh answer is on the way
 
   expect(exitCode, output).toBe(0);
   expect(output).toContain('2 passed');
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, "the run's refresh and one after the rejection").toHaveLength(2);
   expect(
     received.usersMe.map((request) => request.headers.authorization === `Bearer ${runToken}`),
@@ -338,7 +335,7 @@ test('once GoTo rejected the access token a refresh gave, no later check of the 
   // Users/me: rejected before and after its refresh; then the webinar list rejects that new token too.
   await emulator.addFault(sandbox.client.clientId, { ...usersMeRejects, times: 2 });
   await emulator.addFault(sandbox.client.clientId, webinarsReject);
-  const seenBefore = await logLength(emulator, sandbox);
+  const mark = await markRequests(emulator, sandbox.client.clientId);
 
   const run = await runCollection(sandbox.env, [
     'tests/collection/20-api-checks.spec.ts',
@@ -351,7 +348,7 @@ test('once GoTo rejected the access token a refresh gave, no later check of the 
   expect(run.output).toContain('2 failed');
   expect(run.output).toContain('also rejected the access token a refresh had just given');
   expect(run.output).toContain('GoTo rejected the new access token too, so another refresh would not help');
-  const received = await receivedSince(emulator, sandbox, seenBefore);
+  const received = byKind(await mark.received());
   expect(received.refreshes, "the run's refresh and one after the first rejection, no third").toHaveLength(2);
   expect([received.usersMe.length, received.webinars.length]).toEqual([2, 1]);
 });

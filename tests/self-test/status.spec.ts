@@ -9,6 +9,7 @@ import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
 import { webinarScope } from '../../requests/goto-scopes';
 import { childEnv } from './helpers/child-env';
+import { markRequests } from './helpers/received-since';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const MINUTE = 60_000;
@@ -573,7 +574,7 @@ test.describe('npm run status', () => {
     await updateEnvFile(sandbox.envFile, { GOTO_AUTH_CODE: code });
     await sandbox.chain.exchangeCode();
     const values = readEnvValues(sandbox.envFile);
-    const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+    const mark = await markRequests(emulator, sandbox.client.clientId);
 
     // The sandbox's scratch env file and an explicit target: never the checkout's .env.
     const env = { GOTO_ENV_FILE: sandbox.envFile, GOTO_TARGET: 'goto' };
@@ -587,9 +588,7 @@ test.describe('npm run status', () => {
     expect(relaxed.stdout).toMatch(/^ {2}collab: +missing +GoToWebinar: the GoTo Webinar API, 13 calls$/m);
     expect(relaxed.stdout).toMatch(/^Warning: scope collab: \("GoToWebinar"\): the grant lacks it .*getWebinars, /m);
     expect(strict.exitCode, '--strict fails on a missing scope').toBe(1);
-    expect((await emulator.requests(sandbox.client.clientId)).slice(seenBefore), 'status asks GoTo nothing').toEqual(
-      [],
-    );
+    expect(await mark.received(), 'status asks GoTo nothing').toEqual([]);
     expectNoSecret(relaxed, {
       GOTO_CLIENT_SECRET: sandbox.client.clientSecret,
       GOTO_AUTH_CODE: code,

@@ -9,6 +9,7 @@ import {
   type EmulatorControl,
   type Sandbox,
 } from '../../fixtures';
+import { markRequests } from './helpers/received-since';
 
 /*
  * One refresh token, several holders: the users' app on Vercel refreshes by itself, CI
@@ -47,11 +48,11 @@ test('a refresh after another holder received a rotated token fails with invalid
   const rotated = (await refreshElsewhere(sandbox, emulator, shared)).refresh_token ?? '';
   expect(rotated, 'the other holder received a rotated token').not.toBe('');
   const bytesBefore = await readFile(sandbox.envFile);
-  const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+  const mark = await markRequests(emulator, sandbox.client.clientId);
 
   const error = await sandbox.chain.refresh().catch((caught: unknown) => caught);
 
-  const sent = (await emulator.requests(sandbox.client.clientId)).slice(seenBefore);
+  const sent = await mark.received();
   expect(
     sent.map(
       (request) => `${request.route} ${request.form?.grant_type} ${fingerprint(request.form?.refresh_token ?? '')}`,

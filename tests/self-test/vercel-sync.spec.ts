@@ -172,12 +172,11 @@ test('saves the four GoTo values as sensitive variables for production and previ
   });
 });
 
-test('leaves the Vercel project holding exactly the env file’s values in each environment, and the env file untouched', async ({
+test('leaves the Vercel project holding exactly the env file’s values in each environment', async ({
   emulator,
   vercelSync,
 }) => {
   const setup = await vercelSandbox(emulator);
-  const bytesBefore = await readFile(setup.envFile);
 
   await vercelSync(setup.env, fast);
 
@@ -192,6 +191,14 @@ test('leaves the Vercel project holding exactly the env file’s values in each 
     ).toEqual(Object.fromEntries(Object.entries(setup.values).map(([key, value]) => [key, fingerprint(value)])));
   }
   expect(env.every((variable) => variable.type === 'sensitive')).toBe(true);
+});
+
+test('a sync leaves the env file byte for byte as it was', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+  const bytesBefore = await readFile(setup.envFile);
+
+  await vercelSync(setup.env, fast);
+
   expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
 });
 
@@ -274,10 +281,7 @@ test('stores development values as encrypted, because Vercel allows sensitive va
   ]);
 });
 
-test('redeploys with one POST to the deploy hook, without a token or a body, and the new deployment sees the new values', async ({
-  emulator,
-  vercelSync,
-}) => {
+test('redeploys with one POST to the deploy hook, without a token or a body', async ({ emulator, vercelSync }) => {
   const setup = await vercelSandbox(emulator);
 
   await vercelSync(setup.env, fast);
@@ -295,6 +299,13 @@ test('redeploys with one POST to the deploy hook, without a token or a body, and
     'a deploy hook needs no token (https://vercel.com/docs/deploy-hooks)',
   ).toBeUndefined();
   expect(hook?.json, 'and no payload').toBeUndefined();
+});
+
+test('the deployment the deploy hook starts is built with the values just saved', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+
+  await vercelSync(setup.env, fast);
+
   const newest = (await emulator.vercelProject(setup.project.projectId)).deployments.at(-1);
   expect(newest?.source).toBe('deploy-hook');
   expect(fingerprint(newest?.env.GOTO_ACCESS_TOKEN ?? ''), 'built with the new access token').toBe(
@@ -353,13 +364,30 @@ test('says to deploy once, after saving the variables, when the project has no R
   expect((error as VercelSyncError).done.map((result) => result.target)).toEqual(['production', 'preview']);
 });
 
-test('the first sync redeploys, saying no earlier sync is recorded, then records it: a plain variable of fingerprints in each environment', async ({
+test('the first sync redeploys, saying no earlier sync is recorded', async ({ emulator, vercelSync }) => {
+  const setup = await vercelSandbox(emulator);
+
+  const result = await vercelSync(setup.env, fast);
+
+  expect(
+    (await emulator.vercelRequests(setup.project.projectId)).filter((request) => request.route === 'deploy-hook'),
+    'one call of the deploy hook',
+  ).toHaveLength(1);
+  expect(result.status === 'synced' && result.decision).toEqual({
+    redeploy: true,
+    changed: [],
+    unrecorded: ['production', 'preview'],
+    reason: `redeployed: no earlier sync is recorded for production and preview (${syncRecordKey})`,
+  });
+});
+
+test('after its redeploy, a sync records it: a plain variable of fingerprints in each environment', async ({
   emulator,
   vercelSync,
 }) => {
   const setup = await vercelSandbox(emulator);
 
-  const result = await vercelSync(setup.env, fast);
+  await vercelSync(setup.env, fast);
 
   const received = await emulator.vercelRequests(setup.project.projectId);
   expect(
@@ -380,19 +408,13 @@ test('the first sync redeploys, saying no earlier sync is recorded, then records
       json: [{ key: syncRecordKey, value: recordOf(setup.values), type: 'plain', target: [target] }],
     })),
   );
-  expect(result.status === 'synced' && result.decision).toEqual({
-    redeploy: true,
-    changed: [],
-    unrecorded: ['production', 'preview'],
-    reason: `redeployed: no earlier sync is recorded for production and preview (${syncRecordKey})`,
-  });
 });
 
 for (const way of [
   { name: 'a deploy hook', options: {} },
   { name: 'the deployments API', options: { deployHook: false } },
 ]) {
-  test(`a second sync with only a new access token updates the variables and does not redeploy, saying why (${way.name})`, async ({
+  test(`a second sync with only a new access token does not redeploy, saying why (${way.name})`, async ({
     emulator,
     vercelSync,
   }) => {
@@ -400,7 +422,7 @@ for (const way of [
     await vercelSync(setup.env, fast);
     const before = await emulator.vercelProject(setup.project.projectId);
     const receivedBefore = (await emulator.vercelRequests(setup.project.projectId)).length;
-    const newAccessToken = await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
+    await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
 
     const result = await vercelSync(setup.env, fast);
 
@@ -411,12 +433,6 @@ for (const way of [
     ).toEqual(['env', 'env', 'list-env']);
     const after = await emulator.vercelProject(setup.project.projectId);
     expect(after.deployments.length, 'no new deployment').toBe(before.deployments.length);
-    expect(
-      after.env
-        .filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN')
-        .map((variable) => fingerprint(variable.value)),
-      'both environments hold the new access token, for the next deployment',
-    ).toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
     expect(result.status === 'synced' && { decision: result.decision, redeploy: result.redeploy }).toEqual({
       decision: {
         redeploy: false,
@@ -431,8 +447,25 @@ for (const way of [
   });
 }
 
+test('a second sync with only a new access token saves it in both environments, for the next deployment', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+  await vercelSync(setup.env, fast);
+  const newAccessToken = await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
+
+  await vercelSync(setup.env, fast);
+
+  const { env } = await emulator.vercelProject(setup.project.projectId);
+  expect(
+    env.filter((variable) => variable.key === 'GOTO_ACCESS_TOKEN').map((variable) => fingerprint(variable.value)),
+    'both environments hold the new access token',
+  ).toEqual([fingerprint(newAccessToken), fingerprint(newAccessToken)]);
+});
+
 for (const key of redeployKeys) {
-  test(`a changed ${key} redeploys, saying so, and records the new fingerprint`, async ({ emulator, vercelSync }) => {
+  test(`a changed ${key} redeploys, saying so, with the new value`, async ({ emulator, vercelSync }) => {
     const setup = await vercelSandbox(emulator);
     await vercelSync(setup.env, fast);
     const receivedBefore = (await emulator.vercelRequests(setup.project.projectId)).length;
@@ -448,10 +481,23 @@ for (const key of redeployKeys) {
       unrecorded: [],
       reason: `redeployed: ${key} changed since the last redeploy`,
     });
-    const { env, deployments } = await emulator.vercelProject(setup.project.projectId);
+    const { deployments } = await emulator.vercelProject(setup.project.projectId);
     expect(fingerprint(deployments.at(-1)?.env[key] ?? ''), 'the new deployment is built with the new value').toBe(
       fingerprint(replacement),
     );
+  });
+
+  test(`after redeploying for a changed ${key}, the record holds its new fingerprint`, async ({
+    emulator,
+    vercelSync,
+  }) => {
+    const setup = await vercelSandbox(emulator);
+    await vercelSync(setup.env, fast);
+    await replaceValue(setup, key);
+
+    await vercelSync(setup.env, fast);
+
+    const { env } = await emulator.vercelProject(setup.project.projectId);
     expect(
       env.filter((variable) => variable.key === syncRecordKey).map((variable) => variable.value),
       'the record holds the new fingerprint in both environments',
@@ -519,23 +565,34 @@ test('a record Vercel does not save after the redeploy fails saying the redeploy
   expect(again.status === 'synced' && again.decision.unrecorded).toEqual(['production', 'preview']);
 });
 
-test('reports show the record’s value from the list of variables, and no other variable’s', async ({ emulator }) => {
-  const appSecret = `postgres://app:${randomBytes(12).toString('hex')}@db.example.com/app`;
+/** The reports of the list of variables of two syncs, the second after a new access token. */
+async function listingReports(emulator: EmulatorControl, otherVariable: { key: string; value: string }) {
   const setup = await vercelSandbox(emulator, {
-    env: [{ key: 'DATABASE_URL', value: appSecret, type: 'plain', target: ['production', 'preview'] }],
+    env: [{ ...otherVariable, type: 'plain', target: ['production', 'preview'] }],
   });
-  const testInfo = test.info();
   const send = stepSender(fast);
   await syncToVercel(send, setup.env);
   await replaceValue(setup, 'GOTO_ACCESS_TOKEN');
-
   await syncToVercel(send, setup.env);
-
-  const listings = testInfo.attachments
-    .filter((attachment) => attachment.name.includes('GET /v10/projects/'))
+  const listings = test
+    .info()
+    .attachments.filter((attachment) => attachment.name.includes('GET /v10/projects/'))
     .map((attachment) => attachment.body?.toString('utf8') ?? '');
   expect(listings, 'one listing per sync').toHaveLength(2);
-  expect(listings[1], 'the record, as the first sync saved it').toContain(recordOf(setup.values).split(',')[0]);
+  return { setup, listings };
+}
+
+test('the report of the list of variables shows the record’s value', async ({ emulator }) => {
+  const { setup, listings } = await listingReports(emulator, { key: 'DATABASE_URL', value: 'postgres://db/app' });
+
+  expect(listings[1], 'the record, as the first sync saved it').toContain(recordOf(setup.values));
+});
+
+test('the report of the list of variables shows no other variable’s value', async ({ emulator }) => {
+  const appSecret = `postgres://app:${randomBytes(12).toString('hex')}@db.example.com/app`;
+
+  const { listings } = await listingReports(emulator, { key: 'DATABASE_URL', value: appSecret });
+
   expect(listings[1]).toMatch(/"key": "DATABASE_URL",[^}]*"value": "‹not shown›"/);
   expect(
     findSecrets(
@@ -605,13 +662,12 @@ const refusals: Array<{
 ];
 
 for (const refusal of refusals) {
-  test(`names the step, the status, Vercel's error and what to do for ${refusal.title}, sends nothing more and leaves the env file as it was`, async ({
+  test(`names the step, the status, Vercel's error and what to do for ${refusal.title}`, async ({
     emulator,
     vercelSync,
   }) => {
     const setup = await vercelSandbox(emulator);
     const env = await refusal.arrange(setup, emulator);
-    const bytesBefore = await readFile(setup.envFile);
 
     const error = await vercelSync(env, fast).catch((caught: unknown) => caught);
 
@@ -631,6 +687,18 @@ for (const refusal of refusals) {
     for (const [label, secret] of Object.entries({ ...secretsOf(setup), 'token sent': env.VERCEL_TOKEN ?? '' })) {
       expect(message.includes(secret), `no ${label} in the message`).toBe(false);
     }
+  });
+
+  test(`after ${refusal.title}, nothing more is sent and the env file stays as it was`, async ({
+    emulator,
+    vercelSync,
+  }) => {
+    const setup = await vercelSandbox(emulator);
+    const env = await refusal.arrange(setup, emulator);
+    const bytesBefore = await readFile(setup.envFile);
+
+    await vercelSync(env, fast).catch(() => undefined);
+
     expect((await readFile(setup.envFile)).equals(bytesBefore), 'the env file is byte-identical').toBe(true);
     expect(
       (await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route),
@@ -653,11 +721,8 @@ test('names VERCEL_PROJECT_ID and VERCEL_TEAM_ID when Vercel finds no such proje
   expect((error as VercelSyncError).message).toMatch(/What to do: .*VERCEL_PROJECT_ID.*VERCEL_TEAM_ID/);
 });
 
-test('names the variable Vercel refused inside a 201 answer, and stops before the redeploy', async ({
-  emulator,
-  vercelSync,
-}) => {
-  const setup = await vercelSandbox(emulator);
+/** Vercel's 201 answer to an upsert when it refused a variable (its `failed` list). */
+async function refuseClientIdOnce(emulator: EmulatorControl, setup: VercelSetup): Promise<void> {
   await emulator.addVercelFault(setup.project.projectId, {
     route: 'env',
     status: 201,
@@ -675,6 +740,14 @@ test('names the variable Vercel refused inside a 201 answer, and stops before th
       ],
     }),
   });
+}
+
+test('names the variable Vercel refused inside a 201 answer, with Vercel’s words and what to do', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+  await refuseClientIdOnce(emulator, setup);
 
   const error = await vercelSync(setup.env, fast).catch((caught: unknown) => caught);
 
@@ -683,6 +756,17 @@ test('names the variable Vercel refused inside a 201 answer, and stops before th
     'answered HTTP 201, but Vercel did not save GOTO_CLIENT_ID (ENV_CONFLICT "A variable with the name',
   );
   expect((error as VercelSyncError).message).toContain('delete it under Project → Settings → Environment Variables');
+});
+
+test('stops before the redeploy when Vercel refused a variable inside a 201 answer', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator);
+  await refuseClientIdOnce(emulator, setup);
+
+  await vercelSync(setup.env, fast).catch(() => undefined);
+
   expect((await emulator.vercelRequests(setup.project.projectId)).map((request) => request.route)).toEqual(['env']);
 });
 
