@@ -21,6 +21,9 @@ import type { StoreTimeouts } from '../grant-store/store-failure';
 import { fingerprint } from '../http/redact';
 import { brokerSettings } from './broker-settings';
 
+/** Tokens one `fetch` goes through at most: other holders' refreshes may revoke several in a row. */
+export const MAX_TOKEN_REPLACEMENTS = 4;
+
 export type GrantBrokerOptions = {
   /** Where the settings come from: GOTO_CLIENT_ID, GOTO_CLIENT_SECRET, GOTO_GRANT_STORE, … Default `process.env`. */
   env?: Env;
@@ -113,8 +116,12 @@ export class GrantBroker {
   }
 
   /**
-   * `fetch` with the grant's access token as its bearer (RFC 6750 §2.1); when GoTo rejects the
-   * token itself, once more with the token `accessToken({ rejected })` gives.
+   * `fetch` with the grant's access token as its bearer (RFC 6750 §2.1). When GoTo rejects the
+   * token itself, the request goes again with the token `accessToken({ rejected })` gives:
+   * another holder's refresh may revoke several tokens in a row (a server that revokes earlier
+   * access tokens at each refresh, as GoTo's 2017 page says), so this goes on while each answer
+   * brings a token not tried yet, up to MAX_TOKEN_REPLACEMENTS. The body must be one that can
+   * be sent again (a string, not a stream).
    */
   async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
     const send = (token: string) => {
@@ -123,12 +130,17 @@ export class GrantBroker {
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       return fetch(input, { ...init, headers });
     };
-    const { accessToken } = await this.accessToken();
-    const response = await send(accessToken);
-    if (!(await rejectsAccessToken(response))) return response;
-    const replacement = await this.accessToken({ rejected: accessToken });
-    await response.body?.cancel();
-    return send(replacement.accessToken);
+    let { accessToken } = await this.accessToken();
+    const tried = new Set<string>();
+    for (;;) {
+      tried.add(accessToken);
+      const response = await send(accessToken);
+      if (tried.size > MAX_TOKEN_REPLACEMENTS || !(await rejectsAccessToken(response))) return response;
+      const replacement = (await this.accessToken({ rejected: accessToken })).accessToken;
+      if (tried.has(replacement)) return response;
+      await response.body?.cancel();
+      accessToken = replacement;
+    }
   }
 
   /** Closes the store's connection; the next call opens it again. */

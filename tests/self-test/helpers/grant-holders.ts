@@ -16,6 +16,7 @@ import type { StoredGrant } from '../../../lib/grant-store/grant-record';
 import { openGrantStore } from '../../../lib/grant-store/open-grant-store';
 import { bundledScript, bundleNodePath } from '../../../lib/script-bundle';
 import { childEnv, repositoryRoot } from './child-env';
+import type { BrokerAppJob } from './broker-app-process';
 import type { HolderJob, LoopSummary, OnceResult } from './grant-holder-process';
 import { sharedPostgresUrl, sharedRedisUrl, uniqueGrant } from './store-servers';
 
@@ -104,11 +105,28 @@ export type HolderProcess = {
 };
 
 export function startHolder(shared: SharedGrant, job: Omit<HolderJob, 'grant'>, env: Env = {}): HolderProcess {
-  const script = bundledScript(path.join(__dirname, 'grant-holder-process.ts'));
-  const child = spawn(process.execPath, [script, JSON.stringify({ ...job, grant: shared.grant })], {
+  return startProcess('grant-holder-process.ts', { ...job, grant: shared.grant }, { ...shared.env, ...env });
+}
+
+/**
+ * An app instance serving requests through the broker (broker-app-process.ts), on the shared
+ * grant, with the organizer key the app is given.
+ */
+export function startBrokerApp(shared: SharedGrant, job: BrokerAppJob): HolderProcess {
+  return startProcess('broker-app-process.ts', job, {
+    ...shared.env,
+    GOTO_GRANT_NAME: shared.grant,
+    GOTO_ORGANIZER_KEY: shared.client.user.organizerKey,
+  });
+}
+
+/** A process of ours (a file beside this one, bundled), with its job as JSON and `env` through childEnv. */
+function startProcess(file: string, job: object, env: Env): HolderProcess {
+  const script = bundledScript(path.join(__dirname, file));
+  const child = spawn(process.execPath, [script, JSON.stringify(job)], {
     cwd: repositoryRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: childEnv({ ...shared.env, ...env, NODE_PATH: bundleNodePath() }),
+    env: childEnv({ ...env, NODE_PATH: bundleNodePath() }),
   });
   let out = '';
   let err = '';
@@ -162,3 +180,4 @@ export function startHolder(shared: SharedGrant, job: Omit<HolderJob, 'grant'>, 
 }
 
 export type { LoopSummary, OnceResult };
+export type { BrokerAppSummary } from './broker-app-process';
