@@ -11,7 +11,7 @@ import {
 /*
  * When the Vercel sync redeploys, as a pure function of the record it reads back and the
  * values it sends (lib/vercel/sync-record.ts): no server needed. The sync against the
- * emulated Vercel is in vercel-sync.spec.ts.
+ * emulated Vercel is in vercel-sync-record.spec.ts.
  */
 
 function values(): Record<(typeof redeployKeys)[number], string> {
