@@ -22,6 +22,8 @@ export type ApiService = {
    * to it across the run's workers (lib/http/rate-limit.ts). None: no limit is kept.
    */
   rateLimit?: { requests: number; perMs: number };
+  /** The service's rate limit as its documentation words it, for the advice on a 429. */
+  limitInWords?: string;
 };
 
 export const gotoAuthService: ApiService = {
@@ -30,6 +32,8 @@ export const gotoAuthService: ApiService = {
   realHost: 'authentication.logmeininc.com',
   statusPage: 'https://status.goto.com',
   leaves: 'nothing was written',
+  // "API Rate Limit: default 10 requests per second", "applied per API" (docs/goto-facts.md §5e).
+  limitInWords: '10 requests per second per API',
 };
 
 export const gotoApiService: ApiService = {

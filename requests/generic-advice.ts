@@ -1,6 +1,13 @@
-/** Advice that depends only on the HTTP status, for failures no request explains better. */
+import { gotoAuthService, type ApiService } from './api-service';
+
+/** `GoTo is rate limiting (10 requests per second per API)`: the service that answered, in its own terms. */
+function rateLimiting(service: ApiService): string {
+  return `${service.name} is rate limiting${service.limitInWords ? ` (${service.limitInWords})` : ''}`;
+}
+
+/** Advice for a GoTo failure that depends only on the HTTP status, where no request explains it better. */
 export function genericAdvice(status: number): string {
-  if (status === 429) return 'GoTo is rate limiting (10 requests per second per API): wait a minute and run again.';
+  if (status === 429) return `${rateLimiting(gotoAuthService)}: wait a minute and run again.`;
   if (status === 502)
     return (
       'a gateway in front of GoTo got no valid answer from it: try again in a few minutes and ' +
@@ -13,15 +20,20 @@ export function genericAdvice(status: number): string {
 
 /**
  * Advice for a 429, 502 or 503 whose `Retry-After` (RFC 9110 §10.2.3) asks for a longer
- * wait than the sender waits by itself (`longerThanMs`): says when to run again, in UTC.
+ * wait than the sender waits by itself (`longerThanMs`): names the service that answered,
+ * and says when to run again, in UTC.
  */
-export function retryLaterAdvice(status: number, retry: { waitMs: number; now: number; longerThanMs: number }): string {
+export function retryLaterAdvice(
+  status: number,
+  service: ApiService,
+  retry: { waitMs: number; now: number; longerThanMs: number },
+): string {
   const cause =
     status === 429
-      ? 'GoTo is rate limiting (10 requests per second per API)'
+      ? rateLimiting(service)
       : status === 502
-        ? 'a gateway in front of GoTo could not reach it'
-        : 'GoTo is unavailable for now';
+        ? `a gateway in front of ${service.name} could not reach it`
+        : `${service.name} is unavailable for now`;
   const seconds = Math.ceil(retry.waitMs / 1000);
   const at = new Date(retry.now + retry.waitMs);
   const when = Number.isNaN(at.getTime()) ? 'that' : at.toISOString();

@@ -5,7 +5,7 @@
  *
  *   npm run authorize-url
  */
-import { GotoRunnerError } from '../lib/errors';
+import { isGotoRunnerError } from '../lib/errors';
 import { loadSettings, requireSettings } from '../lib/config/goto-settings';
 import { authorizeRequest } from '../lib/chain/authorize-request';
 
@@ -25,7 +25,7 @@ try {
     ].join('\n'),
   );
 } catch (error) {
-  if (!(error instanceof GotoRunnerError)) throw error;
+  if (!isGotoRunnerError(error)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

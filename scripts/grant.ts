@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../lib/config/goto-settings';
 import { formatTime } from '../lib/status/status-layout';
-import { ConfigError, GotoRunnerError } from '../lib/errors';
+import { composeMessage, isGotoRunnerError } from '../lib/errors';
 import { moveToStore, type MoveResult } from '../lib/grant-transfer/move-to-store';
 import { readFromStore, type ReadResult } from '../lib/grant-transfer/read-from-store';
 
@@ -24,9 +24,10 @@ const usage = 'Usage: npm run grant -- move-to-store [--force]\n       npm run g
 const commands = ['move-to-store', 'read-from-store'] as const;
 type Command = (typeof commands)[number];
 
-class UsageError extends GotoRunnerError {
+/** A command line this script does not take: said with the usage, and exit code 2. */
+class UsageError extends Error {
   constructor(problem: string) {
-    super('GRANT_USAGE', `${problem}\n${usage}`);
+    super(`${problem}\n${usage}`);
   }
 }
 
@@ -73,10 +74,13 @@ function movedReport(result: MoveResult, envFile: string): { text: string; exitC
         ];
   if (result.left) {
     lines.push(
-      `Could not remove ${keyList(result.left.keys)} from ${file} (${result.left.reason}): ` +
-        'it still holds a copy of the refresh token beside the store. Do not refresh with it: whichever copy ' +
-        'GoTo rotates, the other stops working.',
-      `What to do: delete ${keyList(result.left.keys)} from ${file} yourself.`,
+      composeMessage({
+        headline:
+          `Could not remove ${keyList(result.left.keys)} from ${file} (${result.left.reason}): ` +
+          'it still holds a copy of the refresh token beside the store. Do not refresh with it: whichever copy ' +
+          'GoTo rotates, the other stops working.',
+        advice: `delete ${keyList(result.left.keys)} from ${file} yourself`,
+      }),
     );
     return { text: lines.join('\n'), exitCode: 1 };
   }
@@ -137,6 +141,7 @@ function unexpected(error: unknown): string {
 main().catch((error: unknown) => {
   // Our errors say what happened and what to do, and never hold a secret; anything else is
   // named by its class and code only, as a driver's message may quote a URL.
-  process.stderr.write(`${error instanceof GotoRunnerError ? error.message : unexpected(error)}\n`);
-  process.exitCode = error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+  const ours = error instanceof UsageError || isGotoRunnerError(error);
+  process.stderr.write(`${ours ? error.message : unexpected(error)}\n`);
+  process.exitCode = error instanceof UsageError || isGotoRunnerError(error, 'ConfigError') ? 2 : 1;
 });

@@ -17,7 +17,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, GrantStoreError } from '../lib/errors';
+import { isGotoRunnerError } from '../lib/errors';
 import { grantStoreSelected } from '../lib/config/env-target';
 import { readStoreView } from '../lib/status/read-store-view';
 import { loadSettings } from '../lib/config/goto-settings';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Exit 2, not 1: "no usable token" must not be confused with "could not tell".
   const message =
-    error instanceof ConfigError || error instanceof GrantStoreError
+    isGotoRunnerError(error, 'ConfigError') || isGotoRunnerError(error, 'GrantStoreError')
       ? error.message
       : (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
         ? `${(error as Error).message}\nUsage: npm run status [-- --strict]`

@@ -19,4 +19,6 @@ export {
   GotoRunnerError,
   ApiStatusError,
   ApiNetworkError,
+  isGotoRunnerError,
+  type KnownError,
 } from '../errors';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConfigError } from '../errors';
+import { ConfigError, isGotoRunnerError } from '../errors';
 import { readEnvValues } from '../env-file/env-reader';
 import { normalizeAuthCode } from '../goto/auth-code';
 import { envFilePath, grantStoreSelected, resolveTarget, type Env } from './env-target';
@@ -136,7 +136,7 @@ export function collectionProblems(
   try {
     settings = loadSettings(env);
   } catch (error) {
-    if (error instanceof ConfigError) return { problems: [...error.problems], source: envFilePath(env) };
+    if (isGotoRunnerError(error, 'ConfigError')) return { problems: [...error.problems], source: envFilePath(env) };
     throw error;
   }
   // With a grant store, the refresh token is the store's: the custody says when it has none.
@@ -150,7 +150,7 @@ export function collectionProblems(
     requireSettings(settings, needed);
     return { problems: [], source: settings.envFile };
   } catch (error) {
-    if (error instanceof ConfigError) return { problems: [...error.problems], source: settings.envFile };
+    if (isGotoRunnerError(error, 'ConfigError')) return { problems: [...error.problems], source: settings.envFile };
     throw error;
   }
 }

@@ -16,7 +16,7 @@ import type { TokenResponse } from '../../requests';
 import { grantStoreSelected } from '../config/env-target';
 import { loadSettings, requireSettings } from '../config/goto-settings';
 import { updateEnvFile } from '../env-file/env-file-store';
-import { describeStore, GotoRunnerError } from '../errors';
+import { describeStore, isGotoRunnerError, TokenRequestWithheldError } from '../errors';
 import type { GrantStore } from '../grant-store/grant-store';
 import { REUSE_MIN_VALIDITY_MS, type HeldToken, type HolderEvent } from '../grant-store/holder-protocol';
 import { checkAuthCode } from '../goto/auth-code';
@@ -84,14 +84,15 @@ export async function runStoreSection(
   const step = exchange ? steps.exchange : operation.grant === 'run' ? steps.run : steps.refresh;
   const ledger = plan.run ? await readRunLedger(plan.run, settings.envFile) : undefined;
   if (ledger?.failure) {
-    throw new GotoRunnerError(
-      'GOTO_EARLIER_STEP_FAILED',
-      `Step "${ledger.failure.step}" failed earlier in this run, so no other token request was sent:\n` +
-        ledger.failure.message,
-    );
+    throw new TokenRequestWithheldError('TOKEN_EARLIER_FAILURE', { step, earlier: ledger.failure });
   }
   const off = plan.env.GOTO_TOKEN_REQUESTS === 'off';
-  if (off && exchange) throw tokenRequestsOff(step, 'it would exchange a code');
+  if (off && exchange)
+    throw new TokenRequestWithheldError('TOKEN_REQUESTS_OFF', {
+      step,
+      needed: 'a-code-exchange',
+      store: describeStore({}),
+    });
   let store: GrantStore | undefined;
   try {
     const setup = await setUpHolder(plan.env, {
@@ -143,10 +144,12 @@ export async function runStoreSection(
       const request = rejected === undefined ? {} : { rejected };
       held = off ? await holder.storedToken(request) : await holder.accessToken(request);
       if (!held)
-        throw tokenRequestsOff(
+        throw new TokenRequestWithheldError('TOKEN_REQUESTS_OFF', {
           step,
-          `${describeStore(store)} holds no access token with ${REUSE_MIN_VALIDITY_MS / 60_000} minutes left`,
-        );
+          needed: 'a-stored-token',
+          store: describeStore(store),
+          minValidityMs: REUSE_MIN_VALIDITY_MS,
+        });
       grant = 'refresh_token';
     }
     const sent = held.source === 'refreshed' || held.source === 'authorized';
@@ -169,11 +172,11 @@ export async function runStoreSection(
     };
   } catch (error) {
     // What refused this request refuses the run's others too: they are not sent.
-    if (plan.run && error instanceof GotoRunnerError)
+    if (plan.run && isGotoRunnerError(error))
       await record(plan, settings.envFile, ledger, {
         accessToken: ledger?.accessToken ?? null,
         grants: ledger?.grants ?? [],
-        failure: { step, message: error.message },
+        failure: { step, code: error.code, headline: error.headline, advice: error.advice },
       });
     throw error;
   } finally {
@@ -190,13 +193,4 @@ async function record(
 ): Promise<void> {
   if (!plan.run) return;
   await writeRunLedger(plan.run, { ...ledger, runId: plan.run.id, envFile, ...entry }).catch(() => undefined);
-}
-
-function tokenRequestsOff(step: string, why: string): GotoRunnerError {
-  return new GotoRunnerError(
-    'GOTO_TOKEN_REQUESTS_OFF',
-    `Step "${step}" failed: GOTO_TOKEN_REQUESTS is off and ${why}.\n` +
-      'What to do: let one job refresh first (`npx playwright test --grep @refresh`, with the same GOTO_GRANT_STORE), ' +
-      'or unset GOTO_TOKEN_REQUESTS.',
-  );
 }

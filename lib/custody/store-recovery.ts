@@ -92,13 +92,7 @@ export async function fileKeeper(envFile: string, store: GrantStore, step: strin
       // A reservation an earlier holder left without an answer (killed before GoTo answered).
       const found = await read().catch(() => undefined);
       if (found === 'reservation') await fs.unlink(path).catch(() => undefined);
-      else if (found)
-        throw new EnvFileError(
-          'ENV_FILE_WRITE_FAILED',
-          `The recovery file ${JSON.stringify(path)} holds an answer that is not in the grant store yet, so nothing was sent.\n` +
-            'What to do: run again once the store answers: the next token request commits it by itself.',
-          { path },
-        );
+      else if (found) throw new EnvFileError('ENV_FILE_RECOVERY_WAITING', { path: envFile, recoveryFile: path });
       const reservation = await reserveRecoveryFile({ path, envFile }, step, wording);
       return {
         keep: ({ baseVersion, record }) => {

@@ -8,7 +8,7 @@ import {
   type oauthErrorSchema,
   type tokenResponseSchema,
 } from '../../requests';
-import { ApiStatusError } from '../errors';
+import { isGotoRunnerError } from '../errors';
 import { sendRequest, shownPath, type RedactedExchange, type SendOptions } from '../http/send-request';
 
 /** A token request was sent (once per attempt series); the exchange is redacted. */
@@ -58,7 +58,7 @@ export async function sendWithFallback(
     const formsDiffer =
       basicAuthorization(client.clientId, client.clientSecret) !==
       basicAuthorization(client.clientId, client.clientSecret, 'none');
-    if (!(error instanceof ApiStatusError && error.error === 'invalid_client' && formsDiffer)) throw error;
+    if (!(isGotoRunnerError(error, 'ApiStatusError') && error.error === 'invalid_client' && formsDiffer)) throw error;
     return attempt('none');
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EnvFileError } from '../errors';
-import { fsCode, where } from './env-reader';
+import { fsCode } from './env-reader';
 import { scratchPath } from './scratch-files';
 
 /** The calls the atomic write makes on an open file or folder. */
@@ -49,8 +49,8 @@ export async function writeAtomically(
     await files.unlink(temp).catch(() => undefined);
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
-      `Could not write ${where(path)} (${fsCode(error) ?? 'error'}); the file was left unchanged.`,
-      { path, cause: error },
+      { path, operation: 'write', reason: fsCode(error) ?? 'error' },
+      { cause: error },
     );
   }
   try {
@@ -58,8 +58,8 @@ export async function writeAtomically(
   } catch (error) {
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
-      `${where(path)} was replaced, but its folder could not be flushed to disk (${fsCode(error) ?? 'error'}).`,
-      { path, cause: error },
+      { path, operation: 'flush-folder', reason: fsCode(error) ?? 'error' },
+      { cause: error },
     );
   }
 }

@@ -12,7 +12,7 @@ import * as fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvFileError } from '../errors';
-import { fsCode, where } from './env-reader';
+import { fsCode } from './env-reader';
 import { asidePath, leftoverOf, scratchPath } from './scratch-files';
 
 /** What `updateEnvFile` and `withLockedEnvFile` wait for and when they call a lock abandoned. */
@@ -40,24 +40,8 @@ export interface EnvFileLockOptions {
 /** The `staleLockMs` of `EnvFileLockOptions` when none is given. */
 export const DEFAULT_STALE_LOCK_MS = 30_000;
 
-/** Who holds an env file's lock, as its lock file says; never anything secret. */
-export interface LockHolder {
-  /** The lock file. */
-  lockFile: string;
-  pid: number | undefined;
-  host: string | undefined;
-  /** When it took the lock (ISO time), when the lock file says. */
-  since: string | undefined;
-  purpose: string | undefined;
-}
-
-/** "process 4242 on build-7 (refresh the access token, since 10:00:01 UTC)". */
-export function describeHolder(holder: LockHolder): string {
-  const who =
-    holder.pid === undefined ? 'another process' : `process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}`;
-  const details = [holder.purpose, holder.since && `since ${holder.since.slice(11, 19)} UTC`].filter(Boolean);
-  return details.length > 0 ? `${who} (${details.join(', ')})` : who;
-}
+import type { LockHolder } from '../errors/env-file-error';
+export { describeHolder, type LockHolder } from '../errors/env-file-error';
 
 /** The lock file's content. The random token tells one holding from every other. */
 interface LockOwner {
@@ -165,9 +149,8 @@ async function tryCreateLock(
   } catch (error) {
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
-      `Could not create the lock file ${where(lockPath)} for ${where(path)} (${fsCode(error) ?? 'error'}); ` +
-        'the file was left unchanged. Check that its folder exists and is writable.',
-      { path, cause: error },
+      { path, operation: 'create-lock', reason: fsCode(error) ?? 'error' },
+      { cause: error },
     );
   }
 }
@@ -210,13 +193,12 @@ function stillLocked(
   timeoutMs: number,
   purpose: string | undefined,
 ): EnvFileError {
-  return new EnvFileError(
-    'ENV_FILE_LOCKED',
-    `${where(path)} is locked by ${describeHolder(holderOf(lockPath, owner))} (lock file ${where(lockPath)}) and stayed locked for ` +
-      `${Math.round(timeoutMs / 1000)} s; the file was left unchanged${purpose ? ' and nothing was sent' : ''}. ` +
-      'Let the other run finish and run again, or delete the lock file if no such process is running.',
-    { path },
-  );
+  return new EnvFileError('ENV_FILE_LOCKED', {
+    path,
+    holder: holderOf(lockPath, owner),
+    timeoutMs,
+    nothingSent: purpose !== undefined,
+  });
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   removeLeftovers,
   type EnvFileLockOptions,
 } from './env-file-lock';
-import { fsCode, readEnvFile, where, type EnvFileContents } from './env-reader';
+import { fsCode, readEnvFile, type EnvFileContents } from './env-reader';
 import { applyEnvUpdates, assertKey, type EnvUpdates } from './env-text-editor';
 
 /** An env file whose lock this process holds: reads and writes go through it, nothing else may. */
@@ -98,10 +98,7 @@ async function readCurrent(path: string, target: string): Promise<{ bytes?: Buff
     stat = await fs.stat(target);
   } catch (error) {
     if (fsCode(error) !== 'ENOENT') {
-      throw new EnvFileError('ENV_FILE_READ_FAILED', `Could not read ${where(path)} (${fsCode(error) ?? 'error'}).`, {
-        path,
-        cause: error,
-      });
+      throw new EnvFileError('ENV_FILE_READ_FAILED', { path, reason: fsCode(error) ?? 'error' }, { cause: error });
     }
   }
   return { bytes, stat };
@@ -111,12 +108,7 @@ async function readCurrent(path: string, target: string): Promise<{ bytes?: Buff
 function decodeUtf8(path: string, bytes: Buffer | undefined): string {
   const text = bytes?.toString('utf8') ?? '';
   if (bytes && !Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new EnvFileError(
-      'ENV_FILE_NOT_UTF8',
-      `${where(path)} is not valid UTF-8; rewriting it would change bytes outside the updated keys. ` +
-        'Convert it to UTF-8 first.',
-      { path },
-    );
+    throw new EnvFileError('ENV_FILE_NOT_UTF8', { path });
   }
   return text;
 }
@@ -127,8 +119,8 @@ async function keepPrivate(path: string, target: string, stat: Stats | undefined
   await fs.chmod(target, 0o600).catch((error: unknown) => {
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
-      `Could not set ${where(path)} to mode 0600 (${fsCode(error) ?? 'error'}).`,
-      { path, cause: error },
+      { path, operation: 'set-mode', reason: fsCode(error) ?? 'error' },
+      { cause: error },
     );
   });
 }

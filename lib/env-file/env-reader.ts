@@ -17,11 +17,6 @@ export function fsCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
-/** How messages name an env file. */
-export function where(path: string | undefined): string {
-  return path === undefined ? 'the env file' : JSON.stringify(path);
-}
-
 /** The values of an env file; none when it does not exist. */
 export function readEnvValues(path: string): Record<string, string> {
   return readEnvFileSync(path).values;
@@ -50,8 +45,5 @@ function contentsOf(bytes: Buffer): EnvFileContents {
 
 function missingOrFailed(path: string, error: unknown): EnvFileContents {
   if (fsCode(error) === 'ENOENT') return { exists: false, text: '', values: {} };
-  throw new EnvFileError('ENV_FILE_READ_FAILED', `Could not read ${where(path)} (${fsCode(error) ?? 'error'}).`, {
-    path,
-    cause: error,
-  });
+  throw new EnvFileError('ENV_FILE_READ_FAILED', { path, reason: fsCode(error) ?? 'error' }, { cause: error });
 }

@@ -5,7 +5,6 @@
  */
 import { parse as parseDotenv } from 'dotenv';
 import { EnvFileError } from '../errors';
-import { where } from './env-reader';
 
 export type Quote = '"' | "'" | '`' | '';
 const QUOTES: readonly Quote[] = ['', '"', "'", '`'];
@@ -65,7 +64,7 @@ export function isFragile(value: string | null): boolean {
 }
 
 /** Names the kinds of characters that got in the way, so the message helps without leaking. */
-function describeObstacles(value: string): string {
+function obstaclesIn(value: string): string[] {
   const obstacles: [boolean, string][] = [
     [!survivesUtf8(value), 'an unpaired UTF-16 surrogate'],
     [value.includes('\r'), 'a carriage return'],
@@ -76,18 +75,11 @@ function describeObstacles(value: string): string {
     [value.includes('"'), 'a double quote'],
     [value.includes('`'), 'a backtick'],
   ];
-  const present = obstacles.filter(([isPresent]) => isPresent).map(([, name]) => name);
-  return present.length > 0 ? `it contains ${present.join(', ')}` : 'of the characters it contains';
+  return obstacles.filter(([isPresent]) => isPresent).map(([, name]) => name);
 }
 
 export function unrepresentable(value: string, key: string | undefined, path: string | undefined): EnvFileError {
-  const what = key === undefined ? 'the value' : `"${key}"`;
-  return new EnvFileError(
-    'ENV_FILE_UNREPRESENTABLE_VALUE',
-    `Cannot write ${what} to ${where(path)}: no dotenv syntax reads this value back unchanged ` +
-      `(${describeObstacles(value)}). Store it somewhere other than a .env file.`,
-    { path, key },
-  );
+  return new EnvFileError('ENV_FILE_UNREPRESENTABLE_VALUE', { path, key, obstacles: obstaclesIn(value) });
 }
 
 /**

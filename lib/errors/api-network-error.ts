@@ -34,19 +34,22 @@ export class ApiNetworkError extends GotoRunnerError {
   readonly timedOut: boolean;
   readonly attempts: number;
   readonly mayHaveArrived: boolean;
-  /** The message without its advice: the step, the address, what happened. */
-  readonly headline: string;
-  readonly advice: string;
 
   constructor(init: NetworkFacts, options?: ErrorOptions) {
     const where = `${init.url.origin}${init.url.pathname}`;
     const headline = `${requestHeadline({ ...init, path: where })} ${what(init)}.`;
-    const notAgain = init.mayHaveArrived
-      ? '\nIt was not sent again: it may have reached the server, and sending a token request twice replays ' +
-        'a single-use code or refresh token (RFC 6749 §4.1.2, §10.4).'
-      : '';
-    const advice = withLeaves(adviceFor(init, init.service), init.service);
-    super(init.timedOut ? 'API_TIMEOUT' : 'API_NETWORK', `${headline}${notAgain}\nWhat to do: ${advice}`, options);
+    const notAgain =
+      'It was not sent again: it may have reached the server, and sending a token request twice replays ' +
+      'a single-use code or refresh token (RFC 6749 §4.1.2, §10.4).';
+    super(
+      init.timedOut ? 'API_TIMEOUT' : 'API_NETWORK',
+      {
+        headline,
+        ...(init.mayHaveArrived ? { details: [notAgain] } : {}),
+        advice: withLeaves(adviceFor(init, init.service), init.service),
+      },
+      options,
+    );
     this.api = init.service.name;
     this.step = init.step;
     this.method = init.method;
@@ -55,8 +58,6 @@ export class ApiNetworkError extends GotoRunnerError {
     this.timedOut = init.timedOut;
     this.attempts = init.attempts ?? 1;
     this.mayHaveArrived = init.mayHaveArrived ?? false;
-    this.headline = headline;
-    this.advice = advice;
   }
 }
 

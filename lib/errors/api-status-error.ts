@@ -19,14 +19,11 @@ export class ApiStatusError extends GotoRunnerError {
   /** The service's error code: OAuth `error` (RFC 6749 §5.2), `int_err_code`, Vercel's `error.code`. */
   readonly error: string | undefined;
   readonly description: string | undefined;
-  readonly advice: string;
   readonly attempts: number;
   /** The last answer's `Retry-After` (RFC 9110 §10.2.3) in seconds, when it had one. */
   readonly retryAfterSeconds: number | undefined;
   /** What was odd about the body, e.g. an HTML page where JSON was expected; never the body itself. */
   readonly bodyNote: string | undefined;
-  /** The message without its advice. */
-  readonly headline: string;
 
   constructor(
     init: RequestFacts & {
@@ -41,7 +38,7 @@ export class ApiStatusError extends GotoRunnerError {
     const headline =
       `${requestHeadline(init)} answered HTTP ${facts.status}` +
       `${said ? ` ${said}` : ''}${bodyNote ? ` with ${bodyNote}` : ''}.`;
-    super('API_STATUS', `${headline}\nWhat to do: ${init.advice}`);
+    super('API_STATUS', { headline, advice: init.advice });
     this.api = init.service.name;
     this.step = init.step;
     this.method = init.method;
@@ -49,10 +46,8 @@ export class ApiStatusError extends GotoRunnerError {
     this.status = facts.status;
     this.error = facts.error;
     this.description = facts.description;
-    this.advice = init.advice;
     this.attempts = init.attempts ?? 1;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.bodyNote = bodyNote;
-    this.headline = headline;
   }
 }

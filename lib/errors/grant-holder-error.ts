@@ -60,13 +60,9 @@ export class GrantHolderError extends GotoRunnerError {
   readonly notCommitted: NotCommittedReason | undefined;
   readonly storeError: string | undefined;
   readonly recoveryFile: string | undefined;
-  readonly headline: string;
-  readonly advice: string;
 
   constructor(code: GrantHolderErrorCode, facts: GrantHolderFacts, options?: ErrorOptions) {
-    const headline = headlineOf(code, facts);
-    const advice = adviceFor(code, facts);
-    super(code, `${headline}\nWhat to do: ${advice}`, options);
+    super(code, { headline: headlineOf(code, facts), advice: adviceFor(code, facts) }, options);
     this.store = facts.store;
     this.address = facts.address;
     this.grant = facts.grant;
@@ -78,8 +74,6 @@ export class GrantHolderError extends GotoRunnerError {
     this.notCommitted = facts.notCommitted;
     this.storeError = facts.storeError;
     this.recoveryFile = facts.recoveryFile;
-    this.headline = headline;
-    this.advice = advice;
   }
 }
 

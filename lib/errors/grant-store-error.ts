@@ -61,14 +61,9 @@ export class GrantStoreError extends GotoRunnerError {
   readonly mayHaveLanded: boolean;
   readonly recordKeyId: string | undefined;
   readonly holderKeyId: string | undefined;
-  /** The message without its advice. */
-  readonly headline: string;
-  readonly advice: string;
 
   constructor(code: GrantStoreErrorCode, facts: GrantStoreFacts, options?: ErrorOptions) {
-    const headline = headlineOf(code, facts);
-    const advice = facts.advice ?? adviceFor(code, facts);
-    super(code, `${headline}\nWhat to do: ${advice}`, options);
+    super(code, { headline: headlineOf(code, facts), advice: facts.advice ?? adviceFor(code, facts) }, options);
     this.store = facts.store;
     this.address = facts.address;
     this.operation = facts.operation;
@@ -77,8 +72,6 @@ export class GrantStoreError extends GotoRunnerError {
     this.mayHaveLanded = facts.mayHaveLanded ?? false;
     this.recordKeyId = facts.recordKeyId;
     this.holderKeyId = facts.holderKeyId;
-    this.headline = headline;
-    this.advice = advice;
   }
 }
 

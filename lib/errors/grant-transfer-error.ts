@@ -9,12 +9,12 @@ export type GrantTransferErrorCode =
   | 'GRANT_RECOVERY_WAITING'
   /** The store holds another live grant, newer than the env file's or of unknown age. */
   | 'GRANT_STORE_HOLDS_ANOTHER'
-  /** Another holder kept the store's lease for as long as this command waited. */
-  | 'GRANT_STORE_BUSY'
+  /** Another holder kept the store's lease for as long as this command waited (as for a holder, GrantHolderError). */
+  | 'GRANT_LEASE_BUSY'
   /** Another holder wrote the store between this command's read and its write. */
   | 'GRANT_STORE_CHANGED'
-  /** The store holds no grant with a refresh token to read. */
-  | 'GRANT_NOT_IN_STORE'
+  /** The store holds no grant with a refresh token to read (as for a holder, GrantHolderError). */
+  | 'GRANT_NOT_STORED'
   /** The store's grant is marked needs-reauth: GoTo refused its refresh token. */
   | 'GRANT_NEEDS_REAUTH'
   /** The env file holds another refresh token, which reading the store's would overwrite. */
@@ -29,7 +29,7 @@ export type GrantTransferFacts = {
   envFile: string;
   /** The store's version, when it matters. */
   version?: number;
-  /** Who holds the lease, for GRANT_STORE_BUSY. */
+  /** Who holds the lease, for GRANT_LEASE_BUSY. */
   holder?: string;
   /** When the store's and the env file's refresh tokens were issued (their `iat`), when known. */
   storeIssuedAt?: string;
@@ -44,11 +44,29 @@ export type GrantTransferFacts = {
  */
 export class GrantTransferError extends GotoRunnerError {
   declare readonly code: GrantTransferErrorCode;
-  readonly facts: GrantTransferFacts;
+  readonly command: string;
+  readonly store: string | undefined;
+  readonly envFile: string;
+  readonly version: number | undefined;
+  readonly holder: string | undefined;
+  readonly storeIssuedAt: string | undefined;
+  readonly envIssuedAt: string | undefined;
+  readonly recoveryKeys: readonly string[] | undefined;
 
   constructor(code: GrantTransferErrorCode, facts: GrantTransferFacts) {
-    super(code, `${headlineOf(code, facts)}\nWhat to do: ${adviceFor(code, facts)}\nNothing was changed.`);
-    this.facts = facts;
+    super(code, {
+      headline: headlineOf(code, facts),
+      advice: adviceFor(code, facts),
+      aftermath: 'Nothing was changed.',
+    });
+    this.command = facts.command;
+    this.store = facts.store;
+    this.envFile = facts.envFile;
+    this.version = facts.version;
+    this.holder = facts.holder;
+    this.storeIssuedAt = facts.storeIssuedAt;
+    this.envIssuedAt = facts.envIssuedAt;
+    this.recoveryKeys = facts.recoveryKeys;
   }
 }
 
@@ -73,11 +91,11 @@ function headlineOf(code: GrantTransferErrorCode, facts: GrantTransferFacts): st
         `its refresh token ${issued(facts.storeIssuedAt)}), and the refresh token in ${file} ` +
         `(${issued(facts.envIssuedAt)}) is not known to be newer.`
       );
-    case 'GRANT_STORE_BUSY':
+    case 'GRANT_LEASE_BUSY':
       return `${facts.command}: another holder (${facts.holder ?? 'unknown'}) kept the lease of ${store} while this waited.`;
     case 'GRANT_STORE_CHANGED':
       return `${facts.command}: another holder wrote ${store} (now version ${facts.version ?? '?'}) while this ran.`;
-    case 'GRANT_NOT_IN_STORE':
+    case 'GRANT_NOT_STORED':
       return `${facts.command}: ${store} holds no grant with a refresh token.`;
     case 'GRANT_NEEDS_REAUTH':
       return (
@@ -117,11 +135,11 @@ function adviceFor(code: GrantTransferErrorCode, facts: GrantTransferFacts): str
         "GOTO_ACCESS_TOKEN from the env file; or, if the env file's grant is the one to keep, run again with " +
         "`--force`: the store's grant is replaced, and every holder uses the env file's from then on"
       );
-    case 'GRANT_STORE_BUSY':
+    case 'GRANT_LEASE_BUSY':
       return 'run again in a minute: a holder keeps the lease only for its token request';
     case 'GRANT_STORE_CHANGED':
       return 'run again: it reads the store afresh';
-    case 'GRANT_NOT_IN_STORE':
+    case 'GRANT_NOT_STORED':
       return (
         'move a grant in from the env file that holds one (`npm run grant -- move-to-store`), ' +
         `or ${authorizeAgain}; check GOTO_GRANT_NAME if the store holds several grants`

@@ -14,10 +14,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { writeAtomically } from '../env-file/atomic-write';
+import { describeHolder } from '../env-file/env-file-lock';
 import { withLockedEnvFile } from '../env-file/env-file-store';
 import { fsCode, readEnvFile } from '../env-file/env-reader';
 import type { EnvUpdates } from '../env-file/env-text-editor';
-import { EnvFileError, GrantStoreError } from '../errors';
+import { GrantStoreError, isGotoRunnerError } from '../errors';
 import { fingerprint } from '../http/redact';
 import type { CommitOutcome, LeaseOutcome, StoreDriver, StoredFields, StoredRow } from './store-driver';
 
@@ -150,17 +151,23 @@ export class EnvFileDriver implements StoreDriver {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof GrantStoreError) throw error;
+      if (isGotoRunnerError(error, 'GrantStoreError')) throw error;
       const facts = { store: 'env-file' as const, address: this.address, operation };
-      if (error instanceof EnvFileError && error.code === 'ENV_FILE_LOCKED')
-        throw new GrantStoreError('GRANT_STORE_TIMEOUT', {
-          ...facts,
-          reason: 'locked',
-          timeoutMs: LOCK_TIMEOUT_MS,
-          advice: error.message,
-        });
-      const reason = error instanceof EnvFileError ? (fsCode(error.cause) ?? error.code) : (fsCode(error) ?? 'error');
-      throw new GrantStoreError('GRANT_STORE_REFUSED', { ...facts, reason });
+      if (isGotoRunnerError(error, 'EnvFileError') && error.code === 'ENV_FILE_LOCKED')
+        throw new GrantStoreError(
+          'GRANT_STORE_TIMEOUT',
+          {
+            ...facts,
+            reason: 'locked',
+            timeoutMs: LOCK_TIMEOUT_MS,
+            advice: `it is locked by ${error.holder ? describeHolder(error.holder) : 'another process'}: ${error.advice}`,
+          },
+          { cause: error },
+        );
+      const reason = isGotoRunnerError(error, 'EnvFileError')
+        ? (error.reason ?? error.code)
+        : (fsCode(error) ?? 'error');
+      throw new GrantStoreError('GRANT_STORE_REFUSED', { ...facts, reason }, { cause: error });
     }
   }
 }

@@ -28,7 +28,7 @@
  * Nothing here imports Playwright; nothing here prints or throws a token.
  */
 import type { TokenResponse } from '../../requests';
-import { ApiStatusError, GrantHolderError, GrantStoreError, type NotCommittedReason } from '../errors';
+import { GrantHolderError, isGotoRunnerError, type NotCommittedReason } from '../errors';
 import { fingerprint } from '../http/redact';
 import type { GrantRecord, StoredGrant } from './grant-record';
 import type { CommitOutcome, GrantStore } from './grant-store';
@@ -120,7 +120,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Whether an error is GoTo refusing the grant itself (RFC 6749 §5.2). */
 export function isInvalidGrant(error: unknown): boolean {
-  return error instanceof ApiStatusError && error.error === 'invalid_grant';
+  return isGotoRunnerError(error, 'ApiStatusError') && error.error === 'invalid_grant';
 }
 
 function sameTokens(a: GrantRecord, b: GrantRecord): boolean {
@@ -402,7 +402,7 @@ export class GrantHolder {
           }
         }
       } catch (error) {
-        if (!(error instanceof GrantStoreError) || Date.now() >= deadline)
+        if (!isGotoRunnerError(error, 'GrantStoreError') || Date.now() >= deadline)
           throw this.#notCommitted(answer, 'store-failed', undefined, error);
         this.#onEvent?.({ type: 'commit-retry', storeError: error.code });
         await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
@@ -465,7 +465,7 @@ export class GrantHolder {
         version: answer.baseVersion,
         ...(storeVersion === undefined ? {} : { storeVersion }),
         notCommitted: reason,
-        ...(cause instanceof GrantStoreError ? { storeError: cause.code } : {}),
+        ...(isGotoRunnerError(cause, 'GrantStoreError') ? { storeError: cause.code } : {}),
         ...(this.#keeper ? { recoveryFile: this.#keeper.path } : {}),
       },
       cause instanceof Error ? { cause } : undefined,

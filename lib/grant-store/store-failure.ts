@@ -4,7 +4,7 @@
  * behind it) forever. The causes are kept as codes only: a driver's own message may quote
  * a URL or a statement, so it never reaches ours.
  */
-import { GrantStoreError, type GrantStoreErrorCode, type GrantStoreKind } from '../errors';
+import { GrantStoreError, isGotoRunnerError, type GrantStoreErrorCode, type GrantStoreKind } from '../errors';
 
 export type StoreTimeouts = {
   /** Connecting, TLS and authentication included. */
@@ -37,7 +37,7 @@ export function storeFailure(
   serverCode: (error: unknown) => string | undefined,
   sentWrite = false,
 ): GrantStoreError {
-  if (error instanceof GrantStoreError) return error;
+  if (isGotoRunnerError(error, 'GrantStoreError')) return error;
   const answered = serverCode(error);
   if (answered) return new GrantStoreError('GRANT_STORE_REFUSED', { ...facts, reason: answered });
   const code = codeOf(error);
@@ -59,7 +59,7 @@ export async function readOnceMore<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (!(error instanceof GrantStoreError && error.code === 'GRANT_STORE_UNREACHABLE')) throw error;
+    if (!(isGotoRunnerError(error, 'GrantStoreError') && error.code === 'GRANT_STORE_UNREACHABLE')) throw error;
     return read();
   }
 }

@@ -172,7 +172,7 @@ async function withLease<T>(
     if (lease.acquired) break;
     if (attempt === 0) onWait?.(lease.holder);
     if (Date.now() >= giveUpAt)
-      throw new GrantTransferError('GRANT_STORE_BUSY', { ...facts, ...(lease.holder ? { holder: lease.holder } : {}) });
+      throw new GrantTransferError('GRANT_LEASE_BUSY', { ...facts, ...(lease.holder ? { holder: lease.holder } : {}) });
     await sleep(Math.min(lease.expiresInMs ?? 250, 250));
   }
   try {

@@ -57,7 +57,7 @@ export async function readFromStore(options: ReadOptions): Promise<ReadResult> {
         if (stored?.record.state === 'needs-reauth')
           throw new GrantTransferError('GRANT_NEEDS_REAUTH', { ...facts, version: stored.version });
         const record = stored?.record;
-        if (!stored || !record?.refreshToken) throw new GrantTransferError('GRANT_NOT_IN_STORE', facts);
+        if (!stored || !record?.refreshToken) throw new GrantTransferError('GRANT_NOT_STORED', facts);
         const { values } = await file.read();
         const own = values.GOTO_REFRESH_TOKEN;
         if (own && own !== record.refreshToken && !options.force)

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
-import * as zod from 'zod';
 import type { PreparedRequest } from '../../requests';
 import { retryLaterAdvice } from '../../requests/generic-advice';
 import { ApiBodyError, ApiStatusError, type RequestFacts } from '../errors';
 import { redactText, shownPath } from './redact';
-import { mediaType, notJsonProblem, readResponse, tokensIn, type ReceivedResponse } from './response-body';
+import { mediaType, readResponse, tokensIn, type ReceivedResponse } from './response-body';
 import { serverWait } from './retry-policy';
 
 /**
@@ -98,7 +97,7 @@ function statusError(
   // Above the cap, say when to run again; otherwise (the attempts ran out, or none was worth it) the step's own advice.
   const advice =
     tooLong && serverWaitMs !== undefined
-      ? retryLaterAdvice(status, { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs })
+      ? retryLaterAdvice(status, request.service, { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs })
       : request.advice(failure);
   return new ApiStatusError({
     ...facts,
@@ -119,7 +118,10 @@ function checkedBody<Success extends z.ZodType>(
 ): z.output<Success> {
   // RFC 9110 §15.3.5: a 204 response cannot have content, whatever bytes came.
   if (status === 204) return parsedOrThrown(request, facts, status, undefined);
-  if (!body.json.ok) throw new ApiBodyError({ ...facts, status, problem: notJsonProblem(body) });
+  if (!body.json.ok) {
+    const notJson = { empty: body.text.trim() === '', mediaType: mediaType(body.contentType) };
+    throw new ApiBodyError({ ...facts, status, notJson });
+  }
   return parsedOrThrown(request, facts, status, body.json.value);
 }
 
@@ -130,8 +132,8 @@ function parsedOrThrown<Success extends z.ZodType>(
   value: unknown,
 ): z.output<Success> {
   const parsed = request.success.safeParse(value);
-  // zod leaves input values out of its issues (no `reportInput`), so this names the
-  // culprit fields and never their values.
-  if (!parsed.success) throw new ApiBodyError({ ...facts, status, problem: zod.prettifyError(parsed.error) });
+  // zod leaves input values out of its issues (no `reportInput`; ApiBodyError makes sure),
+  // so the error names the culprit fields and never their values.
+  if (!parsed.success) throw new ApiBodyError({ ...facts, status, issues: parsed.error.issues });
   return parsed.data;
 }

@@ -46,15 +46,6 @@ export function mediaType(contentType: string | null): string | undefined {
   return type && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : undefined;
 }
 
-/** Why a body that should be JSON is not, in words that name no value. */
-export function notJsonProblem(body: ResponseBody): string {
-  if (body.text.trim() === '') return 'the body is empty';
-  const type = mediaType(body.contentType);
-  return type === 'application/json'
-    ? 'the body is not valid JSON although its content-type says so (it may have been cut off)'
-    : `the body is not JSON (content-type ${type ?? 'missing'})`;
-}
-
 /** Tokens a response carries, so a truncated or odd body is still shown without them. */
 export function tokensIn(body: ResponseBody): string[] {
   const value = body.json.ok ? body.json.value : undefined;

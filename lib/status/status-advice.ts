@@ -12,9 +12,15 @@ import { formatDuration, timeSince, timeUntil, type Tone } from './status-layout
 import type { NeededScope, ScopeState } from './grant-scopes';
 import { storeName, type StoreView } from './grant-in-store';
 import { scopeCalls, tickScopeSteps } from '../../requests';
+import { composeMessage, type MessageParts } from '../errors/error-message';
 
 /** One line of the verdict: it starts with what happened and ends with what to do. */
 export type VerdictLine = { tone: Tone; text: string };
+
+/** A verdict line with advice, in the pattern every error's message has (lib/errors/error-message.ts). */
+function verdict(tone: Tone, parts: MessageParts): VerdictLine {
+  return { tone, text: composeMessage(parts) };
+}
 
 /** What the verdict is decided from: the settings, the tokens' states, and a recovery file if there is one. */
 export type AdviceInput = {
@@ -70,31 +76,27 @@ function accessGoneReason(access: AccessState): string {
 function tokensVerdict({ settings, now, access, refresh, warnDays, store }: AdviceInput): VerdictLine | undefined {
   const refreshGone = refreshGoneReason(refresh, now, store);
   if (refreshGone && noUsableToken(access, refresh)) {
-    return {
-      tone: 'bad',
-      text:
-        `No usable token: ${refreshGone} and ${accessGoneReason(access)}.\n` +
-        `What to do: ${whatToDoWithoutTokens(settings, now)}.`,
-    };
+    return verdict('bad', {
+      headline: `No usable token: ${refreshGone} and ${accessGoneReason(access)}.`,
+      advice: whatToDoWithoutTokens(settings, now),
+    });
   }
   if (refreshGone && access.state === 'valid') {
-    return {
-      tone: 'warn',
-      text:
-        `Warning: only the access token is left, for ${timeUntil(access.expiresAt, now)}: ${refreshGone}.\n` +
-        `What to do: ${authorizeAgain}.`,
-    };
+    return verdict('warn', {
+      headline: `Warning: only the access token is left, for ${timeUntil(access.expiresAt, now)}: ${refreshGone}.`,
+      advice: authorizeAgain,
+    });
   }
   if (refresh.state === 'expiring') {
-    return {
-      tone: 'warn',
-      text:
+    return verdict('warn', {
+      headline:
         `Warning: the refresh token expires in ${timeUntil(refresh.expiresAt, now)}, ` +
-        `fewer than ${warnDays} days (GOTO_REFRESH_WARN_DAYS).\n` +
-        'What to do: run `npx playwright test --grep @refresh`: ' +
+        `fewer than ${warnDays} days (GOTO_REFRESH_WARN_DAYS).`,
+      advice:
+        'run `npx playwright test --grep @refresh`: ' +
         'GoTo renews a refresh token near the end of its 30 days, and the collection saves the new one. ' +
         'If none comes back, authorize again before it expires (`npx playwright test --project=authorize`).',
-    };
+    });
   }
   if (refresh.state === 'unknown-age') {
     return {
@@ -132,14 +134,12 @@ function scopeWarning({ scopes }: AdviceInput, needed: NeededScope): VerdictLine
       `add ${scope.scope} to GOTO_SCOPE (or remove GOTO_SCOPE: GoTo then grants every scope the client has)`,
     granted === 'missing' && tickScopeSteps(scope),
   ].filter((step): step is string => typeof step === 'string');
-  return {
-    tone: 'warn',
-    text:
+  return verdict('warn', {
+    headline:
       `Warning: scope ${scope.scope} ("${scope.label}"): ${reasons.join('; ')}. ` +
-      `Without it these calls fail: ${scopeCalls(scope)}${also}.
-` +
-      `What to do: ${steps.join('; ')}.`,
-  };
+      `Without it these calls fail: ${scopeCalls(scope)}${also}.`,
+    advice: steps.join('; '),
+  });
 }
 
 /** Its refresh token may be the only one that still works: the env file's may be rotated out. */
@@ -148,25 +148,25 @@ function recoveryWarning({ recovery, store }: AdviceInput): VerdictLine | undefi
   const holds = `Warning: the recovery file ${JSON.stringify(recovery.path)} holds ${recovery.keys.join(', ')} `;
   if (store) {
     // lib/custody/store-recovery.ts: GoTo's answer, kept until the store has it.
-    return {
-      tone: 'warn',
-      text:
+    return verdict('warn', {
+      headline:
         holds +
         "that a run on this machine got from GoTo but could not commit to the grant store, so the store's " +
-        'tokens may no longer work.\n' +
-        'What to do: run `npx playwright test --grep @refresh` on this machine with the same GOTO_GRANT_STORE: ' +
+        'tokens may no longer work.',
+      advice:
+        'run `npx playwright test --grep @refresh` on this machine with the same GOTO_GRANT_STORE: ' +
         'its token request commits the answer to the store and deletes the file. Do not delete it by hand.',
-    };
+    });
   }
-  return {
-    tone: 'warn',
-    text:
+  return verdict('warn', {
+    headline:
       holds +
       "that an earlier run got from GoTo but could not write to the env file, so the env file's tokens " +
-      'may no longer work.\n' +
-      'What to do: make the env file writable and run `npx playwright test --grep @refresh`: ' +
+      'may no longer work.',
+    advice:
+      'make the env file writable and run `npx playwright test --grep @refresh`: ' +
       'it moves them into the env file by itself and deletes the recovery file. Do not delete it by hand.',
-  };
+  });
 }
 
 /**
@@ -177,15 +177,15 @@ function recoveryWarning({ recovery, store }: AdviceInput): VerdictLine | undefi
  */
 function holdersNote({ settings, refresh, store }: AdviceInput): VerdictLine | undefined {
   if (store || settings.target !== 'goto' || refreshTokenGone(refresh)) return undefined;
-  return {
-    tone: 'plain',
-    text:
+  return verdict('plain', {
+    headline:
       'Note: this file is one holder of the refresh token, and status asks GoTo nothing. ' +
       'If another holder (your app on Vercel, a CI job, another .env) has refreshed and received a rotated token, ' +
-      'this one no longer works, and the next refresh here fails with invalid_grant.\n' +
-      'What to do: let one holder refresh and the others take the tokens from it ' +
-      '(README, "One refresh token, several holders").',
-  };
+      'this one no longer works, and the next refresh here fails with invalid_grant.',
+    advice:
+      'let one holder refresh and the others take the tokens from it ' +
+      '(README, "One refresh token, several holders")',
+  });
 }
 
 /** The collection does not use .env on the emulator (fixtures/index.ts), so say where it does. */
@@ -207,27 +207,26 @@ function emulatorNote({ settings, env, store }: AdviceInput): VerdictLine | unde
 function storeVerdict({ store, now }: AdviceInput): VerdictLine | undefined {
   if (!store) return undefined;
   if (!store.stored) {
-    return {
-      tone: 'bad',
-      text:
-        `No grant in the grant store (${storeName(store)}).\n` +
-        'What to do: move the grant in from the env file that holds it (GOTO_ENV_FILE, default .env): ' +
+    return verdict('bad', {
+      headline: `No grant in the grant store (${storeName(store)}).`,
+      advice:
+        'move the grant in from the env file that holds it (GOTO_ENV_FILE, default .env): ' +
         `\`npm run grant -- move-to-store\`; without one, ${authorizeAgain}, ` +
-        'with GOTO_GRANT_STORE set: the new grant goes into the store.',
-    };
+        'with GOTO_GRANT_STORE set: the new grant goes into the store',
+    });
   }
   const { record } = store.stored;
   if (record.state !== 'needs-reauth') return undefined;
   const writtenAt = new Date(record.writtenAt);
-  return {
-    tone: 'bad',
-    text:
+  return verdict('bad', {
+    headline:
       `The grant in the grant store needs a new authorization: GoTo refused its refresh token, ` +
       `and ${record.writtenBy} marked it needs-reauth ${timeSince(writtenAt, now)} ago; ` +
-      'every holder of the store fails until then, and none sends the refused token again.\n' +
-      `What to do: ${authorizeAgain}, with GOTO_GRANT_STORE set: ` +
-      "the new grant becomes the store's next version and clears needs-reauth.",
-  };
+      'every holder of the store fails until then, and none sends the refused token again.',
+    advice:
+      `${authorizeAgain}, with GOTO_GRANT_STORE set: ` +
+      "the new grant becomes the store's next version and clears needs-reauth",
+  });
 }
 
 /**
@@ -237,16 +236,15 @@ function storeVerdict({ store, now }: AdviceInput): VerdictLine | undefined {
 function otherCopyWarning({ store }: AdviceInput): VerdictLine | undefined {
   if (!store?.otherCopy) return undefined;
   const inFile = store.otherCopy === 'env file';
-  return {
-    tone: 'warn',
-    text:
+  return verdict('warn', {
+    headline:
       `Warning: GOTO_REFRESH_TOKEN is also set in the ${store.otherCopy}, a second copy beside the grant store's: ` +
-      'when GoTo rotates the refresh token for one holder, the other copy stops working.\n' +
-      (inFile
-        ? 'What to do: if it is the grant to keep, `npm run grant -- move-to-store` moves it into the store ' +
-          'and removes it from the env file; otherwise delete GOTO_REFRESH_TOKEN and GOTO_ACCESS_TOKEN from it.'
-        : 'What to do: unset GOTO_REFRESH_TOKEN where it is set (a CI secret, your shell, a Vercel variable).'),
-  };
+      'when GoTo rotates the refresh token for one holder, the other copy stops working.',
+    advice: inFile
+      ? 'if it is the grant to keep, `npm run grant -- move-to-store` moves it into the store ' +
+        'and removes it from the env file; otherwise delete GOTO_REFRESH_TOKEN and GOTO_ACCESS_TOKEN from it'
+      : 'unset GOTO_REFRESH_TOKEN where it is set (a CI secret, your shell, a Vercel variable)',
+  });
 }
 
 /**
@@ -256,14 +254,14 @@ function otherCopyWarning({ store }: AdviceInput): VerdictLine | undefined {
  */
 function storeInFileWarning({ env, fileValues }: AdviceInput): VerdictLine | undefined {
   if (env.GOTO_GRANT_STORE?.trim() || !fileValues?.GOTO_GRANT_STORE?.trim()) return undefined;
-  return {
-    tone: 'warn',
-    text:
+  return verdict('warn', {
+    headline:
       'Warning: GOTO_GRANT_STORE is set in the env file, where nothing reads it: the collection, status and ' +
-      '`npm run grant` take it from the environment only, so the grant is still kept in the env file.\n' +
-      'What to do: set GOTO_GRANT_STORE (and GOTO_GRANT_STORE_KEY) in the environment (your shell, a CI secret, ' +
-      'a Vercel variable) and delete them from the env file.',
-  };
+      '`npm run grant` take it from the environment only, so the grant is still kept in the env file.',
+    advice:
+      'set GOTO_GRANT_STORE (and GOTO_GRANT_STORE_KEY) in the environment (your shell, a CI secret, ' +
+      'a Vercel variable) and delete them from the env file',
+  });
 }
 
 /**

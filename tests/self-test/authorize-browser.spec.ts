@@ -85,25 +85,25 @@ const failures: {
 }[] = [
   {
     title: 'turns an access_denied redirect into advice to choose Allow',
-    code: 'GOTO_AUTHORIZE_DENIED',
+    code: 'AUTHORIZE_DENIED',
     run: (page, sandbox) => logIn(page, sandbox, { login: emulatorLogin(sandbox.client.user, 'Deny') }),
     says: /access_denied .*choose Allow/s,
   },
   {
     title: 'refuses a redirect whose state differs from the one sent',
-    code: 'GOTO_AUTHORIZE_STATE_MISMATCH',
+    code: 'AUTHORIZE_STATE_MISMATCH',
     run: (page, sandbox) => logIn(page, sandbox, { state: 'sent-by-another-login', expectedState: randomState() }),
     says: /state differs .*RFC 6749 §10\.12/s,
   },
   {
     title: 'gives up after GOTO_LOGIN_TIMEOUT when nobody logs in, saying how to get more time',
-    code: 'GOTO_LOGIN_TIMEOUT',
+    code: 'AUTHORIZE_TIMEOUT',
     run: (page, sandbox) => logIn(page, sandbox, { timeoutMs: 500, login: async () => {} }),
     says: /No redirect to GOTO_REDIRECT_URI within 1 seconds.*GOTO_LOGIN_TIMEOUT/s,
   },
   {
     title: 'explains a redirect URI that is not registered on the client',
-    code: 'GOTO_AUTHORIZE_REFUSED',
+    code: 'AUTHORIZE_REFUSED',
     run: (page, sandbox) => logIn(page, sandbox, { redirectUri: 'https://not-registered.example.com/' }),
     says: /HTTP 400 .*GOTO_REDIRECT_URI is registered/s,
   },

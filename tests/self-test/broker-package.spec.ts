@@ -60,7 +60,7 @@ console.log(JSON.stringify({ importMs: imported - started, firstCallMs: called -
 
 /** A TypeScript file of the app that uses the broker's types as a route would. */
 const typed = `
-import { createGrantBroker, GrantHolderError, type BrokerToken } from 'goto-token-runner/broker';
+import { createGrantBroker, isGotoRunnerError, type BrokerToken } from 'goto-token-runner/broker';
 
 const broker = createGrantBroker({ name: 'typed', timings: { minValidityMs: 600_000 } });
 export async function organizer(): Promise<string | undefined> {
@@ -69,7 +69,7 @@ export async function organizer(): Promise<string | undefined> {
     const expires: number = Date.parse(token.expiresAt);
     return expires > 0 ? token.organizerKey : undefined;
   } catch (error) {
-    if (error instanceof GrantHolderError && error.code === 'GRANT_NEEDS_REAUTH') return undefined;
+    if (isGotoRunnerError(error, 'GrantHolderError') && error.code === 'GRANT_NEEDS_REAUTH') return undefined;
     throw error;
   }
 }

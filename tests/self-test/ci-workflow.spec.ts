@@ -221,7 +221,7 @@ test('with GOTO_TOKEN_REQUESTS=off a refresh step is refused before anything is 
 
   const error = await chain.refresh().catch((caught: unknown) => caught);
 
-  expect((error as GotoRunnerError).code).toBe('GOTO_TOKEN_REQUESTS_OFF');
+  expect((error as GotoRunnerError).code).toBe('TOKEN_REQUESTS_OFF');
   expect((error as GotoRunnerError).message).toContain('--grep-invert @tokens');
   expect(await emulator.requests(sandbox.client.clientId), 'nothing was sent').toHaveLength(sentBefore);
   expect((await readFile(sandbox.envFile)).equals(before), 'the env file is as it was').toBe(true);

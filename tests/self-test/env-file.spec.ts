@@ -350,7 +350,9 @@ test.describe('the file', () => {
         );
       expect(error, 'an unreadable env file is an error, not an empty file').toBeInstanceOf(EnvFileError);
       expect((error as EnvFileError).code).toBe('ENV_FILE_READ_FAILED');
-      expect((error as EnvFileError).message).toBe(`Could not read ${JSON.stringify(folder)} (EISDIR).`);
+      expect((error as EnvFileError).message).toBe(
+        `Could not read ${JSON.stringify(folder)} (EISDIR).\nWhat to do: point GOTO_ENV_FILE at a file, not a folder.`,
+      );
     }
     expect(readEnvValues(testInfo.outputPath('missing.env')), 'a missing file holds nothing').toEqual({});
   });

@@ -44,7 +44,7 @@ test('refuses an expired code before sending it, saying how long ago it expired 
   // 11 minutes on, a 10-minute code expired 60 s ago, plus however long this machine took.
   const tookSeconds = Math.ceil((Date.now() - issuedAt) / 1000);
   expect(error).toBeInstanceOf(AuthCodeError);
-  expect((error as AuthCodeError).code).toBe('GOTO_AUTH_CODE_EXPIRED');
+  expect((error as AuthCodeError).code).toBe('AUTH_CODE_EXPIRED');
   const ago = Number(/^GOTO_AUTH_CODE expired (\d+) seconds ago/.exec((error as AuthCodeError).message)?.[1]);
   expect(ago, 'how long ago it expired').toBeGreaterThanOrEqual(59);
   expect(ago).toBeLessThanOrEqual(61 + tookSeconds);
@@ -60,7 +60,7 @@ test('refuses a code issued to another OAuth client before sending it', async ({
 
   const { error, unchanged } = await exchange(sandbox, send, code);
 
-  expect((error as AuthCodeError).code).toBe('GOTO_AUTH_CODE_OTHER_CLIENT');
+  expect((error as AuthCodeError).code).toBe('AUTH_CODE_OTHER_CLIENT');
   expect((error as AuthCodeError).message).toContain('GOTO_CLIENT_ID');
   expect(unchanged).toBe(true);
   expect(await tokenRequests(emulator, other.clientId)).toEqual([]);
@@ -83,7 +83,7 @@ test('refuses a code issued for another redirect URI than GOTO_REDIRECT_URI befo
 
   const { error, unchanged } = await exchange(sandbox, send, code);
 
-  expect((error as AuthCodeError).code).toBe('GOTO_AUTH_CODE_OTHER_REDIRECT');
+  expect((error as AuthCodeError).code).toBe('AUTH_CODE_OTHER_REDIRECT');
   expect((error as AuthCodeError).message).toContain('GOTO_REDIRECT_URI');
   expect(unchanged).toBe(true);
   expect(await tokenRequests(emulator, client.clientId)).toEqual([]);

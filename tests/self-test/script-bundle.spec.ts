@@ -63,7 +63,7 @@ function askCustodian(checkout: string, tmp: string): Promise<Asked> {
       try { bundle = bundledScript(path.resolve('${custodianSource}')); } catch {}
       console.log(JSON.stringify({ bundle, copies, ...(error ? { error } : {}) }));
     };
-    runInCustody(plan, onEvent).then(() => report(), (error) => report(error.code === 'GOTO_TOKEN_REQUESTS_OFF' ? undefined : error.message));
+    runInCustody(plan, onEvent).then(() => report(), (error) => report(error.code === 'TOKEN_REQUESTS_OFF' ? undefined : error.message));
   `;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', driver], {

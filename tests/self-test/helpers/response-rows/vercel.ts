@@ -216,6 +216,22 @@ const statusErrors: StatusErrorRow[] = [
     },
   },
   {
+    definition: 'upsertEnvRequest',
+    title: 'a 429 whose Retry-After is longer than 30 s names Vercel as the service rate limiting, not GoTo',
+    request: upsertEnv,
+    answer: json(429, { error: { code: 'rate_limited', message: 'Rate limit exceeded' } }, { 'retry-after': '600' }),
+    expected: {
+      status: 429,
+      error: 'rate_limited',
+      description: 'Rate limit exceeded',
+      headline:
+        'Step "save the GoTo values as Vercel environment variables (production)" failed: POST /v10/projects/prj_Q1w2/env answered HTTP 429 rate_limited ("Rate limit exceeded").',
+      advice:
+        'Vercel is rate limiting and asked to wait 600 s before the next try (Retry-After), longer than goto-token-runner waits by itself (30 s): run again after 2026-03-02T09:10:00.000Z.',
+      retryAfterSeconds: 600,
+    },
+  },
+  {
     definition: 'listEnvRequest',
     title: 'a 403 names VERCEL_TOKEN',
     request: listEnv,
