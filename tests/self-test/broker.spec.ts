@@ -243,3 +243,21 @@ test('no token and no client secret appears in a broker error, its stack or its 
     await broker.close();
   }
 });
+
+test('a store that holds no grant under the name fails with GRANT_NOT_STORED, saying to authorize or move the grant in, and sends nothing', async ({
+  emulator,
+  emulatorClient,
+}) => {
+  const shared = await sharedGrant('redis', emulator, emulatorClient);
+  const broker = brokerOf(shared);
+  try {
+    const error = await broker.accessToken().catch((failure: unknown) => failure);
+
+    expect(error).toBeInstanceOf(GrantHolderError);
+    expect(error).toMatchObject({ code: 'GRANT_NOT_STORED', grant: shared.grant });
+    expect((error as GrantHolderError).advice).toContain('npm run grant -- move-to-store');
+    expect(await emulator.requests(emulatorClient.clientId)).toHaveLength(0);
+  } finally {
+    await broker.close();
+  }
+});
