@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AccountAnswers, ReceivedRequest } from '../../emulator/control-client';
 import { listSessionsRequest, listWebinarsRequest, type Webinar } from '../../requests';
-import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from './fixtures';
 import type { Sender } from '../../lib/chain/token-chain';
 import { runCollection } from './helpers/run-collection';
 import type { ReportedTest } from './helpers/step-tree-reporter';

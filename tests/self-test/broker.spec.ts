@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { expect, test as base } from '../../fixtures';
+import { expect, test as base } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { createGrantBroker, rejectsAccessToken, type GrantBroker, type GrantBrokerOptions } from '../../lib/broker';
 import { ConfigError, GrantHolderError, GrantStoreError } from '../../lib/errors';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, ApiStatusError, ApiBodyError, test } from '../../fixtures';
+import { expect, ApiStatusError, ApiBodyError, test } from './fixtures';
 import { refreshStep, withTokens, secretsIn, expectNoSecret, json, type Fault } from './helpers/goto-failure-setup';
 import { markRequests } from './helpers/received-since';
 

@@ -9,7 +9,7 @@ import {
   type EmulatorControl,
   type Sandbox,
   type RedactedExchange,
-} from '../../fixtures';
+} from './fixtures';
 import { closedPort } from './helpers/closed-port';
 import { refreshStep, withTokens, secretsIn, expectNoSecret } from './helpers/goto-failure-setup';
 import { markRequests } from './helpers/received-since';

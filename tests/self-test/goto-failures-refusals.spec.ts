@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expect, ApiStatusError, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, ApiStatusError, test, updateEnvFile, type EmulatorControl, type Sandbox } from './fixtures';
 import {
   exchangeStep,
   refreshStep,

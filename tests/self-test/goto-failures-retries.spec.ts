@@ -10,7 +10,7 @@ import {
   sendRequest,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import {
   refreshStep,
   withTokens,

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import type { HolderStep } from '../../lib/grant-store/holder-protocol';
 import {

@@ -1,4 +1,4 @@
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import {
   authorize,
   backendNames,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { GrantStoreError } from '../../lib/errors';
 import { storeKey } from '../../lib/grant-store/open-grant-store';
 import { postgresClientConfig } from '../../lib/grant-store/postgres-driver';

@@ -31,7 +31,7 @@ import {
   type PreparedRequest,
   type WebinarOperation,
 } from '../../requests';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { INT64_KEYS } from '../../emulator/key-json';
 import {
   int64Names,

@@ -1,4 +1,4 @@
-import { ApiBodyError, ApiStatusError, expect, test } from '../../fixtures';
+import { ApiBodyError, ApiStatusError, expect, test } from './fixtures';
 import { processReceived, processResponse } from '../../lib/http/process-response';
 import { receivedResponse } from '../../lib/http/response-body';
 import * as definitions from '../../requests';

@@ -1,4 +1,4 @@
-import { test, expect } from '../../fixtures';
+import { test, expect } from './fixtures';
 import { afterNetworkFailure, afterStatus, backoffMs } from '../../lib/http/retry-policy';
 
 // The sender's retry rules, called as the sender calls them, with no server: the whole

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import {
   authorize,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Env } from '../../lib/config/env-target';
-import { expect, test, VercelSyncError, type EmulatorControl } from '../../fixtures';
+import { expect, test, VercelSyncError, type EmulatorControl } from './fixtures';
 import { closedPort } from './helpers/closed-port';
 import {
   type SentVariable,

@@ -1,4 +1,4 @@
-import { expect, test, VercelSyncError } from '../../fixtures';
+import { expect, test, VercelSyncError } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import { markVercelRequests } from './helpers/received-since';
 import {

@@ -1,4 +1,4 @@
-import { expect, test, VercelSyncError } from '../../fixtures';
+import { expect, test, VercelSyncError } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import { vercelSandbox, fast, redeployRoutes } from './helpers/vercel-sandbox';
 

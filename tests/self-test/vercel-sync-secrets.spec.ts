@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect, syncToVercel, test, stepSender, shownPath, VercelSyncError } from '../../fixtures';
+import { expect, syncToVercel, test, stepSender, shownPath, VercelSyncError } from './fixtures';
 import { findSecrets } from './helpers/artifacts';
 import { vercelSandbox, secretsOf, fast, replaceValue, listingReports } from './helpers/vercel-sandbox';
 

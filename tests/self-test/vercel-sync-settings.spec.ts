@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { ConfigError, expect, test, VercelSyncError } from '../../fixtures';
+import { ConfigError, expect, test, VercelSyncError } from './fixtures';
 import { vercelSandbox, fast } from './helpers/vercel-sandbox';
 
 /*

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import {
   syncedKeys,

@@ -8,7 +8,7 @@ import {
   type EmulatorControl,
   type RedactedExchange,
   type Sandbox,
-} from '../../../fixtures';
+} from '../fixtures';
 import { expectedFingerprint } from './fingerprints';
 
 /*

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { VercelReceivedRequest } from '../../../emulator/control-client';
 import type { Env } from '../../../lib/config/env-target';
-import { expect, stepSender, syncToVercel, test, type EmulatorControl } from '../../../fixtures';
+import { expect, stepSender, syncToVercel, test, type EmulatorControl } from '../fixtures';
 import { expectedFingerprint } from './fingerprints';
 
 /*
