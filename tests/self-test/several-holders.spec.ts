@@ -24,7 +24,7 @@ import { runCollection, type CollectionRun } from './helpers/run-collection';
  *   Webinar checks) over and over meanwhile.
  */
 
-/** Refreshes the scenario goes through; GOTO_TEST_SCENARIO_REFRESHES raises it (the README's figure: 200). */
+/** Refreshes the scenario goes through; GOTO_TEST_SCENARIO_REFRESHES raises it (docs/grant-store.md's figure: 200). */
 const rotations = Number(process.env.GOTO_TEST_SCENARIO_REFRESHES ?? 20);
 
 const checks = [
