@@ -134,3 +134,11 @@ test("the project's own tests import the collection's entry only through theirs 
     .filter(({ target }) => target === 'fixtures' || target === path.join('fixtures', 'index'));
   expect(shown(found)).toEqual([]);
 });
+
+test('the config reaches the emulator only through its public entry (emulator/index.ts), which loads no server', () => {
+  const found = importsOf('playwright.config.ts').filter(
+    ({ target }) => target !== undefined && topFolder(target) === 'emulator' && target !== 'emulator',
+  );
+  expect(shown(found)).toEqual([]);
+  expect(importsOf(path.join('emulator', 'index.ts')).map(({ specifier }) => specifier)).toEqual(['./jwt']);
+});
