@@ -14,7 +14,7 @@ import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import { createGrantTable } from './postgres-schema';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, runOperation, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 const column: Record<RecordField, string> = {
   refreshToken: 'refresh_token',
@@ -181,33 +181,11 @@ export class PostgresDriver implements StoreDriver {
 
   async #once(operation: string, write: boolean, sql: string, parameters: unknown[]): Promise<Row[]> {
     const facts: OperationFacts = { store: 'postgres', address: this.address, operation };
-    let sent = false;
-    try {
-      const client = await withinDeadline(
-        facts,
-        this.#timeouts.connectMs,
-        () => this.#connected(),
-        () => this.#drop(),
-        {
-          write: false,
-          sent: () => false,
-        },
-      );
-      const result = await withinDeadline(
-        facts,
-        this.#timeouts.commandMs,
-        () => {
-          sent = true;
-          return client.query<Row>(sql, parameters);
-        },
-        () => this.#drop(),
-        { write, sent: () => sent },
-      );
-      return result.rows;
-    } catch (error) {
-      if (!postgresServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, postgresServerCode, write && sent);
-    }
+    const runner = { connected: () => this.#connected(), drop: () => this.#drop(), serverCode: postgresServerCode };
+    const result = await runOperation(facts, this.#timeouts, runner, write, (client) =>
+      client.query<Row>(sql, parameters),
+    );
+    return result.rows;
   }
 
   #connected(): Promise<Client> {
