@@ -77,7 +77,7 @@ const AFTER_REFUSAL = `SELECT g.version, (${leaseHeld}) AS held FROM goto_grants
 
 /**
  * The client's settings for a location, read by pg-connection-string as pg itself reads a
- * URL (so `sslmode=require` means TLS with the certificate verified; see the README), with
+ * URL (so `sslmode=require` means TLS with the certificate verified; see docs/grant-store.md, "TLS"), with
  * this store's bounds. Pure, so the TLS choice is tested without a TLS server.
  */
 export function postgresClientConfig(location: ServerLocation, timeouts: StoreTimeouts): ClientConfig {

@@ -6,7 +6,7 @@
  * `SET NX PX` with an owner, released and renewed only by that owner (compare-and-delete),
  * and a commit writes only over the version it read (compare-and-swap).
  *
- * Client: node-redis's own client package, @redis/client (see the README's dependencies).
+ * Client: node-redis's own client package, @redis/client (see docs/architecture.md, "Dependencies").
  */
 import { createClient, type RedisClientOptions } from '@redis/client';
 import type { ServerLocation } from './store-location';
