@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { chromium, defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { prepareSigningKey } from './emulator/jwt';
+import { prepareSigningKey } from './emulator';
 import { chooseChromium } from './lib/config/chromium';
 import { prewarmCustodian } from './lib/custody/custodian-client';
 import { planRun, type RunPlan } from './lib/config/run-plan';

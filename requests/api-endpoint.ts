@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { genericAdvice } from './generic-advice';
 import { gotoApiService } from './api-service';
-import { developerCenterUrl, missingScopeAdvice, type GotoScope } from './goto-scopes';
+import { developerCenterUrl } from './goto-hosts';
+import { missingScopeAdvice, type GotoScope } from './goto-scopes';
 import { webinarForbiddenAdvice, type WebinarPathKey } from './webinar-forbidden';
 
 /**

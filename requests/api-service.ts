@@ -1,3 +1,5 @@
+import { gotoApiHost, gotoAuthHost, gotoStatusPage } from './goto-hosts';
+
 /**
  * The service a request talks to, as its errors name it: which setting holds its address,
  * where its status page is, and what a failure of one request leaves behind. Errors build
@@ -29,8 +31,8 @@ export type ApiService = {
 export const gotoAuthService: ApiService = {
   name: 'GoTo',
   hostSetting: 'GOTO_AUTH_BASE_URL',
-  realHost: 'authentication.logmeininc.com',
-  statusPage: 'https://status.goto.com',
+  realHost: gotoAuthHost,
+  statusPage: gotoStatusPage,
   leaves: 'nothing was written',
   // "API Rate Limit: default 10 requests per second", "applied per API" (docs/goto-facts.md §5e).
   limitInWords: '10 requests per second per API',
@@ -39,7 +41,7 @@ export const gotoAuthService: ApiService = {
 export const gotoApiService: ApiService = {
   ...gotoAuthService,
   hostSetting: 'GOTO_API_BASE_URL',
-  realHost: 'api.getgo.com',
+  realHost: gotoApiHost,
   // "API Rate Limit: default 10 requests per second", "applied per API" (docs/goto-facts.md §5e).
   rateLimit: { requests: 10, perMs: 1000 },
 };

@@ -1,3 +1,5 @@
+import { developerCenterUrl } from './goto-hosts';
+
 /**
  * A GoTo OAuth scope, the name GoTo's developer center shows beside it, where a person
  * ticks it, and the calls of this collection that need it. The scope picker lists "Profile"
@@ -51,9 +53,6 @@ export const webinarScope: GotoScope = {
 
 /** Every scope the collection's checks need. */
 export const collectionScopes: readonly GotoScope[] = [profileScope, webinarScope];
-
-/** Where OAuth clients and their scopes are edited (GoTo's 03.1_HOW_accessTokenPAT guide). */
-export const developerCenterUrl = 'https://developer.logmeininc.com/clients';
 
 /** Why ticking a scope is not enough: GoTo fixes the scopes of a grant when a person authorizes. */
 export const authorizeAgainForScopes =

@@ -4,6 +4,7 @@ import { basicAuthorization, type BasicEncoding } from './client-authentication'
 import { genericAdvice } from './generic-advice';
 import type { FailureFacts, PreparedRequest } from './request-definition';
 import { oauthErrorSchema, tokenResponseSchema } from './token-response';
+import { oauthErrorAdvice } from './oauth-error-advice';
 
 type TokenRequestParts = {
   step: string;
@@ -51,19 +52,7 @@ export function tokenEndpointRequest(
 }
 
 function tokenEndpointAdvice(facts: FailureFacts, invalidGrantAdvice: string): string {
-  switch (facts.error) {
-    case 'invalid_grant':
-      return invalidGrantAdvice;
-    case 'invalid_client':
-      return 'GoTo did not accept the client credentials: check GOTO_CLIENT_ID and GOTO_CLIENT_SECRET against your OAuth client at https://developer.logmeininc.com/clients (a lost secret cannot be shown again; create a new one there).';
-    case 'unauthorized_client':
-      return 'this OAuth client may not use this grant: check its grant types at https://developer.logmeininc.com/clients.';
-    case 'invalid_scope':
-      return 'a requested scope is not enabled on the OAuth client: tick it at https://developer.logmeininc.com/clients or ask for fewer scopes.';
-    case 'invalid_request':
-    case 'unsupported_grant_type':
-      return 'GoTo rejected the shape of the request; this is a bug in goto-token-runner or a server that is not GoTo-compatible: check GOTO_AUTH_BASE_URL, then report it.';
-    default:
-      return genericAdvice(facts.status);
-  }
+  // invalid_grant's advice depends on the grant (a code or a refresh token): each request says its own.
+  if (facts.error === 'invalid_grant') return invalidGrantAdvice;
+  return oauthErrorAdvice('token', facts.error) ?? genericAdvice(facts.status);
 }

@@ -5,9 +5,10 @@ import { normalizeAuthCode } from '../goto/auth-code';
 import { envFilePath, grantStoreSelected, resolveTarget, type Env } from './env-target';
 import { baseUrl, scopeList, text } from './setting-schemas';
 import { isStoredKey, problemsByVariable, variableProblem, type VariableName } from './variables';
+import { gotoApiHost, gotoAuthHost } from '../../requests/goto-hosts';
 
-export const defaultAuthBaseUrl = 'https://authentication.logmeininc.com';
-export const defaultApiBaseUrl = 'https://api.getgo.com';
+export const defaultAuthBaseUrl = `https://${gotoAuthHost}`;
+export const defaultApiBaseUrl = `https://${gotoApiHost}`;
 
 /** Seconds (`90`, `90s`) or minutes (`5m`), as milliseconds. */
 const duration = z

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { developerCenterUrl, gotoApiHost, gotoAuthHost } from '../../requests/goto-hosts';
 
 /**
  * Every variable the collection reads, what it is for and where to get it. Messages about
@@ -7,17 +8,15 @@ import type * as z from 'zod';
 export const variables = {
   GOTO_CLIENT_ID: {
     what: 'the OAuth client id (a UUID)',
-    where: 'your OAuth client at https://developer.logmeininc.com/clients',
+    where: `your OAuth client at ${developerCenterUrl}`,
   },
   GOTO_CLIENT_SECRET: {
     what: 'the OAuth client secret',
-    where:
-      'shown once when the client is created at https://developer.logmeininc.com/clients ' +
-      '(create a new one if it is lost)',
+    where: `shown once when the client is created at ${developerCenterUrl} ` + '(create a new one if it is lost)',
   },
   GOTO_REDIRECT_URI: {
     what: 'a redirect URI registered on the OAuth client',
-    where: 'the client’s page at https://developer.logmeininc.com/clients',
+    where: `the client’s page at ${developerCenterUrl}`,
   },
   GOTO_AUTH_CODE: {
     what: 'a one-time authorization code, or the whole redirect URL holding it',
@@ -40,8 +39,8 @@ export const variables = {
     what: 'the scopes the authorize URL asks for, space-separated (`identity:scim.me collab:`); the checks need both',
     where: 'default: none asked, and GoTo grants every scope the OAuth client has',
   },
-  GOTO_AUTH_BASE_URL: { what: 'the OAuth server', where: 'default https://authentication.logmeininc.com' },
-  GOTO_API_BASE_URL: { what: 'the GoTo API host', where: 'default https://api.getgo.com' },
+  GOTO_AUTH_BASE_URL: { what: 'the OAuth server', where: `default https://${gotoAuthHost}` },
+  GOTO_API_BASE_URL: { what: 'the GoTo API host', where: `default https://${gotoApiHost}` },
   GOTO_ENV_FILE: { what: 'the env file read and written', where: 'default .env' },
   GOTO_TARGET: { what: '`emulator` or `goto`', where: 'default: goto when GOTO_CLIENT_ID is set, else emulator' },
   GOTO_PKCE: { what: '`on` to add a PKCE S256 challenge to browser logins (RFC 7636)', where: 'default off' },

@@ -115,6 +115,7 @@ function adviceFor(code: GrantHolderErrorCode, facts: GrantHolderFacts): string 
     case 'GRANT_NOT_STORED':
       return (
         `${authorizeAgain.replace('authorize again', 'authorize')}, ` +
+        'or move the grant in from the env file that holds it (`npm run grant -- move-to-store`), ' +
         'or check that GOTO_GRANT_STORE (and the grant name) is the one the other holders use'
       );
     case 'GRANT_NEEDS_REAUTH':

@@ -1,3 +1,4 @@
+import { developerCenterUrl } from '../../requests/goto-hosts';
 import { GotoRunnerError } from './goto-runner-error';
 
 export type TokenRequestWithheldErrorCode =
@@ -90,7 +91,7 @@ function adviceFor(code: TokenRequestWithheldErrorCode, facts: TokenRequestWithh
     case 'TOKEN_REJECTED_AGAIN':
       return (
         'authorize again (`npx playwright test --project=authorize`): the grant may have been revoked ' +
-        'or the OAuth client changed at https://developer.logmeininc.com/clients'
+        `or the OAuth client changed at ${developerCenterUrl}`
       );
     case 'TOKEN_EARLIER_FAILURE':
       return facts.earlier?.advice ?? 'see the earlier failure of this run';

@@ -57,6 +57,9 @@ export type PendingAnswer = {
   record: GrantRecord;
 };
 
+/** GoTo's answer to a token request, and when it was sent (its `expires_in` counts from then). */
+type SentAnswer = { answer: TokenResponse; sentAt: number };
+
 /** Room for one answer, reserved before its request leaves. */
 export interface AnswerReservation {
   /** Writes the answer where it survives this process, and flushes it. */
@@ -272,24 +275,17 @@ export class GrantHolder {
       if (meanwhile) return { ...meanwhile, source: 'stored-meanwhile' };
       const refreshToken = read.record.refreshToken ?? '';
       const reservation = await this.#keeper?.reserve();
-      let answer: TokenResponse;
-      let sentAt: number;
+      let sent: SentAnswer | undefined;
       try {
-        // Never a token request without the lease: it is checked (and extended) right before sending.
-        if (!(await this.#store.renewLease(owner, this.#timings.leaseTtlMs))) {
-          await reservation?.release();
-          return undefined;
-        }
-        await this.#onStep?.('leased');
-        sentAt = this.#now();
-        answer = await this.#send(refreshToken);
+        sent = await this.#sendUnderLease(owner, reservation, () => this.#send(refreshToken));
       } catch (error) {
-        await reservation?.release();
         if (!isInvalidGrant(error)) throw error;
         await this.#afterInvalidGrant(read, error);
         // A newer version came meanwhile: start again from it.
         continue;
       }
+      if (!sent) return undefined;
+      const { answer, sentAt } = sent;
       await this.#onStep?.('answered');
       const record: GrantRecord = {
         ...read.record,
@@ -309,6 +305,30 @@ export class GrantHolder {
         grant: { version, record },
         source: 'refreshed',
       };
+    }
+  }
+
+  /**
+   * Sends a token request with `owner`'s lease, checked (and extended) right before it leaves:
+   * never a token request without the lease. Nothing when the lease was lost; the reservation
+   * is released then, and when the request fails.
+   */
+  async #sendUnderLease(
+    owner: string,
+    reservation: AnswerReservation | undefined,
+    send: () => Promise<TokenResponse>,
+  ): Promise<SentAnswer | undefined> {
+    try {
+      if (!(await this.#store.renewLease(owner, this.#timings.leaseTtlMs))) {
+        await reservation?.release();
+        return undefined;
+      }
+      await this.#onStep?.('leased');
+      const sentAt = this.#now();
+      return { answer: await send(), sentAt };
+    } catch (error) {
+      await reservation?.release();
+      throw error;
     }
   }
 
@@ -334,20 +354,9 @@ export class GrantHolder {
     // A new grant supersedes whatever an earlier holder kept of the old one.
     if (this.#keeper && (await this.#keeper.pending())) await this.#keeper.discard();
     const reservation = await this.#keeper?.reserve();
-    let answer: TokenResponse;
-    let sentAt: number;
-    try {
-      if (!(await this.#store.renewLease(owner, this.#timings.leaseTtlMs))) {
-        await reservation?.release();
-        return undefined;
-      }
-      await this.#onStep?.('leased');
-      sentAt = this.#now();
-      answer = await exchange();
-    } catch (error) {
-      await reservation?.release();
-      throw error;
-    }
+    const sent = await this.#sendUnderLease(owner, reservation, exchange);
+    if (!sent) return undefined;
+    const { answer, sentAt } = sent;
     await this.#onStep?.('answered');
     const samePerson = read?.record.principal != null && read.record.principal === answer.principal;
     const record: GrantRecord = {

@@ -14,7 +14,7 @@ import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import { createGrantTable } from './postgres-schema';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, runOperation, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 const column: Record<RecordField, string> = {
   refreshToken: 'refresh_token',
@@ -77,7 +77,7 @@ const AFTER_REFUSAL = `SELECT g.version, (${leaseHeld}) AS held FROM goto_grants
 
 /**
  * The client's settings for a location, read by pg-connection-string as pg itself reads a
- * URL (so `sslmode=require` means TLS with the certificate verified; see the README), with
+ * URL (so `sslmode=require` means TLS with the certificate verified; see docs/grant-store.md, "TLS"), with
  * this store's bounds. Pure, so the TLS choice is tested without a TLS server.
  */
 export function postgresClientConfig(location: ServerLocation, timeouts: StoreTimeouts): ClientConfig {
@@ -181,33 +181,11 @@ export class PostgresDriver implements StoreDriver {
 
   async #once(operation: string, write: boolean, sql: string, parameters: unknown[]): Promise<Row[]> {
     const facts: OperationFacts = { store: 'postgres', address: this.address, operation };
-    let sent = false;
-    try {
-      const client = await withinDeadline(
-        facts,
-        this.#timeouts.connectMs,
-        () => this.#connected(),
-        () => this.#drop(),
-        {
-          write: false,
-          sent: () => false,
-        },
-      );
-      const result = await withinDeadline(
-        facts,
-        this.#timeouts.commandMs,
-        () => {
-          sent = true;
-          return client.query<Row>(sql, parameters);
-        },
-        () => this.#drop(),
-        { write, sent: () => sent },
-      );
-      return result.rows;
-    } catch (error) {
-      if (!postgresServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, postgresServerCode, write && sent);
-    }
+    const runner = { connected: () => this.#connected(), drop: () => this.#drop(), serverCode: postgresServerCode };
+    const result = await runOperation(facts, this.#timeouts, runner, write, (client) =>
+      client.query<Row>(sql, parameters),
+    );
+    return result.rows;
   }
 
   #connected(): Promise<Client> {

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL table of the grant store, one row per grant. The store creates it on first
- * use; the README shows the same statement for those who create tables themselves (and
+ * use; docs/grant-store.md shows the same statement for those who create tables themselves (and
  * tests/self-test/grant-store-config.spec.ts checks that the two agree).
  */
 export const grantTable = 'goto_grants';

@@ -6,13 +6,13 @@
  * `SET NX PX` with an owner, released and renewed only by that owner (compare-and-delete),
  * and a commit writes only over the version it read (compare-and-swap).
  *
- * Client: node-redis's own client package, @redis/client (see the README's dependencies).
+ * Client: node-redis's own client package, @redis/client (see docs/architecture.md, "Dependencies").
  */
 import { createClient, type RedisClientOptions } from '@redis/client';
 import type { ServerLocation } from './store-location';
 import { recordFields } from './grant-record';
 import type { CommitOutcome, LeaseOutcome, RecordField, StoreDriver, StoredFields, StoredRow } from './store-driver';
-import { readOnceMore, storeFailure, withinDeadline, type OperationFacts, type StoreTimeouts } from './store-failure';
+import { readOnceMore, runOperation, type OperationFacts, type StoreTimeouts } from './store-failure';
 
 /** The hash's field for each record field: snake_case, as the PostgreSQL table's columns. */
 const hashField: Record<RecordField, string> = {
@@ -190,35 +190,10 @@ export class RedisDriver implements StoreDriver {
     return this.#run(operation, true, (client) => client.eval(script, { keys: this.#keys, arguments: args }));
   }
 
-  async #run<T>(operation: string, write: boolean, command: (client: Client) => Promise<T>): Promise<T> {
+  #run<T>(operation: string, write: boolean, command: (client: Client) => Promise<T>): Promise<T> {
     const facts: OperationFacts = { store: 'redis', address: this.address, operation };
-    let sent = false;
-    try {
-      const client = await withinDeadline(
-        facts,
-        this.#timeouts.connectMs,
-        () => this.#connected(),
-        () => this.#drop(),
-        {
-          write: false,
-          sent: () => false,
-        },
-      );
-      return await withinDeadline(
-        facts,
-        this.#timeouts.commandMs,
-        () => {
-          sent = true;
-          return command(client);
-        },
-        () => this.#drop(),
-        { write, sent: () => sent },
-      );
-    } catch (error) {
-      // After a failure the connection's state is unknown: the next operation starts a new one.
-      if (!redisServerCode(error)) this.#drop();
-      throw storeFailure(facts, error, redisServerCode, write && sent);
-    }
+    const runner = { connected: () => this.#connected(), drop: () => this.#drop(), serverCode: redisServerCode };
+    return runOperation(facts, this.#timeouts, runner, write, command);
   }
 
   #connected(): Promise<Client> {

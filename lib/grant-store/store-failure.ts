@@ -93,3 +93,46 @@ export async function withinDeadline<T>(
     clearTimeout(timer);
   }
 }
+
+/** What `runOperation` needs of a driver: its connection, how to drop it, and how to read a server's error code. */
+export type OperationRunner<Client> = {
+  connected: () => Promise<Client>;
+  /** Forgets (and destroys) the connection: after a failure its state is unknown. */
+  drop: () => void;
+  /** The server's own error code (a refused command, not a lost connection), if any. */
+  serverCode: (error: unknown) => string | undefined;
+};
+
+/**
+ * One store operation: connecting bounded by `connectMs`, the command by `commandMs`; any
+ * failure becomes a GrantStoreError naming the store. After a failure that is not the server's
+ * answer, the connection is dropped, and the next operation starts a new one.
+ */
+export async function runOperation<Client, T>(
+  facts: OperationFacts,
+  timeouts: StoreTimeouts,
+  runner: OperationRunner<Client>,
+  write: boolean,
+  command: (client: Client) => Promise<T>,
+): Promise<T> {
+  let sent = false;
+  try {
+    const client = await withinDeadline(facts, timeouts.connectMs, runner.connected, runner.drop, {
+      write: false,
+      sent: () => false,
+    });
+    return await withinDeadline(
+      facts,
+      timeouts.commandMs,
+      () => {
+        sent = true;
+        return command(client);
+      },
+      runner.drop,
+      { write, sent: () => sent },
+    );
+  } catch (error) {
+    if (!runner.serverCode(error)) runner.drop();
+    throw storeFailure(facts, error, runner.serverCode, write && sent);
+  }
+}

@@ -1,13 +1,8 @@
-import {
-  authorizeInBrowser,
-  authorizeRequest,
-  ensureBrowserCanRun,
-  envSnapshot,
-  expect,
-  fingerprint,
-  requireSettings,
-  test,
-} from '../../fixtures';
+import { authorizeInBrowser, ensureBrowserCanRun, expect, test } from '../../fixtures';
+import { authorizeRequest } from '../../lib/chain/authorize-request';
+import { requireSettings } from '../../lib/config/goto-settings';
+import { envSnapshot } from '../../lib/env-file/env-snapshot';
+import { fingerprint } from '../../lib/http/redact';
 
 // First-time authorization, what the form page, the address bar and the Bruno request did
 // by hand. Against GoTo a person logs in (headed); on the emulator the form is filled in.

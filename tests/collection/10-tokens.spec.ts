@@ -1,4 +1,6 @@
-import { envSnapshot, expect, fingerprint, test } from '../../fixtures';
+import { expect, test } from '../../fixtures';
+import { envSnapshot } from '../../lib/env-file/env-snapshot';
+import { fingerprint } from '../../lib/http/redact';
 
 /*
  * The token steps, in order: the exchange (when GOTO_AUTH_CODE holds a pasted code, and

@@ -19,18 +19,10 @@ import {
   type ReportingSession,
   type Webinar,
 } from '../../requests';
-import {
-  ApiStatusError,
-  expect,
-  followPages,
-  halPage,
-  lastEndedSession,
-  lastPastWebinar,
-  nextWebinar,
-  test,
-  warn,
-  type GotoApi,
-} from '../../fixtures';
+import { expect, test, warn, type GotoApi } from '../../fixtures';
+import { ApiStatusError } from '../../lib/errors';
+import { followPages, halPage } from '../../lib/goto/paging';
+import { lastEndedSession, lastPastWebinar, nextWebinar } from '../../lib/goto/schedule';
 
 /*
  * The GoTo Webinar calls a team makes day to day, grouped by resource, each call a step with

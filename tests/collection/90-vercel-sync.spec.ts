@@ -1,4 +1,5 @@
-import { expect, redeployed, test, vercelSyncPlan } from '../../fixtures';
+import { expect, test } from '../../fixtures';
+import { redeployed, vercelSyncPlan } from '../../lib/vercel/vercel-sync';
 
 /*
  * The last step of the first-time workflow: put GOTO_CLIENT_ID, GOTO_CLIENT_SECRET,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AccountAnswers, ReceivedRequest } from '../../emulator/control-client';
 import { listSessionsRequest, listWebinarsRequest, type Webinar } from '../../requests';
-import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from './fixtures';
 import type { Sender } from '../../lib/chain/token-chain';
 import { runCollection } from './helpers/run-collection';
 import type { ReportedTest } from './helpers/step-tree-reporter';
@@ -10,7 +10,7 @@ import type { ReportedTest } from './helpers/step-tree-reporter';
  * GoTo's documents leave room for answers a real account gives: webinars co-organized with
  * another organizer in the organizer's list, lists in any order, a registration form without
  * firstName, lastName or email, a question type GoTo adds later, an attendance share past 100
- * or none (README, "The checks"). Under each of the emulator's account answers the whole
+ * or none (docs/webinar-calls.md, "The checks"). Under each of the emulator's account answers the whole
  * collection runs, as a user's laptop or CI job runs it (GOTO_TARGET=goto on the emulator's
  * loopback URLs, the `@write` check included), and passes; and the emulator received the
  * calls of the organizer's own next webinar and last past one, picked by their times, and of

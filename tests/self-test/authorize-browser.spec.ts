@@ -13,7 +13,7 @@ import {
   requireSettings,
   test,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { collectArtifacts, findSecrets } from './helpers/artifacts';
 
 // The browser half of first-time authorization, in a real (headless) Chromium against the

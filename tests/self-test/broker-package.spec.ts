@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { copyCheckout } from './helpers/checkout-copy';
 import { childEnv } from './helpers/child-env';
 import { authorize, refreshesReceived, sharedGrant } from './helpers/grant-holders';

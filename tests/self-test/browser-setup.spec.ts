@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { setUpBrowser, type BrowserSetupMachine } from '../../lib/config/browser-setup';
 import type { ChromiumChoice } from '../../lib/config/chromium';
 

@@ -9,7 +9,7 @@ import {
   test,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import type { ReceivedRequest } from '../../emulator/control-client';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { expect, stepCustody, test, type GotoRunnerError } from '../../fixtures';
+import { expect, stepCustody, test, type GotoRunnerError } from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 import { childEnv } from './helpers/child-env';
 import { runCollection } from './helpers/run-collection';

@@ -8,7 +8,7 @@ import {
   updateEnvFile,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 import type { Env } from '../../lib/config/env-target';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';

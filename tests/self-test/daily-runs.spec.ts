@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { envSnapshot, expect, readEnvValues, test, type Sandbox } from '../../fixtures';
+import { envSnapshot, expect, readEnvValues, test, type Sandbox } from './fixtures';
 import type { Fault } from '../../emulator/control-client';
 import { runCollection } from './helpers/run-collection';
 import type { ReportedStep, ReportedTest } from './helpers/step-tree-reporter';

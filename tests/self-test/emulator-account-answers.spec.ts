@@ -7,7 +7,7 @@ import {
   listWebinarsRequest,
   type Webinar,
 } from '../../requests';
-import { ApiStatusError, expect, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { ApiStatusError, expect, test, type EmulatorControl, type Sandbox } from './fixtures';
 import type { AccountAnswers } from '../../emulator/control-client';
 import type { Sender } from '../../lib/chain/token-chain';
 

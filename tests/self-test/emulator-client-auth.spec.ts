@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { type Client, basic, postToken, tokensFor } from './helpers/emulator-http';
 
 /*

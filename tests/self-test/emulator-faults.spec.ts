@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { basic, tokensFor, refresh, getWebinars, wideRange } from './helpers/emulator-http';
 
 /*

@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { basic, postToken, tokensFor, refresh, getMe, DAY } from './helpers/emulator-http';
 
 /*

@@ -1,4 +1,4 @@
-import { expect, test, type EmulatorClient, type EmulatorControl } from '../../fixtures';
+import { expect, test, type EmulatorClient, type EmulatorControl } from './fixtures';
 
 /*
  * The emulator's scopes and access-token revocation: a client has scopes, an authorization

@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { listeningSockets } from './helpers/listening-sockets';
 import { basic, postForm, tokensFor, refresh, DAY } from './helpers/emulator-http';
 

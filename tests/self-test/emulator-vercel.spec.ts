@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 
 /*
  * The emulated Vercel's own answers, as Vercel documents them. Each test registers its own

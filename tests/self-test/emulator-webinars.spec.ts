@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { type Json, type Tokens, tokensFor, getWebinars, wideRange, isoDaysFromNow } from './helpers/emulator-http';
 
 /*

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'dotenv';
-import { test, expect } from '../../fixtures';
+import { test, expect } from './fixtures';
 import { writeAtomically, type AtomicWriteFileSystem, type AtomicWriteHandle } from '../../lib/env-file/atomic-write';
 import { updateEnvFile } from '../../lib/env-file/env-file-store';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'dotenv';
 import fc from 'fast-check';
-import { test, expect } from '../../fixtures';
+import { test, expect } from './fixtures';
 import type { LockHolder } from '../../lib/env-file/env-file-lock';
 import { updateEnvFile, withLockedEnvFile } from '../../lib/env-file/env-file-store';
 import { readEnvFile, readEnvFileSync, readEnvValues } from '../../lib/env-file/env-reader';

@@ -1,4 +1,4 @@
-import { expect, readEnvValues, test, ApiBodyError, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, readEnvValues, test, ApiBodyError, type EmulatorControl, type Sandbox } from './fixtures';
 import { INT64_KEYS } from '../../emulator/key-json';
 import { LosslessNumber, parseLosslessJson } from '../../lib/http/lossless-json';
 import { readResponseBody } from '../../lib/http/response-body';

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import type { HolderStep } from '../../lib/grant-store/holder-protocol';
 import {
@@ -18,7 +18,7 @@ import { startRedis } from './helpers/store-servers';
  * protocol (lib/grant-store/holder-protocol.ts), against the emulator in its strictest mode (a
  * new refresh token at every refresh, the grant revoked when a rotated-out one comes back). The
  * grant survives, except where the answer existed only in the killed process: then the record
- * says needs-reauth and nobody sends the dead token again (README, "Holders and the shared store").
+ * says needs-reauth and nobody sends the dead token again (docs/grant-store.md, "Holders and the shared store").
  */
 
 test.describe.configure({ timeout: 120_000 });

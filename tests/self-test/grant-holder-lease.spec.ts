@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import { childEnv } from './helpers/child-env';

@@ -1,4 +1,4 @@
-import { expect, fingerprint, test } from '../../fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import {
   authorize,
   backendNames,
@@ -21,7 +21,7 @@ test.describe.configure({ timeout: 180_000 });
  * rotated-out refresh token presented again revokes the whole grant (RFC 9700 §4.14.2).
  */
 
-/** Refreshes forced in the many-holders test; GOTO_TEST_HOLDER_REFRESHES raises it (the README's figure: 200). */
+/** Refreshes forced in the many-holders test; GOTO_TEST_HOLDER_REFRESHES raises it (docs/grant-store.md's figure: 200). */
 const forcedRefreshes = Number(process.env.GOTO_TEST_HOLDER_REFRESHES ?? 20);
 
 for (const backend of backendNames) {

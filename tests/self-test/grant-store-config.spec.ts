@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { GrantStoreError } from '../../lib/errors';
 import { storeKey } from '../../lib/grant-store/open-grant-store';
 import { postgresClientConfig } from '../../lib/grant-store/postgres-driver';
@@ -262,7 +262,7 @@ test.describe('grant store errors', () => {
   });
 });
 
-test('the README shows the very statement the store creates its table with', () => {
-  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  expect(readme).toContain(createGrantTable);
+test('docs/grant-store.md shows the very statement the store creates its table with', () => {
+  const page = readFileSync(path.join(__dirname, '..', '..', 'docs', 'grant-store.md'), 'utf8');
+  expect(page).toContain(createGrantTable);
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { sideFilePath, outsideTheStore } from '../../lib/grant-store/env-file-driver';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';

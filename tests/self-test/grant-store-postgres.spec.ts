@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
@@ -72,7 +72,7 @@ const refusal = (promise: Promise<unknown>) =>
     (error: unknown) => error as GrantStoreError,
   );
 
-test('on a database without the table, the store creates it on first use, as the README shows', async () => {
+test('on a database without the table, the store creates it on first use, as docs/grant-store.md shows', async () => {
   const shared = new URL(await sharedPostgresUrl());
   const database = `grants_${uniqueGrant().replace(/-/g, '_')}`;
   await inspectPostgres(shared.toString(), (client) => client.query(`CREATE DATABASE ${database}`));

@@ -1,5 +1,5 @@
 import { createClient } from '@redis/client';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';

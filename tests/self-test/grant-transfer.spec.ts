@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import {
   accessToken,
@@ -15,7 +15,7 @@ import {
   storeGrant,
 } from './helpers/store-tools';
 import { readEnvValues } from '../../lib/env-file/env-reader';
-import { updateEnvFile } from '../../fixtures';
+import { updateEnvFile } from './fixtures';
 import { runCollection } from './helpers/run-collection';
 import { startRedis } from './helpers/store-servers';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, stepCustody, test } from '../../fixtures';
+import { expect, stepCustody, test } from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 import { userShellEnv } from './helpers/child-env';
 import { copyCheckout } from './helpers/checkout-copy';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 
 /*
  * The layers of docs/architecture.md, checked on the source: every import of every file,
@@ -115,4 +115,30 @@ test('scripts, the benchmark runner and the config import the core, never the fi
     .flatMap(importsOf)
     .filter(({ target }) => target !== undefined && ['fixtures', 'tests'].includes(topFolder(target)));
   expect(shown(found)).toEqual([]);
+});
+
+test("the collection's checks and login never import the project's own tests", () => {
+  const files = [...sourceFiles('tests/collection'), ...sourceFiles('tests/authorize'), ...sourceFiles('fixtures')];
+  const found = files
+    .flatMap(importsOf)
+    .filter(({ target }) => target !== undefined && target.startsWith(path.join('tests', 'self-test')));
+  expect(files, 'the folders are read').not.toEqual([]);
+  expect(shown(found)).toEqual([]);
+});
+
+test("the project's own tests import the collection's entry only through theirs (tests/self-test/fixtures.ts)", () => {
+  const found = sourceFiles('tests/self-test')
+    // A `.check.ts` stands in for a user's check in a run of its own, so it takes the collection's entry.
+    .filter((file) => file !== path.join('tests', 'self-test', 'fixtures.ts') && !file.endsWith('.check.ts'))
+    .flatMap(importsOf)
+    .filter(({ target }) => target === 'fixtures' || target === path.join('fixtures', 'index'));
+  expect(shown(found)).toEqual([]);
+});
+
+test('the config reaches the emulator only through its public entry (emulator/index.ts), which loads no server', () => {
+  const found = importsOf('playwright.config.ts').filter(
+    ({ target }) => target !== undefined && topFolder(target) === 'emulator' && target !== 'emulator',
+  );
+  expect(shown(found)).toEqual([]);
+  expect(importsOf(path.join('emulator', 'index.ts')).map(({ specifier }) => specifier)).toEqual(['./jwt']);
 });

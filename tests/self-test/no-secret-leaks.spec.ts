@@ -1,5 +1,5 @@
 import type { Fault, ReceivedRequest } from '../../emulator/control-client';
-import { expect, test, updateEnvFile, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, test, updateEnvFile, type EmulatorControl, type Sandbox } from './fixtures';
 import { collectArtifacts, findSecrets, type Artifact } from './helpers/artifacts';
 import { runCollection, type CollectionRun } from './helpers/run-collection';
 import { shownExchanges, showsRequest } from './helpers/shown-exchanges';

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, readEnvValues, test, type EmulatorControl, type Sandbox } from './fixtures';
 import { runCollection } from './helpers/run-collection';
 
 // Whole `playwright test` runs of the daily chain (refresh → API checks) against the

@@ -31,7 +31,7 @@ import {
   type PreparedRequest,
   type WebinarOperation,
 } from '../../requests';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { INT64_KEYS } from '../../emulator/key-json';
 import {
   int64Names,
@@ -45,7 +45,7 @@ import {
 } from './helpers/openapi';
 
 /*
- * The request definitions are written by hand (README, "The GoTo Webinar calls"), so this
+ * The request definitions are written by hand (docs/webinar-calls.md, "The GoTo Webinar calls"), so this
  * holds them to GoTo's OpenAPI (docs/goto-webinar-v2-openapi.yml): each one's operationId,
  * method and path template are the spec's, it sends only documented path and query
  * parameters, expects a documented success status, and every field its schemas name is a

@@ -1,4 +1,4 @@
-import { expect, followPages, test } from '../../fixtures';
+import { expect, followPages, test } from './fixtures';
 
 // followPages (lib/goto/paging.ts): GoTo's paged lists, page 0 to `totalPages`, up to a cap.
 

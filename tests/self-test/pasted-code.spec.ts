@@ -7,7 +7,7 @@ import {
   updateEnvFile,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 
 /** Puts `code` in the sandbox's env file and tries to exchange it, `minutesLater` from now. */

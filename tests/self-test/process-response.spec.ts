@@ -1,4 +1,4 @@
-import { ApiBodyError, ApiStatusError, expect, test } from '../../fixtures';
+import { ApiBodyError, ApiStatusError, expect, test } from './fixtures';
 import { processReceived, processResponse } from '../../lib/http/process-response';
 import { receivedResponse } from '../../lib/http/response-body';
 import * as definitions from '../../requests';
@@ -16,8 +16,8 @@ import { webinarApiRows } from './helpers/response-rows/webinar-api';
  * process…Response functions. A row says what comes back (the typed body) or what is thrown
  * (the class, the status, the service's own words, the headline and the advice); no error may
  * show a secret of the request or a value of the body. Sending, retrying, recording the
- * exchange and custody keep their end-to-end tests (goto-failures.spec.ts,
- * api-advice.spec.ts, goto-body-variants.spec.ts, vercel-sync.spec.ts).
+ * exchange and custody keep their end-to-end tests (goto-failures-*.spec.ts,
+ * api-advice.spec.ts, goto-body-variants.spec.ts, vercel-sync-*.spec.ts).
  */
 
 const tables: ResponseRows[] = [tokenEndpointRows, usersMeRows, webinarApiRows, vercelRows];

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { getWebinarRequest, listWebinarsRequest } from '../../requests';
-import { expect, sendRequest, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, sendRequest, test, type EmulatorControl, type Sandbox } from './fixtures';
 import { localRateLimiter, SlotBook } from '../../lib/http/rate-limit';
 import { remoteRateLimiter, startRateLimitService } from '../../lib/http/rate-limit-service';
 import { runCollection } from './helpers/run-collection';

@@ -1,4 +1,4 @@
-import { expect, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { expect, test, type EmulatorControl, type Sandbox } from './fixtures';
 import { runReported, testsOf } from './helpers/reported-run';
 
 /*

@@ -11,7 +11,7 @@ import {
   updateEnvFile,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { TokenChain, type Sender } from '../../lib/chain/token-chain';
 import { listWebinarsRequest } from '../../requests';
 import { runCollection, startCollection } from './helpers/run-collection';

@@ -9,7 +9,7 @@ import {
   tokenResponseSchema,
 } from '../../requests';
 import { LosslessNumber } from 'lossless-json';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 
 const client = {
   authBaseUrl: 'https://authentication.logmeininc.com',

@@ -1,8 +1,8 @@
-import { test, expect } from '../../fixtures';
+import { test, expect } from './fixtures';
 import { afterNetworkFailure, afterStatus, backoffMs } from '../../lib/http/retry-policy';
 
 // The sender's retry rules, called as the sender calls them, with no server: the whole
-// sends (what the emulator received) are in goto-failures.spec.ts.
+// sends (what the emulator received) are in goto-failures-retries.spec.ts.
 const answer = {
   retryAfter: null,
   now: Date.parse('2026-12-01T10:00:00Z'),

@@ -1,5 +1,5 @@
 import type { RotationSettings } from '../../emulator/control-client';
-import { expect, readEnvValues, test, updateEnvFile } from '../../fixtures';
+import { expect, readEnvValues, test, updateEnvFile } from './fixtures';
 import { runCollection } from './helpers/run-collection';
 
 /*

@@ -1,4 +1,4 @@
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { planRun } from '../../lib/config/run-plan';
 
 // What `playwright test` runs, decided from the environment and the arguments alone.

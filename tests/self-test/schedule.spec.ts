@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { expect, lastEndedSession, lastPastWebinar, nextWebinar, test } from '../../fixtures';
+import { expect, lastEndedSession, lastPastWebinar, nextWebinar, test } from './fixtures';
 
 // lib/goto/schedule.ts: the next webinar and the last past one by their times, never by list
 // order (GoTo's OpenAPI defines none for its lists).

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiStatusError, expect, test, type EmulatorClient, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { ApiStatusError, expect, test, type EmulatorClient, type EmulatorControl, type Sandbox } from './fixtures';
 import * as requests from '../../requests';
 import { childEnv } from './helpers/child-env';
 import { runCollection } from './helpers/run-collection';

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFile, chmod, mkdir, readdir, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { copyCheckout } from './helpers/checkout-copy';
 import { childEnv, repositoryRoot } from './helpers/child-env';
 

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { ConfigError, expect, loadSettings, test } from '../../fixtures';
+import { ConfigError, expect, loadSettings, test } from './fixtures';
 import { resolveTarget } from '../../lib/config/env-target';
 import { collectionProblems, requireSettings } from '../../lib/config/goto-settings';
 import { normalizeAuthCode } from '../../lib/goto/auth-code';

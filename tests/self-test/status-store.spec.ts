@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import {
   backends,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test, updateEnvFile } from '../../fixtures';
+import { ConfigError, expect, fingerprint, loadSettings, readEnvValues, test, updateEnvFile } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
 import { renderStatus, useColor } from '../../lib/status/render-status';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { expect, fingerprint, redeployDecision, redeployKeys, syncRecordKey, test } from '../../fixtures';
+import { expect, fingerprint, redeployDecision, redeployKeys, syncRecordKey, test } from './fixtures';
 import {
   formatSyncRecord,
   parseSyncRecord,

@@ -10,7 +10,7 @@ import {
   updateEnvFile,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 
 /** Logs in at the emulator and puts the code in the sandbox's env file, as a person would paste it. */
 async function pasteFreshCode(sandbox: Sandbox, emulator: EmulatorControl) {

@@ -11,7 +11,7 @@ import {
   test,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import {
   runCollection,
   startCollection,

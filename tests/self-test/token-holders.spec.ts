@@ -8,7 +8,7 @@ import {
   updateEnvFile,
   type EmulatorControl,
   type Sandbox,
-} from '../../fixtures';
+} from './fixtures';
 import { markRequests } from './helpers/received-since';
 
 /*

@@ -1,4 +1,4 @@
-import { ensureBrowserCanRun, expect, test } from '../../fixtures';
+import { ensureBrowserCanRun, expect, test } from './fixtures';
 import { serveUiMode } from './helpers/ui-mode';
 
 // Playwright's UI mode, served over HTTP and opened in a real (headless) Chromium with a

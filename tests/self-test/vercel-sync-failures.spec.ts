@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Env } from '../../lib/config/env-target';
-import { expect, test, VercelSyncError, type EmulatorControl } from '../../fixtures';
+import { expect, test, VercelSyncError, type EmulatorControl } from './fixtures';
 import { closedPort } from './helpers/closed-port';
 import {
   type SentVariable,
@@ -13,7 +13,7 @@ import {
 } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: every way Vercel
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: every way Vercel
  * can fail the sync, named with its step, status, Vercel's error and what to do, with nothing more
  * sent than the policy allows and the env file left byte for byte as it was. Each test registers
  * its own project.

@@ -1,4 +1,4 @@
-import { expect, test, VercelSyncError } from '../../fixtures';
+import { expect, test, VercelSyncError } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import { markVercelRequests } from './helpers/received-since';
 import {
@@ -13,7 +13,7 @@ import {
 } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: when the sync
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: when the sync
  * redeploys: only when the client id, the client secret or the refresh token changed since the
  * last redeploy, as the record it keeps beside the variables says (lib/vercel/sync-record.ts).
  * Each test registers its own project.

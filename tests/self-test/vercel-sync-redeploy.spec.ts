@@ -1,9 +1,9 @@
-import { expect, test, VercelSyncError } from '../../fixtures';
+import { expect, test, VercelSyncError } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import { vercelSandbox, fast, redeployRoutes } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: how the sync
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: how the sync
  * redeploys: one POST to the deploy hook, or the deployments API without one, and what it says
  * when there is nothing to redeploy. Each test registers its own project.
  */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { expect, syncToVercel, test, stepSender, shownPath, VercelSyncError } from '../../fixtures';
+import { expect, syncToVercel, test, stepSender, shownPath, VercelSyncError } from './fixtures';
 import { findSecrets } from './helpers/artifacts';
 import { vercelSandbox, secretsOf, fast, replaceValue, listingReports } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: no value of the
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: no value of the
  * env file, no Vercel token and no deploy hook id in step titles, attachments, results or errors.
  * Each test registers its own project.
  */

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { ConfigError, expect, test, VercelSyncError } from '../../fixtures';
+import { ConfigError, expect, test, VercelSyncError } from './fixtures';
 import { vercelSandbox, fast } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: when the sync is
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: when the sync is
  * off, and the settings it refuses before sending anything. Each test registers its own project.
  */
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { expectedFingerprint as fingerprint } from './helpers/fingerprints';
 import {
   syncedKeys,
@@ -14,7 +14,7 @@ import {
 } from './helpers/vercel-sandbox';
 
 /*
- * The Vercel sync (README, "Vercel") against the emulated Vercel in the emulator: what the sync
+ * The Vercel sync (docs/vercel.md) against the emulated Vercel in the emulator: what the sync
  * saves: the four GoTo values as Vercel environment variables, what Vercel received for them
  * (method, path, teamId, Bearer token, each variable's key, type, target and value) and what the
  * project then holds. Each test registers its own project.

@@ -17,7 +17,7 @@ import {
   type RegistrationFields,
   type Webinar,
 } from '../../requests';
-import { ApiStatusError, expect, test, type EmulatorControl, type Sandbox } from '../../fixtures';
+import { ApiStatusError, expect, test, type EmulatorControl, type Sandbox } from './fixtures';
 import type { Sender } from '../../lib/chain/token-chain';
 import { LosslessNumber, parseLosslessJson } from '../../lib/http/lossless-json';
 import { operationAt, responseSchema, undocumentedInValue } from './helpers/openapi';

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import { UnsupportedWorkflowSyntax } from './helpers/workflow-expressions';
 import { runWorkflow, stopRunningSteps, type WorkflowRunOptions } from './helpers/workflow-run';
 

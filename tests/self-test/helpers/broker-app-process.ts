@@ -34,11 +34,7 @@ async function main(): Promise<void> {
   const summary: BrokerAppSummary = { calls: 0, succeeded: 0, failures: [], sources: {} };
   let stop = false;
   const lines = createInterface({ input: process.stdin });
-  // Stopped by a line; the interface is closed then, so that the process ends once it is done.
-  lines.once('line', () => {
-    stop = true;
-    lines.close();
-  });
+  lines.once('line', () => (stop = true));
   const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 90 * 86_400_000).toISOString();
   const serve = async () => {
@@ -64,6 +60,9 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: job.concurrency }, serve));
   await broker.close();
   process.stdout.write(`${JSON.stringify(summary)}\n`);
+  // A paused stdin still holds the process open: it is done with.
+  lines.close();
+  process.stdin.destroy();
 }
 
 main().catch((error: unknown) => {

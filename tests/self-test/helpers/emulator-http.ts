@@ -1,4 +1,4 @@
-import { expect } from '../../../fixtures';
+import { expect } from '../fixtures';
 
 /*
  * Talking to the GoTo emulator over plain HTTP, as an OAuth client or a browser would,

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { expect, test } from '../../../fixtures';
+import { expect, test } from '../fixtures';
 import type { Env } from '../../../lib/config/env-target';
 import { GrantStoreError } from '../../../lib/errors';
 import type { GrantRecord } from '../../../lib/grant-store/grant-record';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createClient } from '@redis/client';
 import { Client } from 'pg';
-import { expect } from '../../../fixtures';
+import { expect } from '../fixtures';
 import type { Env } from '../../../lib/config/env-target';
 import type { GrantRecord } from '../../../lib/grant-store/grant-record';
 import { openGrantStore } from '../../../lib/grant-store/open-grant-store';

@@ -2,22 +2,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { VercelReceivedRequest } from '../../../emulator/control-client';
 import type { Env } from '../../../lib/config/env-target';
-import { expect, stepSender, syncToVercel, test, type EmulatorControl } from '../../../fixtures';
+import { expect, stepSender, syncToVercel, test, type EmulatorControl } from '../fixtures';
 import { expectedFingerprint } from './fingerprints';
 
 /*
  * A Vercel project of its own in the emulated Vercel for each test of the Vercel sync
  * (vercel-sync-*.spec.ts), an env file holding GoTo values shaped like real ones, and what
- * those tests expect, written out from the README ("Vercel"), not taken from lib/vercel.
+ * those tests expect, written out from docs/vercel.md, not taken from lib/vercel.
  */
 
 export type CreateVercelProjectOptions = Parameters<EmulatorControl['createVercelProject']>[0];
 export type EmulatorVercelProject = Awaited<ReturnType<EmulatorControl['createVercelProject']>>;
-/** The four values the sync saves, in the order it sends them (README, "Vercel"): written out, not taken from lib/vercel. */
+/** The four values the sync saves, in the order it sends them (docs/vercel.md): written out, not taken from lib/vercel. */
 export const syncedKeys = ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_ACCESS_TOKEN', 'GOTO_REFRESH_TOKEN'] as const;
-/** The values a running app cannot renew by itself: a change in one redeploys (README, "Vercel"). */
+/** The values a running app cannot renew by itself: a change in one redeploys (docs/vercel.md). */
 export const redeployKeys = ['GOTO_CLIENT_ID', 'GOTO_CLIENT_SECRET', 'GOTO_REFRESH_TOKEN'] as const;
-/** The plain variable that records what the last redeploy was given (README, "Vercel"). */
+/** The plain variable that records what the last redeploy was given (docs/vercel.md). */
 export const syncRecordKey = 'GOTO_TOKEN_RUNNER_SYNCED';
 export type SyncedValues = Record<(typeof syncedKeys)[number], string>;
 export type SentVariable = { key: string; value: string; type: string; target: string[] };
