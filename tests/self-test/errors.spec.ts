@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import * as z from 'zod';
-import { expect, test } from '../../fixtures';
+import { expect, test } from './fixtures';
 import * as errors from '../../lib/errors';
 import {
   ApiBodyError,
