@@ -1,15 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  expect,
-  readEnvValues,
-  stepCustody,
-  stepSender,
-  test,
-  type EmulatorControl,
-  type Sandbox,
-} from './fixtures';
+import { expect, readEnvValues, stepCustody, stepSender, test, type EmulatorControl, type Sandbox } from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import type { ReceivedRequest } from '../../emulator/control-client';

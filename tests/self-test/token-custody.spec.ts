@@ -3,15 +3,7 @@ import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import {
-  EnvFileError,
-  expect,
-  readEnvValues,
-  stepCustody,
-  test,
-  type EmulatorControl,
-  type Sandbox,
-} from './fixtures';
+import { EnvFileError, expect, readEnvValues, stepCustody, test, type EmulatorControl, type Sandbox } from './fixtures';
 import {
   runCollection,
   startCollection,
