@@ -131,25 +131,40 @@ export function matchWebinarRoute(path: string): Match | undefined {
 }
 
 export function handleWebinarRoute(incoming: Incoming, state: EmulatorState, match: Match): Reply {
-  const allowed = table.find((entry) => entry.route === match.route)?.methods ?? [];
-  if (!allowed.includes(incoming.method)) {
-    return jsonReply(
-      405,
-      { errorCode: 'MethodNotAllowed', description: `Use ${allowed.join(' or ')}` },
-      { allow: allowed.join(', ') },
-    );
-  }
+  const refused = methodNotAllowed(incoming, match);
+  if (refused) return refused;
   const { params } = match;
   if (match.route === 'account-webinars') return accountWebinars(incoming, state, params.accountKey ?? '');
+  const opened = openCall(incoming, state, params);
+  if ('reply' in opened) return opened.reply;
+  return answerWebinarCall(opened.call, match.route, params);
+}
 
+/** GoTo's 405 for a method the route does not take, with `Allow` (RFC 9110 §15.5.6). */
+function methodNotAllowed(incoming: Incoming, match: Match): Reply | undefined {
+  const allowed = table.find((entry) => entry.route === match.route)?.methods ?? [];
+  if (allowed.includes(incoming.method)) return undefined;
+  return jsonReply(
+    405,
+    { errorCode: 'MethodNotAllowed', description: `Use ${allowed.join(' or ')}` },
+    { allow: allowed.join(', ') },
+  );
+}
+
+/** The organizer's access and the webinar a call is about, or the answer that refuses it. */
+function openCall(incoming: Incoming, state: EmulatorState, params: Params): { call: Call } | { reply: Reply } {
   const access = organizerAccess(incoming, state, params.organizerKey ?? '');
-  if (!access.ok) return access.reply;
+  if (!access.ok) return { reply: access.reply };
   const found = webinarOf(access.tenant, params.webinarKey ?? '');
-  if ('reply' in found) return found.reply;
-  const { webinar } = found;
-  const call: Call = { incoming, tenant: access.tenant, book: access.tenant.book, webinar, now: access.tenant.now() };
+  if ('reply' in found) return { reply: found.reply };
+  const { tenant } = access;
+  return { call: { incoming, tenant, book: tenant.book, webinar: found.webinar, now: tenant.now() } };
+}
 
-  switch (match.route) {
+/** The answer of each route about one webinar. */
+function answerWebinarCall(call: Call, route: Exclude<WebinarRoute, 'account-webinars'>, params: Params): Reply {
+  const { incoming, webinar } = call;
+  switch (route) {
     case 'webinar':
       return keyedReply(call.tenant, webinarByKey(call.book, webinar, organizerOf(call.tenant), call.now));
     case 'sessions':
@@ -325,56 +340,78 @@ function readRegistration(
   const fields = body as Record<string, unknown>;
   const form = book.form(webinar);
   const text = (name: string) => (typeof fields[name] === 'string' ? fields[name].trim() : '');
-  for (const name of NAMES) if (text(name) === '') return { problem: `Field '${name}' is required` };
-  if (!EMAIL.test(text('email'))) return { problem: "Field 'email' is not an email address" };
+  const problem = namesProblem(text);
+  if (problem) return { problem };
+  const details = basic ? {} : readDetails(text, form);
+  const fieldsProblem = formFieldsProblem(form, text, details, basic);
+  if (fieldsProblem) return { problem: fieldsProblem };
+  const responses = basic ? [] : readResponses(fields.responses);
+  if (typeof responses === 'string') return { problem: responses };
+  const questionsProblem = formQuestionsProblem(form, responses, basic);
+  if (questionsProblem) return { problem: questionsProblem };
+  const [firstName, lastName, email] = NAMES.map(text) as [string, string, string];
+  return { registration: { firstName, lastName, email, details, responses } };
+}
 
-  // The standard fields, and any other the form asks for (GoTo may add fields to its forms).
+type FieldText = (name: string) => string;
+type RegistrationForm = ReturnType<WebinarBook['form']>;
+
+/** The names and the email every registration needs, whatever the form. */
+function namesProblem(text: FieldText): string | undefined {
+  for (const name of NAMES) if (text(name) === '') return `Field '${name}' is required`;
+  if (!EMAIL.test(text('email'))) return "Field 'email' is not an email address";
+  return undefined;
+}
+
+/** The standard fields, and any other the form asks for (GoTo may add fields to its forms). */
+function readDetails(text: FieldText, form: RegistrationForm): Record<string, string> {
   const details: Record<string, string> = {};
-  if (!basic) {
-    for (const name of [...STANDARD_FIELDS, ...form.fields.map((field) => field.field)]) {
-      if (NAMES.includes(name) || text(name) === '') continue;
-      details[name] = text(name);
-    }
+  for (const name of [...STANDARD_FIELDS, ...form.fields.map((field) => field.field)]) {
+    if (NAMES.includes(name) || text(name) === '') continue;
+    details[name] = text(name);
   }
+  return details;
+}
+
+/** The first of the form's fields the registration leaves out or fills wrongly. */
+function formFieldsProblem(
+  form: RegistrationForm,
+  text: FieldText,
+  details: Record<string, string>,
+  basic: boolean,
+): string | undefined {
   for (const field of form.fields) {
     const value = NAMES.includes(field.field) ? text(field.field) : details[field.field];
     if (field.required && !value)
-      return {
-        problem: basic
-          ? `This webinar's form requires '${field.field}': register with Accept: application/json`
-          : `Field '${field.field}' is required`,
-      };
-    if (value && value.length > field.maxSize)
-      return { problem: `Field '${field.field}' is longer than ${field.maxSize}` };
+      return basic
+        ? `This webinar's form requires '${field.field}': register with Accept: application/json`
+        : `Field '${field.field}' is required`;
+    if (value && value.length > field.maxSize) return `Field '${field.field}' is longer than ${field.maxSize}`;
     if (value && field.answers && !field.answers.includes(value))
-      return { problem: `Field '${field.field}' must be one of ${field.answers.join(', ')}` };
+      return `Field '${field.field}' must be one of ${field.answers.join(', ')}`;
   }
+  return undefined;
+}
 
-  const responses = basic ? [] : readResponses(fields.responses);
-  if (typeof responses === 'string') return { problem: responses };
+/** The first of the form's questions the registration leaves unanswered or answers wrongly. */
+function formQuestionsProblem(
+  form: RegistrationForm,
+  responses: Registration['responses'],
+  basic: boolean,
+): string | undefined {
   for (const question of form.questions) {
     const response = responses.find((r) => r.questionKey === question.questionKey);
     if (question.required && !response)
-      return {
-        problem: basic
-          ? `This webinar's form asks '${question.question}': register with Accept: application/json`
-          : `Question ${question.questionKey} ('${question.question}') must be answered`,
-      };
+      return basic
+        ? `This webinar's form asks '${question.question}': register with Accept: application/json`
+        : `Question ${question.questionKey} ('${question.question}') must be answered`;
     if (!response) continue;
     if (question.type === 'multipleChoice' && !question.answers?.some((a) => a.answerKey === response.answerKey))
-      return { problem: `Question ${question.questionKey} takes the answerKey of one of its answers` };
+      return `Question ${question.questionKey} takes the answerKey of one of its answers`;
     if (question.type === 'shortAnswer' && !response.responseText)
-      return { problem: `Question ${question.questionKey} takes a responseText` };
+      return `Question ${question.questionKey} takes a responseText`;
   }
-  return {
-    registration: {
-      firstName: text('firstName'),
-      lastName: text('lastName'),
-      email: text('email'),
-      details,
-      responses,
-    },
-  };
+  return undefined;
 }
 
 /**

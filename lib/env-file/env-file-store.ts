@@ -22,7 +22,7 @@ import {
   removeLeftovers,
   type EnvFileLockOptions,
 } from './env-file-lock';
-import { fsCode, readEnvFile, type EnvFileContents } from './env-reader';
+import { fsCode, readEnvBytes, readEnvFile, throwUnlessMissing, type EnvFileContents } from './env-reader';
 import { applyEnvUpdates, assertKey, type EnvUpdates } from './env-text-editor';
 
 /** An env file whose lock this process holds: reads and writes go through it, nothing else may. */
@@ -89,19 +89,15 @@ async function updateLocked(path: string, target: string, updates: EnvUpdates): 
   await writeAtomically(target, Buffer.from(next, 'utf8'), stat ? { uid: stat.uid, gid: stat.gid } : undefined);
 }
 
-/** The file's bytes and its mode and owner; neither when it does not exist yet. */
+/** The file's bytes (the one reader, env-reader.ts) and its mode and owner; neither when it does not exist yet. */
 async function readCurrent(path: string, target: string): Promise<{ bytes?: Buffer; stat?: Stats }> {
-  let bytes: Buffer | undefined;
-  let stat: Stats | undefined;
-  try {
-    bytes = await fs.readFile(target);
-    stat = await fs.stat(target);
-  } catch (error) {
-    if (fsCode(error) !== 'ENOENT') {
-      throw new EnvFileError('ENV_FILE_READ_FAILED', { path, reason: fsCode(error) ?? 'error' }, { cause: error });
-    }
-  }
-  return { bytes, stat };
+  const bytes = await readEnvBytes(target, path);
+  if (bytes === undefined) return {};
+  const stat = await fs.stat(target).catch((error: unknown) => {
+    throwUnlessMissing(path, error);
+    return undefined;
+  });
+  return stat ? { bytes, stat } : { bytes };
 }
 
 /** Rewriting bytes that are not UTF-8 would change bytes outside the updated keys. */

@@ -31,11 +31,28 @@ export function readEnvFileSync(path: string): EnvFileContents {
 }
 
 export async function readEnvFile(path: string): Promise<EnvFileContents> {
+  const bytes = await readEnvBytes(path);
+  return bytes === undefined ? missing() : contentsOf(bytes);
+}
+
+/**
+ * The file's bytes, undecoded, for the store that rewrites them (env-file-store.ts); none
+ * when it does not exist. `shownAs` names the file in an error (the path as given, where
+ * `path` is a symlink's target).
+ */
+export async function readEnvBytes(path: string, shownAs: string = path): Promise<Buffer | undefined> {
   try {
-    return contentsOf(await fs.readFile(path));
+    return await fs.readFile(path);
   } catch (error) {
-    return missingOrFailed(path, error);
+    throwUnlessMissing(shownAs, error);
+    return undefined;
   }
+}
+
+/** A failure to read or stat an env file, unless it is only missing (ENOENT). */
+export function throwUnlessMissing(path: string, error: unknown): void {
+  if (fsCode(error) === 'ENOENT') return;
+  throw new EnvFileError('ENV_FILE_READ_FAILED', { path, reason: fsCode(error) ?? 'error' }, { cause: error });
 }
 
 function contentsOf(bytes: Buffer): EnvFileContents {
@@ -43,7 +60,11 @@ function contentsOf(bytes: Buffer): EnvFileContents {
   return { exists: true, text, values: parse(text) };
 }
 
+function missing(): EnvFileContents {
+  return { exists: false, text: '', values: {} };
+}
+
 function missingOrFailed(path: string, error: unknown): EnvFileContents {
-  if (fsCode(error) === 'ENOENT') return { exists: false, text: '', values: {} };
-  throw new EnvFileError('ENV_FILE_READ_FAILED', { path, reason: fsCode(error) ?? 'error' }, { cause: error });
+  throwUnlessMissing(path, error);
+  return missing();
 }
