@@ -2,8 +2,9 @@ import type * as z from 'zod';
 import { developerCenterUrl, gotoApiHost, gotoAuthHost } from '../../requests/goto-hosts';
 
 /**
- * Every variable the collection reads, what it is for and where to get it. Messages about
- * a variable quote this; they never quote its value.
+ * Every variable the project reads, what it is for and where to get it: the one catalogue.
+ * Messages about a variable quote this; they never quote its value. The Variables table of
+ * the user's documentation lists the same names (variables-table.spec.ts holds them equal).
  */
 export const variables = {
   GOTO_CLIENT_ID: {
@@ -61,6 +62,30 @@ export const variables = {
   GOTO_GRANT_STORE_KEY: {
     what: '32 bytes in base64 that encrypt the tokens in the grant store, the same for every holder',
     where: 'make one with `openssl rand -base64 32`; unset: tokens stored in clear',
+  },
+  GOTO_TOKEN_REQUESTS: {
+    what: '`off`: the run sends no token request (CI shards after a refresh job) and uses the stored access token',
+    where: 'default on',
+  },
+  GOTO_GRANT_NAME: {
+    what: 'the grant’s name in the store, for one store holding several grants (letters, digits, `_`, `.`, `:`, `-`)',
+    where: 'default `default`; read from the environment only',
+  },
+  GOTO_REFRESH_WARN_DAYS: {
+    what: '`npm run status` warns (and with `--strict` fails) when the refresh token has fewer days left than this',
+    where: 'default 7',
+  },
+  GOTO_TEST_REDIS_URL: {
+    what: 'a Redis server the grant store’s tests use instead of starting their own',
+    where: 'unset: the tests start one',
+  },
+  GOTO_TEST_POSTGRES_URL: {
+    what: 'a PostgreSQL server the grant store’s tests use instead of starting their own',
+    where: 'unset: the tests start one',
+  },
+  CHROMIUM_PATH: {
+    what: 'the Chromium for browser steps',
+    where: 'unset: Playwright’s own (`npx playwright install chromium`), else a system Chromium at a usual path',
   },
   VERCEL_TOKEN: {
     what: 'a Vercel access token that may read and edit the project’s environment variables and deploy it',
