@@ -41,7 +41,9 @@ export type RefreshSender = (refreshToken: string) => Promise<TokenResponse>;
 
 /** Where a holder stands, for hooks: SIGKILL tests stop a holder at each. */
 export type HolderStep =
-  /** Holding the lease, before sending. */
+  /** The lease just taken, the record not read again yet. */
+  | 'lease-taken'
+  /** Holding the lease (checked right before), about to send. */
   | 'leased'
   /** GoTo answered; nothing written yet. */
   | 'answered'
@@ -259,6 +261,7 @@ export class GrantHolder {
     }, ttl / 3);
     renewal.unref();
     try {
+      await this.#onStep?.('lease-taken');
       return await work();
     } finally {
       clearInterval(renewal);

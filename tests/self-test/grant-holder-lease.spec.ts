@@ -192,3 +192,32 @@ for (const backend of backendNames) {
     });
   });
 }
+
+test('a holder whose lease ran out before it sent checks it right before sending: nothing leaves while another holder has the lease, and it refreshes once that holder is done', async ({
+  emulator,
+  emulatorClient,
+}) => {
+  const shared = await sharedGrant('redis', emulator, emulatorClient);
+  await authorize(shared);
+  const slow = startHolder(shared, { mode: 'once', pauseAt: 'lease-taken', timings: { ...short, ...due } });
+  await slow.reached('at lease-taken');
+  slow.kill('SIGSTOP');
+  const other = await openGrantStore(childEnv(shared.env), { grant: shared.grant });
+  try {
+    // Another holder takes the lease once the frozen holder's has run out, and keeps it.
+    await expect
+      .poll(async () => (await other.acquireLease('another-holder', 120_000)).acquired, { timeout: 90_000 })
+      .toBe(true);
+    thaw(slow);
+    await slow.reached('event waiting');
+    expect(await refreshesReceived(shared), 'nothing sent without the lease').toHaveLength(0);
+    await other.releaseLease('another-holder');
+  } finally {
+    await other.close();
+  }
+  // It takes the lease again, and stops at the same step once more.
+  await expect.poll(() => slow.output().split('at lease-taken').length - 1, { timeout: 60_000 }).toBe(2);
+  slow.tell();
+  expect(await slow.result()).toMatchObject({ source: 'refreshed', version: 2 });
+  expect(await refreshesReceived(shared), 'one refresh, under its own lease').toHaveLength(1);
+});
