@@ -115,22 +115,10 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   if (granted.length === 0) return fail('invalid_scope', 'none of the requested scopes is enabled for this client');
   const scope = granted.join(' ');
 
-  // RFC 7636 §4.3: an absent method means "plain", which GoTo does not offer (metadata: S256 only).
   const challenge = p.code_challenge;
-  if (challenge !== undefined || p.code_challenge_method !== undefined) {
-    if (challenge === undefined)
-      return fail('invalid_request', 'code_challenge_method was sent without code_challenge');
-    if (p.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-    // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the unreserved set.
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge))
-      return fail('invalid_request', 'code_challenge is not a valid S256 challenge (RFC 7636 §4.2)');
-  }
-
-  const carried: Record<string, string> = {};
-  for (const name of OAUTH_PARAMS) {
-    const value = p[name];
-    if (value !== undefined) carried[name] = value;
-  }
+  const pkce = pkceProblem(challenge, p.code_challenge_method);
+  if (pkce) return fail('invalid_request', pkce);
+  const carried = carriedParams(p);
   return {
     ok: true,
     request: {
@@ -143,6 +131,28 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
       ...(challenge === undefined ? {} : { codeChallenge: challenge }),
     },
   };
+}
+
+/** What is wrong with a PKCE challenge, if one was sent. */
+function pkceProblem(challenge: string | undefined, method: string | undefined): string | undefined {
+  // RFC 7636 §4.3: an absent method means "plain", which GoTo does not offer (metadata: S256 only).
+  if (challenge === undefined && method === undefined) return undefined;
+  if (challenge === undefined) return 'code_challenge_method was sent without code_challenge';
+  if (method !== 'S256') return 'code_challenge_method must be S256';
+  // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the unreserved set.
+  if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge))
+    return 'code_challenge is not a valid S256 challenge (RFC 7636 §4.2)';
+  return undefined;
+}
+
+/** The OAuth parameters of the request, carried through the login page to the decision. */
+function carriedParams(p: Params['values']): Record<string, string> {
+  const carried: Record<string, string> = {};
+  for (const name of OAUTH_PARAMS) {
+    const value = p[name];
+    if (value !== undefined) carried[name] = value;
+  }
+  return carried;
 }
 
 function errorPage(message: string): Checked {
