@@ -166,9 +166,14 @@ export class GrantBroker {
   }
 
   #opened(): Promise<{ holder: GrantHolder; store: GrantStore }> {
-    this.#holder ??= this.#open();
-    // A failed opening (a setting missing, a key that is not one) is tried again at the next call.
-    this.#holder.catch(() => (this.#holder = undefined));
+    if (!this.#holder) {
+      const opening = this.#open();
+      // A failed opening (a setting missing, a key that is not one) is tried again at the next call.
+      opening.catch(() => {
+        if (this.#holder === opening) this.#holder = undefined;
+      });
+      this.#holder = opening;
+    }
     return this.#holder;
   }
 
