@@ -235,6 +235,11 @@ export type ReceivedRequest = Received<ReceivedRoute> & {
   json?: unknown;
   /** An `application/json` body as it arrived, character for character. */
   rawBody?: string;
+  /**
+   * The status the emulator answered with, once it has answered (absent while an answer is
+   * held, and for a dropped connection): a check retried after a 401 shows as two requests.
+   */
+  status?: number;
 };
 
 /**

@@ -88,7 +88,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
     }
     const route = routeOf(incoming.url.pathname);
     const tenant = attribute(incoming, state);
-    tenant?.record({
+    const logged = tenant?.record({
       route,
       method: incoming.method,
       path: incoming.url.pathname,
@@ -102,10 +102,13 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
     if (fault?.delayMs && tenant) await tenant.hold(fault.delayMs);
     // No status line at all: the client sees the connection close before any answer.
     if (fault?.drop) return void res.destroy();
-    if (fault?.status !== undefined) return writeReply(res, cannedReply({ ...fault, status: fault.status }, incoming));
-    const reply = dispatch(incoming, state);
+    const reply =
+      fault?.status !== undefined
+        ? cannedReply({ ...fault, status: fault.status }, incoming)
+        : dispatch(incoming, state);
     // The work is done (a token may be rotated); only the answer waits.
     if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);
+    if (logged) logged.status = reply.status;
     writeReply(res, reply);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));

@@ -50,8 +50,11 @@ export class Tenant {
     this.clockOffsetMs += seconds * 1000;
   }
 
-  record(entry: Omit<ReceivedRequest, 'at'>): void {
-    this.log.push({ ...entry, at: new Date(this.now()).toISOString() });
+  /** Logs a request as it arrives; the returned entry takes the status once the emulator answers. */
+  record(entry: Omit<ReceivedRequest, 'at'>): ReceivedRequest {
+    const logged: ReceivedRequest = { ...entry, at: new Date(this.now()).toISOString() };
+    this.log.push(logged);
+    return logged;
   }
 
   requests(): ReceivedRequest[] {

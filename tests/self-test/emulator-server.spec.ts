@@ -68,6 +68,28 @@ test.describe('the emulator itself', () => {
     );
   });
 
+  test('records the status it answered each request with, a canned fault’s included', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const tokens = await tokensFor(emulator, emulatorClient);
+    await emulator.addFault(emulatorClient.clientId, { route: 'users-me', status: 503 });
+    const headers = { Authorization: `Bearer ${tokens.access_token}` };
+    await fetch(`${emulator.baseUrl}/identity/v1/Users/me`, { headers });
+    await fetch(`${emulator.baseUrl}/identity/v1/Users/me`, { headers });
+
+    const received = await emulator.requests(emulatorClient.clientId);
+
+    expect(received.map((request) => [request.route, request.status])).toEqual([
+      // issueCode signs in on the authorize page: the page, then the redirect with the code.
+      ['authorize', 200],
+      ['authorize', 302],
+      ['token', 200],
+      ['users-me', 503],
+      ['users-me', 200],
+    ]);
+  });
+
   test('revokes a refresh token at /oauth/revoke so it neither introspects as active nor refreshes (RFC 7009, RFC 7662)', async ({
     emulator,
     emulatorClient,

@@ -126,10 +126,15 @@ for (const row of rows) {
     }
 
     const received = await emulator.requests(clientId);
+    // A registration sent with an access token a refresh in the other worker had just revoked is
+    // answered 401 and sent again with the new one: only the answers that registered count.
     expect(
-      received.filter((request) => request.route === 'registrants' && request.method === 'POST'),
-      'the first run’s @write check registered a person',
-    ).toHaveLength(1);
+      received
+        .filter((request) => request.route === 'registrants' && request.method === 'POST')
+        .map((request) => request.status)
+        .filter((status) => status !== 401),
+      'the first run’s @write check registered one person',
+    ).toEqual([201]);
     const tokenRequests = received.filter((request) => request.route === 'token');
     expect(
       tokenRequests.map((request) => request.form?.grant_type),
