@@ -59,6 +59,11 @@ const variableOf: Record<keyof Settings, VariableName> = {
   lockTimeoutMs: 'GOTO_LOCK_TIMEOUT',
 };
 
+/** The setting a variable feeds, when it feeds one (GOTO_CLIENT_ID → `clientId`). */
+export function settingOf(name: VariableName): keyof Settings | undefined {
+  return (Object.keys(variableOf) as (keyof Settings)[]).find((key) => variableOf[key] === name);
+}
+
 /**
  * Configuration comes from the environment first (dotenv's rule: what is already set wins);
  * the keys the collection writes come from the file first, because the file is where it

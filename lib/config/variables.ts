@@ -1,41 +1,79 @@
 import type * as z from 'zod';
 import { developerCenterUrl, gotoApiHost, gotoAuthHost } from '../../requests/goto-hosts';
 
+/** What the catalogue says of one variable. */
+export type Variable = {
+  /** What it is for, and where to get it: what messages about it say, never its value. */
+  what: string;
+  where: string;
+  /**
+   * How `npm run status` lists it (lib/status/status-layout.ts), as set or missing: `setting`
+   * and nothing more, a `secret` only as set, a `token` with its fingerprint (the one reports
+   * show). Variables without it are not listed.
+   */
+  status?: 'setting' | 'secret' | 'token';
+  /** Kept in the grant store in place of the env file when GOTO_GRANT_STORE names one. */
+  inGrantStore?: true;
+};
+
 /**
  * Every variable the project reads, what it is for and where to get it: the one catalogue.
  * Messages about a variable quote this; they never quote its value. The Variables table of
  * the user's documentation lists the same names (variables-table.spec.ts holds them equal).
  */
-export const variables = {
+const catalogue = {
   GOTO_CLIENT_ID: {
     what: 'the OAuth client id (a UUID)',
     where: `your OAuth client at ${developerCenterUrl}`,
+    status: 'setting',
   },
   GOTO_CLIENT_SECRET: {
     what: 'the OAuth client secret',
     where: `shown once when the client is created at ${developerCenterUrl} ` + '(create a new one if it is lost)',
+    status: 'secret',
   },
   GOTO_REDIRECT_URI: {
     what: 'a redirect URI registered on the OAuth client',
     where: `the client’s page at ${developerCenterUrl}`,
+    status: 'setting',
   },
   GOTO_AUTH_CODE: {
     what: 'a one-time authorization code, or the whole redirect URL holding it',
     where:
       'log in at the URL that `npm run authorize-url` prints and copy it from the address bar ' +
       '(it lasts 10 minutes)',
+    status: 'token',
   },
-  GOTO_ACCESS_TOKEN: { what: 'the current access token', where: 'written by the collection' },
+  GOTO_ACCESS_TOKEN: {
+    what: 'the current access token',
+    where: 'written by the collection',
+    status: 'token',
+    inGrantStore: true,
+  },
   GOTO_ACCESS_TOKEN_EXPIRES_AT: {
     what: 'when the access token expires (ISO time)',
     where: 'written by the collection',
+    status: 'setting',
+    inGrantStore: true,
   },
   GOTO_REFRESH_TOKEN: {
     what: 'the refresh token',
     where: 'written by the collection after a code exchange (set GOTO_AUTH_CODE once)',
+    status: 'token',
+    inGrantStore: true,
   },
-  GOTO_PRINCIPAL: { what: 'the account the tokens belong to (an email)', where: 'written by the collection' },
-  GOTO_ORGANIZER_KEY: { what: 'the organizer key (the `id` of Users/me)', where: 'written by the collection' },
+  GOTO_PRINCIPAL: {
+    what: 'the account the tokens belong to (an email)',
+    where: 'written by the collection',
+    status: 'setting',
+    inGrantStore: true,
+  },
+  GOTO_ORGANIZER_KEY: {
+    what: 'the organizer key (the `id` of Users/me)',
+    where: 'written by the collection',
+    status: 'setting',
+    inGrantStore: true,
+  },
   GOTO_SCOPE: {
     what: 'the scopes the authorize URL asks for, space-separated (`identity:scim.me collab:`); the checks need both',
     where: 'default: none asked, and GoTo grants every scope the OAuth client has',
@@ -110,8 +148,9 @@ export const variables = {
       'unset: the latest production deployment is redeployed through the API',
   },
   VERCEL_API_BASE_URL: { what: 'the Vercel API host', where: 'default https://api.vercel.com' },
-} as const;
-export type VariableName = keyof typeof variables;
+} satisfies Record<string, Variable>;
+export type VariableName = keyof typeof catalogue;
+export const variables: Readonly<Record<VariableName, Variable>> = catalogue;
 
 /** The keys the collection writes; for these the env file wins over the process environment. */
 export const storedKeys = [

@@ -1,7 +1,7 @@
 import { fingerprint } from '../http/redact';
 import type { Env } from '../config/env-target';
-import type { Settings } from '../config/goto-settings';
-import { isStoredKey, type VariableName } from '../config/variables';
+import { settingOf, type Settings } from '../config/goto-settings';
+import { isStoredKey, variables, type Variable, type VariableName } from '../config/variables';
 import { DAY_MS, REFRESH_TOKEN_LIFETIME_DAYS, type AccessState, type RefreshState } from './assess-tokens';
 import type { NeededScope, ScopeState } from './grant-scopes';
 import { storeName, type StoreView } from './grant-in-store';
@@ -60,25 +60,19 @@ export function timeUntil(time: Date, now: Date): string {
 type Shown = {
   name: VariableName;
   key: keyof Settings;
-  kind: 'setting' | 'secret' | 'token';
-  /** Whether the grant store holds it in place of the env file, when GOTO_GRANT_STORE is set. */
-  inStore?: true;
+  kind: NonNullable<Variable['status']>;
+  inGrantStore: boolean;
 };
 /**
- * The variables shown as set or missing. Secrets are never shown; tokens and the code get
- * the fingerprint that reports and attachments show in their place, so a reader can match them.
+ * The variables shown as set or missing, in the catalogue's order, as the catalogue says
+ * (lib/config/variables.ts). Secrets are never shown; tokens and the code get the fingerprint
+ * that reports and attachments show in their place, so a reader can match them.
  */
-const shownVariables: Shown[] = [
-  { name: 'GOTO_CLIENT_ID', key: 'clientId', kind: 'setting' },
-  { name: 'GOTO_CLIENT_SECRET', key: 'clientSecret', kind: 'secret' },
-  { name: 'GOTO_REDIRECT_URI', key: 'redirectUri', kind: 'setting' },
-  { name: 'GOTO_AUTH_CODE', key: 'authCode', kind: 'token' },
-  { name: 'GOTO_ACCESS_TOKEN', key: 'accessToken', kind: 'token', inStore: true },
-  { name: 'GOTO_ACCESS_TOKEN_EXPIRES_AT', key: 'accessTokenExpiresAt', kind: 'setting', inStore: true },
-  { name: 'GOTO_REFRESH_TOKEN', key: 'refreshToken', kind: 'token', inStore: true },
-  { name: 'GOTO_PRINCIPAL', key: 'principal', kind: 'setting', inStore: true },
-  { name: 'GOTO_ORGANIZER_KEY', key: 'organizerKey', kind: 'setting', inStore: true },
-];
+const shownVariables: Shown[] = (Object.keys(variables) as VariableName[]).flatMap((name) => {
+  const { status: kind, inGrantStore } = variables[name];
+  const key = settingOf(name);
+  return kind && key ? [{ name, key, kind, inGrantStore: inGrantStore === true }] : [];
+});
 
 /** Where loadSettings took a value from, by its rule: the file first for what the collection writes. */
 function sourceOf(name: VariableName, env: Env, fileValues: Record<string, string>): string {
@@ -97,10 +91,11 @@ function hostOf(url: string): string {
 }
 
 function variablesSection({ settings, env, fileValues, store }: LayoutInput): Section {
-  const rows = shownVariables.map(({ name, key, kind, inStore }): Row => {
+  const rows = shownVariables.map(({ name, key, kind, inGrantStore }): Row => {
     const value = settings[key];
-    const source = store && inStore ? 'grant store' : sourceOf(name, env, fileValues);
-    if (value === undefined) return { label: name, cells: ['missing', store && inStore ? source : ''], tone: 'plain' };
+    const fromStore = store !== undefined && inGrantStore;
+    const source = fromStore ? 'grant store' : sourceOf(name, env, fileValues);
+    if (value === undefined) return { label: name, cells: ['missing', fromStore ? source : ''], tone: 'plain' };
     const cells = ['set', source];
     if (kind === 'token') cells.push(fingerprint(String(value)));
     return { label: name, cells, tone: 'ok' };
