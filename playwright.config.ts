@@ -6,6 +6,7 @@ import { chooseChromium } from './lib/config/chromium';
 import { prewarmCustodian } from './lib/custody/custodian-client';
 import { planRun, type RunPlan } from './lib/config/run-plan';
 import { readEnvValues } from './lib/env-file/env-reader';
+import { collectionReporters } from './reporters/collection-reporters';
 
 /**
  * The collection as one project, `collection`, whose files run in the order of their
@@ -85,7 +86,7 @@ export default defineConfig({
   // The collection alone: Playwright's default (half the cores), fewest worker starts. The
   // project's own tests are many and mostly wait on processes and sockets.
   ...(plan.selfTests ? { workers: 4 } : {}),
-  reporter: [['list'], ['html', { open: 'never' }], ['./reporters/summary-reporter.ts']],
+  reporter: collectionReporters,
   use: {
     // Safe to keep: requests go through Node's fetch, so traces hold only step titles and
     // the redacted attachments (lib/http/send-request.ts).

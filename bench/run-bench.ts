@@ -3,7 +3,11 @@
  * whole processes, default 5; BENCH_REQUESTS requests for the per-request figures, default 300):
  * - Playwright's start-up floor: `playwright test` of one empty test;
  * - the daily chain (refresh → Users/me → webinars) as a whole `playwright test` process,
- *   as a user runs it (`npx playwright test`, against a GoTo-compatible server on 127.0.0.1);
+ *   as a user runs it (`npx playwright test`, against a GoTo-compatible server on 127.0.0.1,
+ *   with the config's reporters);
+ * - the same-shape empty run: as many empty tests in as many files as the daily run lists
+ *   (`--list`), one project, the same reporters (reporters/collection-reporters.ts): what the
+ *   daily run would cost if its checks and fixtures cost nothing;
  * - the same daily chain on the grant store (GOTO_GRANT_STORE on a real redis-server of the
  *   bench's own, an env file of its own with only the client's settings), against the one on
  *   the env file (issue 19: within 10%). The stored access token is expired before each run,
@@ -19,6 +23,9 @@
  *   plain `fetch`.
  * Runs alternate between the kinds, so a busy moment of the machine hits them alike.
  * Numbers are printed, never asserted: tests do not time things.
+ * BENCH_CPU_PROF=<folder> writes CPU profiles (`--cpu-prof`) of the runner and the worker of
+ * each daily run on the env file and each same-shape empty run, one folder per run, to compare
+ * where the time goes.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -35,6 +42,7 @@ import { startRedis } from '../servers/store-servers';
 const root = path.resolve(__dirname, '..');
 const work = path.join(root, 'test-results', 'bench');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+const cpuProfiles = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const cli = require.resolve('@playwright/test/cli');
 const brokerBundle = path.join(root, 'dist', 'broker', 'index.cjs');
 const cleanEnv = Object.fromEntries(
@@ -60,6 +68,7 @@ type Bench = {
 type Samples = {
   floor: number[];
   chain: number[];
+  sameShape: number[];
   redisChain: number[];
   redisTokenRequests: number[];
   brokerImport: number[];
@@ -174,14 +183,73 @@ async function expireStoredAccessToken(env: Env): Promise<void> {
   }
 }
 
+/** CPU profiles of a run's processes (the runner and its workers), in a folder of the run's own. */
+function profiled(kind: string, round: number): Env {
+  if (!cpuProfiles) return {};
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(cpuProfiles, `${kind}-${round}`)}` };
+}
+
 const floorRun = () =>
   timedProcess(
     [cli, 'test', '-c', 'bench/playwright.config.ts', '--project=floor', '--reporter=dot', `--output=${work}/floor`],
     {},
   );
 
+/** `npx playwright test` with the config's reporters; the HTML report goes to the work folder. */
 const dailyRun = (env: Env, output: string) =>
-  timedProcess([cli, 'test', '--reporter=dot', `--output=${work}/${output}`], env);
+  timedProcess([cli, 'test', `--output=${work}/${output}`], {
+    ...env,
+    PLAYWRIGHT_HTML_OUTPUT_DIR: `${work}/${output}-report`,
+  });
+
+type Listing = { suites?: ListedSuite[] };
+type ListedSuite = { file: string; specs?: { title: string }[]; suites?: ListedSuite[] };
+
+const specTitles = (suite: ListedSuite): string[] => [
+  ...(suite.specs ?? []).map((spec) => spec.title),
+  ...(suite.suites ?? []).flatMap(specTitles),
+];
+
+/**
+ * The daily run's shape, from its own listing: its files, each with empty tests of the same
+ * titles, and a config with one project like the collection's and the same reporters.
+ */
+async function writeSameShape(env: Env): Promise<string> {
+  const { stdout } = await runProcess([cli, 'test', '--list', '--reporter=json'], env);
+  const listing = JSON.parse(stdout) as Listing;
+  const folder = path.join(work, 'same-shape');
+  await mkdir(folder, { recursive: true });
+  for (const suite of listing.suites ?? []) {
+    const tests = specTitles(suite).map((title) => `test(${JSON.stringify(title)}, () => {});\n`);
+    await writeFile(
+      path.join(folder, path.basename(suite.file)),
+      `import { test } from '@playwright/test';\n\n${tests.join('')}`,
+    );
+  }
+  const config = path.join(folder, 'playwright.config.ts');
+  await writeFile(
+    config,
+    [
+      "import { defineConfig } from '@playwright/test';",
+      `import { collectionReporters } from ${JSON.stringify(path.join(root, 'reporters', 'collection-reporters'))};`,
+      '',
+      'export default defineConfig({',
+      "  testDir: '.',",
+      '  reporter: collectionReporters,',
+      "  use: { trace: 'retain-on-failure' },",
+      "  projects: [{ name: 'collection', testMatch: '*.spec.ts', fullyParallel: false, use: { trace: 'off' } }],",
+      '});',
+      '',
+    ].join('\n'),
+  );
+  return config;
+}
+
+const sameShapeRun = (config: string, round: number) =>
+  timedProcess([cli, 'test', '-c', config, `--output=${work}/same-shape-results`], {
+    PLAYWRIGHT_HTML_OUTPUT_DIR: `${work}/same-shape-report`,
+    ...profiled('same-shape', round),
+  });
 
 /** The daily chain on the Redis store, and the token requests it sent (one: the refresh). */
 async function redisDailyRun(bench: Bench, samples: Samples): Promise<void> {
@@ -233,9 +301,11 @@ async function plainFetchRun(bench: Bench, samples: Samples): Promise<void> {
 
 /** One run of each kind per round, the two daily chains side by side, the broker right after the store's. */
 async function alternateRuns(bench: Bench): Promise<Samples> {
+  const sameShape = await writeSameShape(bench.envFileRun);
   const samples: Samples = {
     floor: [],
     chain: [],
+    sameShape: [],
     redisChain: [],
     redisTokenRequests: [],
     brokerImport: [],
@@ -247,7 +317,8 @@ async function alternateRuns(bench: Bench): Promise<Samples> {
   };
   for (let round = 0; round < runs; round++) {
     samples.floor.push(await floorRun());
-    samples.chain.push(await dailyRun(bench.envFileRun, 'chain'));
+    samples.chain.push(await dailyRun({ ...bench.envFileRun, ...profiled('chain', round) }, 'chain'));
+    samples.sameShape.push(await sameShapeRun(sameShape, round));
     await redisDailyRun(bench, samples);
     await brokerRun(bench, samples);
     await freshCloneRun(samples);
@@ -279,10 +350,11 @@ const ratio = (value: number[], base: number[], target: string) =>
   `${(median(value) / median(base)).toFixed(2)}× ${target}`;
 
 function reportRows(samples: Samples, perRequest: PerRequest): [string, string, string][] {
-  const { floor, chain, redisChain, freshClone, plain } = samples;
+  const { floor, chain, sameShape, redisChain, freshClone, plain } = samples;
   return [
     ['Playwright start-up floor (one empty test)', ms(median(floor)), '1.00×'],
-    ['Daily chain, whole `npx playwright test`', ms(median(chain)), ratio(chain, floor, 'floor (target ≤ 1.15×)')],
+    ['Same-shape empty run (same files, tests, reporters)', ms(median(sameShape)), ratio(sameShape, floor, 'floor')],
+    ['Daily chain, whole `npx playwright test`', ms(median(chain)), ratio(chain, floor, 'floor')],
     [
       'Daily chain on the Redis grant store',
       ms(median(redisChain)),
@@ -316,6 +388,9 @@ function printReport(samples: Samples, perRequest: PerRequest): void {
       `medians of ${runs} runs; ${perRequest.collection.length} requests per sender`,
       '',
       ...rows.map(([name, value, ratio]) => `${name.padEnd(width)}  ${value.padStart(9)}  ${ratio}`.trimEnd()),
+      '',
+      `Daily chain vs same-shape empty run: ${ratio(samples.chain, samples.sameShape, '(target ≤ 1.15×)')}`,
+      `First run on a fresh clone vs one-test floor: ${ratio(samples.freshClone, samples.floor, '(target ≤ 2×)')}`,
       '',
       `Token requests per daily run with --workers=4: ${samples.workersTokenRequests.join(', ')} (target: exactly 1 each)`,
       `Token requests per daily run on the Redis store: ${samples.redisTokenRequests.join(', ')} ` +
