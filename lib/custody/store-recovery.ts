@@ -55,53 +55,68 @@ const wording = {
  */
 export async function fileKeeper(envFile: string, store: GrantStore, step: string): Promise<AnswerKeeper> {
   const target = await fs.realpath(envFile).catch(() => envFile);
-  const path = storeRecoveryPath(target, store);
-  const id = storeId(store);
-  const read = async (): Promise<PendingAnswer | 'reservation' | undefined> => {
-    const contents = await readEnvFile(path);
-    if (!contents.exists) return undefined;
-    const { values } = contents;
-    const base = Number(values[baseVersionKey]);
-    if (values[storeKey] !== id || !Number.isInteger(base)) return 'reservation';
-    const value = (field: keyof GrantRecord) => values[keys[field]] ?? null;
-    return {
-      baseVersion: base,
-      record: {
-        refreshToken: value('refreshToken'),
-        accessToken: value('accessToken'),
-        accessTokenExpiresAt: value('accessTokenExpiresAt'),
-        principal: value('principal'),
-        organizerKey: value('organizerKey'),
-        scopes: value('scopes'),
-        state: 'ok',
-        writtenBy: value('writtenBy') ?? 'recovery',
-        writtenAt: value('writtenAt') ?? new Date().toISOString(),
-      },
-    };
-  };
+  const file: KeptFile = { path: storeRecoveryPath(target, store), id: storeId(store), envFile };
   return {
-    path,
+    path: file.path,
     async pending() {
-      const found = await read();
+      const found = await readKept(file);
       return typeof found === 'object' ? found : undefined;
     },
     async discard() {
-      await fs.unlink(path).catch(() => undefined);
+      await fs.unlink(file.path).catch(() => undefined);
     },
-    async reserve(): Promise<AnswerReservation> {
-      // A reservation an earlier holder left without an answer (killed before GoTo answered).
-      const found = await read().catch(() => undefined);
-      if (found === 'reservation') await fs.unlink(path).catch(() => undefined);
-      else if (found) throw new EnvFileError('ENV_FILE_RECOVERY_WAITING', { path: envFile, recoveryFile: path });
-      const reservation = await reserveRecoveryFile({ path, envFile }, step, wording);
-      return {
-        keep: ({ baseVersion, record }) => {
-          const updates: EnvUpdates = { [storeKey]: id, [baseVersionKey]: String(baseVersion) };
-          for (const [field, key] of Object.entries(keys)) updates[key] = record[field as keyof GrantRecord];
-          return reservation.keep(updates, `version ${baseVersion + 1}, kept before its commit`);
-        },
-        release: () => reservation.release(),
-      };
+    reserve: () => reserveAnswer(file, step),
+  };
+}
+
+/** One store's recovery file: where it is, the id of the store its answer is for, the env file errors name. */
+type KeptFile = { path: string; id: string; envFile: string };
+
+/** The answer the file holds; 'reservation' when it holds none (or one for another store), as reserved. */
+async function readKept({ path, id }: KeptFile): Promise<PendingAnswer | 'reservation' | undefined> {
+  const contents = await readEnvFile(path);
+  if (!contents.exists) return undefined;
+  const { values } = contents;
+  const base = Number(values[baseVersionKey]);
+  if (values[storeKey] !== id || !Number.isInteger(base)) return 'reservation';
+  const value = (field: keyof GrantRecord) => values[keys[field]] ?? null;
+  return {
+    baseVersion: base,
+    record: {
+      refreshToken: value('refreshToken'),
+      accessToken: value('accessToken'),
+      accessTokenExpiresAt: value('accessTokenExpiresAt'),
+      principal: value('principal'),
+      organizerKey: value('organizerKey'),
+      scopes: value('scopes'),
+      state: 'ok',
+      writtenBy: value('writtenBy') ?? 'recovery',
+      writtenAt: value('writtenAt') ?? new Date().toISOString(),
     },
   };
+}
+
+/**
+ * Reserves the file for the answer of the request about to leave. An answer kept there is never
+ * overwritten: it may be the only copy of a rotated refresh token, and it is committed first.
+ */
+async function reserveAnswer(file: KeptFile, step: string): Promise<AnswerReservation> {
+  const { path, envFile, id } = file;
+  // A reservation an earlier holder left without an answer (killed before GoTo answered).
+  const found = await readKept(file).catch(() => undefined);
+  if (found === 'reservation') await fs.unlink(path).catch(() => undefined);
+  else if (found) throw new EnvFileError('ENV_FILE_RECOVERY_WAITING', { path: envFile, recoveryFile: path });
+  const reservation = await reserveRecoveryFile({ path, envFile }, step, wording);
+  return {
+    keep: (answer) =>
+      reservation.keep(answerUpdates(id, answer), `version ${answer.baseVersion + 1}, kept before its commit`),
+    release: () => reservation.release(),
+  };
+}
+
+/** The answer as the recovery file's lines: the store it is for, the version it was read at, the record. */
+function answerUpdates(id: string, { baseVersion, record }: PendingAnswer): EnvUpdates {
+  const updates: EnvUpdates = { [storeKey]: id, [baseVersionKey]: String(baseVersion) };
+  for (const [field, key] of Object.entries(keys)) updates[key] = record[field as keyof GrantRecord];
+  return updates;
 }
