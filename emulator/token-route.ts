@@ -93,6 +93,24 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   if (grant.clientId !== tenant.client.clientId) return invalidGrant('refresh token was issued to another client');
   const now = tenant.now();
   const inGraceOf = state.graceSuccessor(grant, now);
+  const spent = refuseSpentToken(grant, inGraceOf, tenant, state, now);
+  if (spent) return spent;
+  const scope = scopeAsked(grant.scope, form.scope);
+  if ('refused' in scope) return scope.refused;
+  return refreshAnswer(grant, scope.scope, inGraceOf, tenant, state, now);
+}
+
+/**
+ * A refresh token rotated out (outside its grace period), revoked or expired is refused; a
+ * rotated-out one, with reuse detection on, revokes its whole grant first (RFC 9700 §4.14.2).
+ */
+function refuseSpentToken(
+  grant: RefreshTokenGrant,
+  inGraceOf: RefreshTokenGrant | undefined,
+  tenant: Tenant,
+  state: EmulatorState,
+  now: number,
+): Reply | undefined {
   if (grant.retired === 'rotated' && !inGraceOf && tenant.settings.reuseDetection) {
     state.revokeFamily(grant.family);
     return invalidGrant(
@@ -104,18 +122,31 @@ function refresh(form: Record<string, string>, tenant: Tenant, state: EmulatorSt
   if (grant.retired === 'revoked') return invalidGrant('refresh token was revoked: start again at /oauth/authorize');
   if (now >= grant.expiresAtMs)
     return invalidGrant('refresh token has expired: refresh tokens last 30 days, start again at /oauth/authorize');
+  return undefined;
+}
 
-  // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
-  let scope = grant.scope;
-  if (form.scope !== undefined) {
-    const granted = grant.scope.split(/\s+/).filter(Boolean);
-    const asked = form.scope.split(/\s+/).filter(Boolean);
-    const extra = asked.find((s) => !granted.includes(s));
-    if (extra !== undefined)
-      return tokenError(400, 'invalid_scope', `scope "${extra}" was not granted to this refresh token (RFC 6749 §6)`);
-    if (asked.length > 0) scope = asked.join(' ');
-  }
+/** RFC 6749 §6: a narrower scope may be asked for, never a wider one. */
+function scopeAsked(granted: string, asked: string | undefined): { scope: string } | { refused: Reply } {
+  if (asked === undefined) return { scope: granted };
+  const grantedScopes = granted.split(/\s+/).filter(Boolean);
+  const askedScopes = asked.split(/\s+/).filter(Boolean);
+  const extra = askedScopes.find((s) => !grantedScopes.includes(s));
+  if (extra !== undefined)
+    return {
+      refused: tokenError(400, 'invalid_scope', `scope "${extra}" was not granted to this refresh token (RFC 6749 §6)`),
+    };
+  return { scope: askedScopes.length > 0 ? askedScopes.join(' ') : granted };
+}
 
+/** A new access token, and a refresh token only when the policy renews it (or a grace period hands on its successor). */
+function refreshAnswer(
+  grant: RefreshTokenGrant,
+  scope: string,
+  inGraceOf: RefreshTokenGrant | undefined,
+  tenant: Tenant,
+  state: EmulatorState,
+  now: number,
+): Reply {
   if (tenant.settings.revokePreviousAccessTokens) state.revokeFamilyAccessTokens(grant.family);
   const accessToken = state.issueAccessToken(tenant, scope, grant.family);
   const principal = tenant.client.user.email;
