@@ -108,46 +108,69 @@ export function handleControl(incoming: Incoming, state: EmulatorState, listenin
   }
   const tenant = state.tenant(clientId);
   if (!tenant) return jsonReply(404, { error: 'no client is registered with this client id' });
-  switch (action ?? '') {
+  return clientRoute(action ?? '', incoming, tenant, state);
+}
+
+/** /__emulator/clients/<client id>/<action>: what one client's tests read and change. */
+function clientRoute(action: string, incoming: Incoming, tenant: Tenant, state: EmulatorState): Reply {
+  switch (action) {
     case '':
-      if (method === 'GET') return jsonReply(200, describe(tenant));
-      if (method === 'PATCH')
-        return withBody(incoming, updateClientBody, ({ scope: newScope, ...patch }) => {
-          // The client's scopes, as ticked in GoTo's developer center: tokens already issued keep theirs.
-          if (newScope !== undefined) tenant.client.scope = newScope;
-          tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
-          return jsonReply(200, tenant.settings);
-        });
+      if (incoming.method === 'GET') return jsonReply(200, describe(tenant));
+      if (incoming.method === 'PATCH') return updateClient(incoming, tenant);
       return methodNotAllowed('GET, PATCH');
     case 'requests':
-      return method === 'GET' ? jsonReply(200, tenant.requests()) : methodNotAllowed('GET');
+      return onlyGet(incoming, () => jsonReply(200, tenant.requests()));
     case 'refresh-tokens':
-      return method === 'GET' ? jsonReply(200, state.refreshTokensOf(tenant)) : methodNotAllowed('GET');
+      return onlyGet(incoming, () => jsonReply(200, state.refreshTokensOf(tenant)));
     case 'access-tokens':
-      return method === 'GET' ? jsonReply(200, state.accessTokensOf(tenant)) : methodNotAllowed('GET');
+      return onlyGet(incoming, () => jsonReply(200, state.accessTokensOf(tenant)));
     case 'revoke-access-tokens':
-      if (method !== 'POST') return methodNotAllowed('POST');
-      return withBody(incoming, revokeAccessTokensBody, ({ token }) =>
-        jsonReply(200, { revoked: state.revokeAccessTokens(tenant, token) }),
+      return onlyPost(incoming, () =>
+        withBody(incoming, revokeAccessTokensBody, ({ token }) =>
+          jsonReply(200, { revoked: state.revokeAccessTokens(tenant, token) }),
+        ),
       );
     case 'clock':
-      if (method !== 'POST') return methodNotAllowed('POST');
-      return withBody(incoming, clockBody, ({ advanceSeconds }) => {
-        tenant.advanceClock(advanceSeconds);
-        return jsonReply(200, { now: new Date(tenant.now()).toISOString() });
-      });
+      return onlyPost(incoming, () => advanceClock(incoming, tenant));
     case 'release':
       // Sends the answers that `holdMs` faults hold back, and ends `delayMs` waits, at once.
-      return method === 'POST' ? jsonReply(200, { released: tenant.releaseHeld() }) : methodNotAllowed('POST');
+      return onlyPost(incoming, () => jsonReply(200, { released: tenant.releaseHeld() }));
     case 'faults':
-      if (method !== 'POST') return methodNotAllowed('POST');
-      return withBody(incoming, faultBody, (fault) => {
-        tenant.addFault(definedOnly(fault) as Fault);
-        return jsonReply(201, { queued: true });
-      });
+      return onlyPost(incoming, () => queueFault(incoming, tenant));
     default:
       return notFound();
   }
+}
+
+function onlyGet(incoming: Incoming, answer: () => Reply): Reply {
+  return incoming.method === 'GET' ? answer() : methodNotAllowed('GET');
+}
+
+function onlyPost(incoming: Incoming, answer: () => Reply): Reply {
+  return incoming.method === 'POST' ? answer() : methodNotAllowed('POST');
+}
+
+function updateClient(incoming: Incoming, tenant: Tenant): Reply {
+  return withBody(incoming, updateClientBody, ({ scope: newScope, ...patch }) => {
+    // The client's scopes, as ticked in GoTo's developer center: tokens already issued keep theirs.
+    if (newScope !== undefined) tenant.client.scope = newScope;
+    tenant.settings = { ...tenant.settings, ...definedOnly(patch) };
+    return jsonReply(200, tenant.settings);
+  });
+}
+
+function advanceClock(incoming: Incoming, tenant: Tenant): Reply {
+  return withBody(incoming, clockBody, ({ advanceSeconds }) => {
+    tenant.advanceClock(advanceSeconds);
+    return jsonReply(200, { now: new Date(tenant.now()).toISOString() });
+  });
+}
+
+function queueFault(incoming: Incoming, tenant: Tenant): Reply {
+  return withBody(incoming, faultBody, (fault) => {
+    tenant.addFault(definedOnly(fault) as Fault);
+    return jsonReply(201, { queued: true });
+  });
 }
 
 function createClient(incoming: Incoming, state: EmulatorState): Reply {
