@@ -1,3 +1,4 @@
+import { composeMessage, type AuthorizeError } from '../errors';
 import { chooseChromium, type ChromiumChoice } from './chromium';
 
 /** One command the setup may run to get a browser: `false` when it failed, however. */
@@ -35,7 +36,7 @@ export async function setUpBrowser(machine: BrowserSetupMachine): Promise<Browse
   const first = choose();
   if (first.kind !== 'missing') return { ok: true, chromium: first, got: 'found' };
   // A CHROMIUM_PATH that names nothing is a mistake to fix, not a reason to install another browser.
-  if (machine.env.CHROMIUM_PATH) return { ok: false, line: `npm test: ${first.problem} Fix or unset it.` };
+  if (machine.env.CHROMIUM_PATH) return { ok: false, line: `npm test: ${oneLine(first.error)}` };
 
   // Quiet: where the download is not reachable, the one line below is all a person should read.
   if (await machine.run(process.execPath, [machine.playwrightCli, 'install', 'chromium'])) {
@@ -53,12 +54,11 @@ export async function setUpBrowser(machine: BrowserSetupMachine): Promise<Browse
     const got = installed ? choose() : first;
     if (got.kind !== 'missing') return { ok: true, chromium: got, got: 'apt' };
   }
-  return {
-    ok: false,
-    line:
-      'npm test needs a Chromium for its browser tests and could not get one' +
-      (machine.canApt ? ' (Playwright’s download and apt-get both failed)' : ' (Playwright’s download failed)') +
-      ': install one with `npx playwright install chromium` where cdn.playwright.dev is reachable, ' +
-      'or `sudo apt-get install chromium` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-  };
+  const failed = machine.canApt ? 'Playwright’s download and apt-get both failed.' : 'Playwright’s download failed.';
+  return { ok: false, line: `npm test: ${oneLine(first.error, failed)}` };
+}
+
+/** The browser steps' own message (AuthorizeError's: one wording for both), on one line. */
+function oneLine(error: AuthorizeError, ...facts: string[]): string {
+  return composeMessage({ headline: error.headline, details: facts, advice: error.advice }).replaceAll('\n', ' ');
 }

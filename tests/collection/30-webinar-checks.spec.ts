@@ -31,7 +31,7 @@ import { lastEndedSession, lastPastWebinar, nextWebinar } from '../../lib/goto/s
  * so, when there is none. The check tagged @write registers a person and deletes them
  * again: it runs on the emulator, and against GoTo only with `--grep @write`; the
  * registrant is deleted however the check ends. Each check asserts only what GoTo's OpenAPI
- * (docs/goto-webinar-v2-openapi.yml) promises; the README's table names the promise per check.
+ * (docs/goto-webinar-v2-openapi.yml) promises; docs/webinar-calls.md's table names the promise per check.
  */
 
 const DAY_MS = 86_400_000;

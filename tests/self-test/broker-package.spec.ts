@@ -21,7 +21,7 @@ test.describe.configure({ timeout: 10 * 60_000 });
  * (`export async function GET(request)`), called by plain Node with the app's environment.
  */
 
-/** The app's route: what README.md and docs/broker.md show, in plain JavaScript. */
+/** The app's route: what docs/broker.md shows, in plain JavaScript. */
 const route = `
 import { createGrantBroker } from 'goto-token-runner/broker';
 

@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 import { setUpBrowser, type BrowserSetupMachine } from '../../lib/config/browser-setup';
 import type { ChromiumChoice } from '../../lib/config/chromium';
+import { AuthorizeError } from '../../lib/errors';
 
 // `npm test`'s first step on a machine with or without a browser (scripts/ensure-browser.ts).
 // The machine is a stand-in that records what the setup ran and installs what a command
@@ -23,7 +24,10 @@ function machineWithout(
 ): Stand {
   const ran: string[] = [];
   const said: string[] = [];
-  let installed: ChromiumChoice = { kind: 'missing', problem: 'No Chromium found.' };
+  let installed: ChromiumChoice = {
+    kind: 'missing',
+    error: new AuthorizeError('AUTHORIZE_NO_BROWSER', { missing: 'chromium' }),
+  };
   let updated = false;
   const machine: BrowserSetupMachine = {
     env: options.env ?? {},
@@ -128,11 +132,14 @@ test('a CHROMIUM_PATH that names no file stops at once, naming it, and installs 
   });
   stand.machine.choose = () => ({
     kind: 'missing',
-    problem: 'CHROMIUM_PATH names a file that does not exist (/opt/none/chrome).',
+    error: new AuthorizeError('AUTHORIZE_NO_BROWSER', { missing: 'chromium-path', chromiumPath: '/opt/none/chrome' }),
   });
 
   const setup = await setUpBrowser(stand.machine);
 
-  expect(setup).toMatchObject({ ok: false, line: expect.stringContaining('(/opt/none/chrome). Fix or unset it.') });
+  expect(setup).toMatchObject({
+    ok: false,
+    line: expect.stringContaining('(/opt/none/chrome). What to do: fix CHROMIUM_PATH, or unset it.'),
+  });
   expect(stand.ran).toEqual([]);
 });
