@@ -387,6 +387,18 @@ test.describe('the file', () => {
     });
   }
 
+  test('leaves the file at mode 0600 when the umask strips the owner’s own bits from the mode it is created with', async () => {
+    const path = test.info().outputPath('created.env');
+    // open(2) applies the umask to the 0600 the temp file is created with: 0277 leaves 0400.
+    const umask = process.umask(0o277);
+    try {
+      await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'eyJ.new.token' });
+    } finally {
+      process.umask(umask);
+    }
+    expect(await modeOf(path), 'the owner can still write it, and nobody else can read it').toBe(0o600);
+  });
+
   test('leaves no temporary or lock file next to the env file after a write', async () => {
     const { path, folder } = await copyFixture('comments-and-blanks.env');
     await updateEnvFile(path, { GOTO_ACCESS_TOKEN: 'one', GOTO_NEW: 'two' });
