@@ -183,10 +183,13 @@ async function expireStoredAccessToken(env: Env): Promise<void> {
   }
 }
 
-/** CPU profiles of a run's processes (the runner and its workers), in a folder of the run's own. */
-function profiled(kind: string, round: number): Env {
-  if (!cpuProfiles) return {};
-  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(cpuProfiles, `${kind}-${round}`)}` };
+/**
+ * Node's flags for CPU profiles of a run's processes, in a folder of the run's own: the runner,
+ * and its workers, which Playwright forks with the runner's flags (Node 20 refuses --cpu-prof in
+ * NODE_OPTIONS).
+ */
+function profiled(kind: string, round: number): string[] {
+  return cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfiles, `${kind}-${round}`)}`] : [];
 }
 
 const floorRun = () =>
@@ -196,8 +199,8 @@ const floorRun = () =>
   );
 
 /** `npx playwright test` with the config's reporters; the HTML report goes to the work folder. */
-const dailyRun = (env: Env, output: string) =>
-  timedProcess([cli, 'test', `--output=${work}/${output}`], {
+const dailyRun = (env: Env, output: string, nodeFlags: string[] = []) =>
+  timedProcess([...nodeFlags, cli, 'test', `--output=${work}/${output}`], {
     ...env,
     PLAYWRIGHT_HTML_OUTPUT_DIR: `${work}/${output}-report`,
   });
@@ -246,9 +249,8 @@ async function writeSameShape(env: Env): Promise<string> {
 }
 
 const sameShapeRun = (config: string, round: number) =>
-  timedProcess([cli, 'test', '-c', config, `--output=${work}/same-shape-results`], {
+  timedProcess([...profiled('same-shape', round), cli, 'test', '-c', config, `--output=${work}/same-shape-results`], {
     PLAYWRIGHT_HTML_OUTPUT_DIR: `${work}/same-shape-report`,
-    ...profiled('same-shape', round),
   });
 
 /** The daily chain on the Redis store, and the token requests it sent (one: the refresh). */
@@ -317,7 +319,7 @@ async function alternateRuns(bench: Bench): Promise<Samples> {
   };
   for (let round = 0; round < runs; round++) {
     samples.floor.push(await floorRun());
-    samples.chain.push(await dailyRun({ ...bench.envFileRun, ...profiled('chain', round) }, 'chain'));
+    samples.chain.push(await dailyRun(bench.envFileRun, 'chain', profiled('chain', round)));
     samples.sameShape.push(await sameShapeRun(sameShape, round));
     await redisDailyRun(bench, samples);
     await brokerRun(bench, samples);

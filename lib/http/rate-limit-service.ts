@@ -107,12 +107,15 @@ export function remoteRateLimiter(url: string): RateLimiter {
       if (response.status !== 200 || typeof body.slot !== 'number')
         throw new RateLimiterError({ url: base, reason: `HTTP ${response.status}` });
       const slot = body.slot;
-      return async () => {
-        try {
-          await (await fetch(`${base}/slots/${slot}`, { method: 'DELETE' })).text();
-        } catch {
-          // The slot's lease frees it: a lost release slows the run a little, no more.
-        }
+      // The release is sent, not waited for: the service counts the slot as held until it
+      // arrives, later than the answer and never sooner, so the limit is kept, and the request
+      // does not wait one more round trip to the runner. The slot's lease frees one that is
+      // lost (the worker gone first): that slows the run a little, no more.
+      return () => {
+        fetch(`${base}/slots/${slot}`, { method: 'DELETE' })
+          .then((response) => response.body?.cancel())
+          .catch(() => undefined);
+        return Promise.resolve();
       };
     },
   };

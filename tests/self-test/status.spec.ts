@@ -7,6 +7,7 @@ import type { Env } from '../../lib/config/env-target';
 import { tokenStatus, type TokenStatus } from '../../lib/status/token-status';
 import { renderStatus, useColor } from '../../lib/status/render-status';
 import { bundledScript, bundleNodePath } from '../../lib/script-bundle';
+import { variables, type VariableName } from '../../lib/config/variables';
 import { webinarScope } from '../../requests/goto-scopes';
 import { childEnv } from './helpers/child-env';
 import { markRequests } from './helpers/received-since';
@@ -308,6 +309,14 @@ test('takes the access token’s expiry from its exp claim when GOTO_ACCESS_TOKE
   });
 
   expect(status.access).toEqual({ state: 'valid', expiresAt: at(30 * MINUTE), from: 'exp claim' });
+});
+
+test('lists every variable the catalogue marks for status, in the catalogue’s order, and no other', () => {
+  const marked = (Object.keys(variables) as VariableName[]).filter((name) => variables[name].status !== undefined);
+  const listed = statusOf({}).sections.find((section) => section.title === 'Variables')?.rows ?? [];
+
+  expect(marked.length, 'the catalogue marks the client and the tokens').toBeGreaterThan(5);
+  expect(listed.map((row) => row.label)).toEqual(marked);
 });
 
 test('shows the principal, the organizer key, the target and its hosts', () => {
