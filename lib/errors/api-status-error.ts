@@ -1,6 +1,12 @@
+import { retryLaterAdvice } from '../../requests/generic-advice';
 import type { FailureFacts } from '../../requests/request-definition';
 import { GotoRunnerError } from './goto-runner-error';
 import { requestHeadline, type RequestFacts } from './request-facts';
+
+/** A wait the service asked for: `waitMs` from `now`, against the `longerThanMs` the sender waits at most. */
+export type ServerWaitFacts = { waitMs: number; now: number; longerThanMs: number };
+
+type StatusFacts = RequestFacts & { facts: FailureFacts; bodyNote?: string | undefined };
 
 /**
  * A service answered, with a status that is not the step's success status. The message is
@@ -28,17 +34,18 @@ export class ApiStatusError extends GotoRunnerError {
   constructor(
     init: RequestFacts & {
       facts: FailureFacts;
-      advice: string;
-      retryAfterSeconds?: number;
+      /** The step's rule for what to do about its failures (its request definition's `advice`), applied here to the facts. */
+      stepAdvice: (facts: FailureFacts) => string;
+      /**
+       * The wait the last answer's `Retry-After` (RFC 9110 §10.2.3) asked for, counted from
+       * `now`, and the longest the sender waits by itself (`longerThanMs`).
+       */
+      serverWait?: ServerWaitFacts;
       bodyNote?: string;
     },
   ) {
+    super('API_STATUS', { headline: headlineOf(init), advice: adviceOf(init) });
     const { facts, bodyNote } = init;
-    const said = [facts.error, facts.description && `(${JSON.stringify(facts.description)})`].filter(Boolean).join(' ');
-    const headline =
-      `${requestHeadline(init)} answered HTTP ${facts.status}` +
-      `${said ? ` ${said}` : ''}${bodyNote ? ` with ${bodyNote}` : ''}.`;
-    super('API_STATUS', { headline, advice: init.advice });
     this.api = init.service.name;
     this.step = init.step;
     this.method = init.method;
@@ -47,7 +54,29 @@ export class ApiStatusError extends GotoRunnerError {
     this.error = facts.error;
     this.description = facts.description;
     this.attempts = init.attempts ?? 1;
-    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.retryAfterSeconds = init.serverWait && Math.ceil(init.serverWait.waitMs / 1000);
     this.bodyNote = bodyNote;
   }
+}
+
+function headlineOf(init: StatusFacts): string {
+  const { facts, bodyNote } = init;
+  const said = [facts.error, facts.description && `(${JSON.stringify(facts.description)})`].filter(Boolean).join(' ');
+  return (
+    `${requestHeadline(init)} answered HTTP ${facts.status}` +
+    `${said ? ` ${said}` : ''}${bodyNote ? ` with ${bodyNote}` : ''}.`
+  );
+}
+
+/**
+ * A wait longer than the sender's own limit: when to run again; otherwise (the attempts ran
+ * out, or none was worth it) the step's own advice.
+ */
+function adviceOf(
+  init: StatusFacts & { stepAdvice: (facts: FailureFacts) => string; serverWait?: ServerWaitFacts | undefined },
+): string {
+  const { facts, serverWait } = init;
+  if (serverWait && serverWait.waitMs > serverWait.longerThanMs)
+    return retryLaterAdvice(facts.status, init.service, serverWait);
+  return init.stepAdvice(facts);
 }

@@ -1,3 +1,4 @@
+import { describeHolder, lockedAdvice, type LockHolder } from './env-file-error';
 import { GotoRunnerError } from './goto-runner-error';
 
 export type GrantStoreErrorCode =
@@ -42,8 +43,11 @@ export type GrantStoreFacts = {
   /** For an undecryptable record: the key id it was written with, and this holder's (none without a key). */
   recordKeyId?: string;
   holderKeyId?: string;
-  /** The next thing to do, when the caller knows better than the default. */
-  advice?: string;
+  /**
+   * For an env-file store whose lock another process kept (reason `locked`): who holds it, as
+   * far as its lock file says.
+   */
+  lockHolder?: LockHolder | undefined;
 };
 
 /**
@@ -61,9 +65,10 @@ export class GrantStoreError extends GotoRunnerError {
   readonly mayHaveLanded: boolean;
   readonly recordKeyId: string | undefined;
   readonly holderKeyId: string | undefined;
+  readonly lockHolder: LockHolder | undefined;
 
   constructor(code: GrantStoreErrorCode, facts: GrantStoreFacts, options?: ErrorOptions) {
-    super(code, { headline: headlineOf(code, facts), advice: facts.advice ?? adviceFor(code, facts) }, options);
+    super(code, { headline: headlineOf(code, facts), advice: adviceFor(code, facts) }, options);
     this.store = facts.store;
     this.address = facts.address;
     this.operation = facts.operation;
@@ -72,6 +77,7 @@ export class GrantStoreError extends GotoRunnerError {
     this.mayHaveLanded = facts.mayHaveLanded ?? false;
     this.recordKeyId = facts.recordKeyId;
     this.holderKeyId = facts.holderKeyId;
+    this.lockHolder = facts.lockHolder;
   }
 }
 
@@ -116,54 +122,79 @@ function undecryptableWhy(facts: GrantStoreFacts): string {
   return facts.reason;
 }
 
+/** The next thing to do, from the code and, where it tells them apart, the reason. */
 function adviceFor(code: GrantStoreErrorCode, facts: GrantStoreFacts): string {
-  const { reason } = facts;
   switch (code) {
-    case 'GRANT_STORE_URL_INVALID':
-      return (
-        'set GOTO_GRANT_STORE to a redis://, rediss://, postgres:// or postgresql:// URL, ' +
-        'or unset it to keep the grant in the env file'
-      );
-    case 'GRANT_STORE_KEY_INVALID':
-      return 'make a key with `openssl rand -base64 32` and give every holder of the grant the same one';
     case 'GRANT_STORE_UNREACHABLE':
-      if (reason === 'ECONNREFUSED')
-        return 'check the host and port in GOTO_GRANT_STORE and that the server there is running, then run again';
-      if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN')
-        return "check the host name in GOTO_GRANT_STORE and this machine's DNS, then run again";
-      if (/CERT|TLS|SSL/i.test(reason))
-        return (
-          "the store's TLS certificate was not accepted: check the host in GOTO_GRANT_STORE; " +
-          'behind a TLS-inspecting proxy, give Node its CA with NODE_EXTRA_CA_CERTS'
-        );
-      return 'check the network and GOTO_GRANT_STORE, then run again';
+      return unreachableAdvice(facts.reason);
     case 'GRANT_STORE_TIMEOUT':
-      return (
-        "check the network and the store's status page; when it answers again, run again " +
-        '(nothing is sent to GoTo while the store does not answer)'
-      );
+      return timeoutAdvice(facts);
     case 'GRANT_STORE_REFUSED':
-      if (['WRONGPASS', 'NOAUTH', '28P01', '28000'].includes(reason))
-        return 'check the user name and password in GOTO_GRANT_STORE (they are never printed)';
-      if (['NOPERM', '42501'].includes(reason))
-        return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (README: Grant store)';
-      return "check the store's logs for this operation, then run again";
+      return refusedAdvice(facts.reason);
     case 'GRANT_STORE_UNDECRYPTABLE':
-      if (reason === 'stored-in-clear')
-        return (
-          'store the grant again with the key set (move it into the store again, or authorize again), ' +
-          'or unset GOTO_GRANT_STORE_KEY if this store is meant to hold it in clear'
-        );
-      if (reason === 'tampered')
-        return (
-          'restore the record from a backup, or delete it and authorize again ' +
-          '(`npx playwright test --project=authorize`); README: Grant store shows how'
-        );
-      return (
-        'give this holder the GOTO_GRANT_STORE_KEY the record was written with (every holder needs the same key); ' +
-        'if that key is lost, delete the record and authorize again (README: Grant store shows how)'
-      );
-    case 'GRANT_STORE_RECORD_INVALID':
-      return 'check what else writes to the store under this name, or delete the record and authorize again';
+      return undecryptableAdvice(facts.reason);
+    default:
+      return plainAdvice[code];
   }
+}
+
+/** Advice that does not depend on the reason. */
+const plainAdvice: Record<
+  'GRANT_STORE_URL_INVALID' | 'GRANT_STORE_KEY_INVALID' | 'GRANT_STORE_RECORD_INVALID',
+  string
+> = {
+  GRANT_STORE_URL_INVALID:
+    'set GOTO_GRANT_STORE to a redis://, rediss://, postgres:// or postgresql:// URL, ' +
+    'or unset it to keep the grant in the env file',
+  GRANT_STORE_KEY_INVALID: 'make a key with `openssl rand -base64 32` and give every holder of the grant the same one',
+  GRANT_STORE_RECORD_INVALID:
+    'check what else writes to the store under this name, or delete the record and authorize again',
+};
+
+function unreachableAdvice(reason: string): string {
+  if (reason === 'ECONNREFUSED')
+    return 'check the host and port in GOTO_GRANT_STORE and that the server there is running, then run again';
+  if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN')
+    return "check the host name in GOTO_GRANT_STORE and this machine's DNS, then run again";
+  if (/CERT|TLS|SSL/i.test(reason))
+    return (
+      "the store's TLS certificate was not accepted: check the host in GOTO_GRANT_STORE; " +
+      'behind a TLS-inspecting proxy, give Node its CA with NODE_EXTRA_CA_CERTS'
+    );
+  return 'check the network and GOTO_GRANT_STORE, then run again';
+}
+
+/** An env-file store times out on its file's lock: the advice is the lock's, naming who holds it. */
+function timeoutAdvice(facts: GrantStoreFacts): string {
+  if (facts.reason === 'locked')
+    return `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ${lockedAdvice}`;
+  return (
+    "check the network and the store's status page; when it answers again, run again " +
+    '(nothing is sent to GoTo while the store does not answer)'
+  );
+}
+
+function refusedAdvice(reason: string): string {
+  if (['WRONGPASS', 'NOAUTH', '28P01', '28000'].includes(reason))
+    return 'check the user name and password in GOTO_GRANT_STORE (they are never printed)';
+  if (['NOPERM', '42501'].includes(reason))
+    return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (README: Grant store)';
+  return "check the store's logs for this operation, then run again";
+}
+
+function undecryptableAdvice(reason: string): string {
+  if (reason === 'stored-in-clear')
+    return (
+      'store the grant again with the key set (move it into the store again, or authorize again), ' +
+      'or unset GOTO_GRANT_STORE_KEY if this store is meant to hold it in clear'
+    );
+  if (reason === 'tampered')
+    return (
+      'restore the record from a backup, or delete it and authorize again ' +
+      '(`npx playwright test --project=authorize`); README: Grant store shows how'
+    );
+  return (
+    'give this holder the GOTO_GRANT_STORE_KEY the record was written with (every holder needs the same key); ' +
+    'if that key is lost, delete the record and authorize again (README: Grant store shows how)'
+  );
 }

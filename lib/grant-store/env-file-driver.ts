@@ -14,7 +14,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { writeAtomically } from '../env-file/atomic-write';
-import { describeHolder } from '../env-file/env-file-lock';
 import { withLockedEnvFile } from '../env-file/env-file-store';
 import { fsCode, readEnvFile } from '../env-file/env-reader';
 import type { EnvUpdates } from '../env-file/env-text-editor';
@@ -156,12 +155,7 @@ export class EnvFileDriver implements StoreDriver {
       if (isGotoRunnerError(error, 'EnvFileError') && error.code === 'ENV_FILE_LOCKED')
         throw new GrantStoreError(
           'GRANT_STORE_TIMEOUT',
-          {
-            ...facts,
-            reason: 'locked',
-            timeoutMs: LOCK_TIMEOUT_MS,
-            advice: `it is locked by ${error.holder ? describeHolder(error.holder) : 'another process'}: ${error.advice}`,
-          },
+          { ...facts, reason: 'locked', timeoutMs: LOCK_TIMEOUT_MS, lockHolder: error.holder },
           { cause: error },
         );
       const reason = isGotoRunnerError(error, 'EnvFileError')

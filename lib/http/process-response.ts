@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { PreparedRequest } from '../../requests';
-import { retryLaterAdvice } from '../../requests/generic-advice';
 import { ApiBodyError, ApiStatusError, type RequestFacts } from '../errors';
 import { redactText, shownPath } from './redact';
 import { mediaType, readResponse, tokensIn, type ReceivedResponse } from './response-body';
@@ -88,22 +87,17 @@ function statusError(
   const now = context.now ?? Date.now();
   const maxRetryAfterMs = context.maxRetryAfterMs ?? 30_000;
   // RFC 9110 §10.2.3; only where the status says the request may be sent again.
-  const { serverWaitMs, tooLong } = serverWait({
+  const { serverWaitMs } = serverWait({
     status,
     retryAfter: headers.get('retry-after'),
     now,
     maxRetryAfterMs,
   });
-  // Above the cap, say when to run again; otherwise (the attempts ran out, or none was worth it) the step's own advice.
-  const advice =
-    tooLong && serverWaitMs !== undefined
-      ? retryLaterAdvice(status, request.service, { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs })
-      : request.advice(failure);
   return new ApiStatusError({
     ...facts,
     facts: failure,
-    advice,
-    ...(serverWaitMs === undefined ? {} : { retryAfterSeconds: Math.ceil(serverWaitMs / 1000) }),
+    stepAdvice: request.advice,
+    ...(serverWaitMs === undefined ? {} : { serverWait: { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs } }),
     ...(!body.json.ok && body.text.trim() !== ''
       ? { bodyNote: `a body that is not JSON (content-type ${mediaType(body.contentType) ?? 'missing'})` }
       : {}),

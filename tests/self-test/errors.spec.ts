@@ -42,7 +42,7 @@ const refresh = { service: gotoAuthService, step: 'refresh the access token', me
 const statusFailure = new ApiStatusError({
   ...refresh,
   facts: { status: 400, error: 'invalid_grant', description: 'refresh token has expired' },
-  advice: 'authorize again',
+  stepAdvice: () => 'authorize again',
 });
 const upsert = {
   service: vercelApiService,
@@ -165,7 +165,7 @@ const samples: { [Name in ErrorClassName]: InstanceType<(typeof errorClasses)[Na
       failure: new ApiStatusError({
         ...upsert,
         facts: { status: 403, error: 'forbidden', description: 'Not authorized' },
-        advice: 'Vercel did not accept VERCEL_TOKEN for this project',
+        stepAdvice: () => 'Vercel did not accept VERCEL_TOKEN for this project',
       }),
       progress: syncProgress,
     }),
