@@ -76,40 +76,11 @@ type Served = { state: EmulatorState; vercel: VercelState; listening: () => List
 async function respond(req: IncomingMessage, res: ServerResponse, { state, vercel, listening }: Served): Promise<void> {
   try {
     const incoming = await readIncoming(req, state.issuer);
-    if (incoming.url.pathname.startsWith(VERCEL_CONTROL_PREFIX))
-      return writeReply(res, handleVercelControl(incoming, vercel));
-    if (incoming.url.pathname.startsWith(CONTROL_PREFIX))
-      return writeReply(res, handleControl(incoming, state, listening));
-    if (isVercelPath(incoming.url.pathname)) {
-      const outcome = handleVercel(incoming, vercel);
-      if (outcome.delayMs) await sleep(outcome.delayMs);
-      if ('drop' in outcome) return void res.destroy();
-      return writeReply(res, outcome.reply);
-    }
-    const route = routeOf(incoming.url.pathname);
-    const tenant = attribute(incoming, state);
-    const logged = tenant?.record({
-      route,
-      method: incoming.method,
-      path: incoming.url.pathname,
-      query: { ...incoming.query.values },
-      headers: { ...incoming.headers },
-      ...(incoming.form ? { form: { ...incoming.form.values } } : {}),
-      ...jsonBody(incoming),
-    });
-    const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
-    // A delay ends early on `releaseHeld`, as a held answer does: a test waits for that, not for a clock.
-    if (fault?.delayMs && tenant) await tenant.hold(fault.delayMs);
-    // No status line at all: the client sees the connection close before any answer.
-    if (fault?.drop) return void res.destroy();
-    const reply =
-      fault?.status !== undefined
-        ? cannedReply({ ...fault, status: fault.status }, incoming)
-        : dispatch(incoming, state);
-    // The work is done (a token may be rotated); only the answer waits.
-    if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);
-    if (logged) logged.status = reply.status;
-    writeReply(res, reply);
+    const path = incoming.url.pathname;
+    if (path.startsWith(VERCEL_CONTROL_PREFIX)) return writeReply(res, handleVercelControl(incoming, vercel));
+    if (path.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(incoming, state, listening));
+    if (isVercelPath(path)) return await respondAsVercel(incoming, res, vercel);
+    await respondAsGoTo(incoming, res, state);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return writeReply(res, jsonReply(413, { error: error.message }));
     // Say what failed, not what was sent: request bodies hold secrets.
@@ -121,6 +92,39 @@ async function respond(req: IncomingMessage, res: ServerResponse, { state, verce
       jsonReply(500, { error: 'server_error', error_description: 'the emulator failed; see its stderr' }),
     );
   }
+}
+
+async function respondAsVercel(incoming: Incoming, res: ServerResponse, vercel: VercelState): Promise<void> {
+  const outcome = handleVercel(incoming, vercel);
+  if (outcome.delayMs) await sleep(outcome.delayMs);
+  if ('drop' in outcome) return void res.destroy();
+  writeReply(res, outcome.reply);
+}
+
+/** Logged for the client it belongs to, then answered: by the next fault queued for its route, else by GoTo's rules. */
+async function respondAsGoTo(incoming: Incoming, res: ServerResponse, state: EmulatorState): Promise<void> {
+  const route = routeOf(incoming.url.pathname);
+  const tenant = attribute(incoming, state);
+  const logged = tenant?.record({
+    route,
+    method: incoming.method,
+    path: incoming.url.pathname,
+    query: { ...incoming.query.values },
+    headers: { ...incoming.headers },
+    ...(incoming.form ? { form: { ...incoming.form.values } } : {}),
+    ...jsonBody(incoming),
+  });
+  const fault = tenant && isFaultRoute(route) ? tenant.takeFault(route) : undefined;
+  // A delay ends early on `releaseHeld`, as a held answer does: a test waits for that, not for a clock.
+  if (fault?.delayMs && tenant) await tenant.hold(fault.delayMs);
+  // No status line at all: the client sees the connection close before any answer.
+  if (fault?.drop) return void res.destroy();
+  const reply =
+    fault?.status !== undefined ? cannedReply({ ...fault, status: fault.status }, incoming) : dispatch(incoming, state);
+  // The work is done (a token may be rotated); only the answer waits.
+  if (fault?.holdMs && tenant) await tenant.hold(fault.holdMs);
+  if (logged) logged.status = reply.status;
+  writeReply(res, reply);
 }
 
 function dispatch(incoming: Incoming, state: EmulatorState): Reply {

@@ -23,6 +23,13 @@ function main() {
   const staging = path.join(root, `dist.${process.pid}.tmp`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.join(staging, 'broker'), { recursive: true });
+  bundleBroker(staging);
+  emitDeclarations(staging);
+  swapIn(staging);
+}
+
+/** One CommonJS file for Node 20, the package's dependencies left out; it must not hold Playwright. */
+function bundleBroker(staging: string): void {
   const result = buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -37,6 +44,10 @@ function main() {
   });
   const playwright = Object.keys(result.metafile.inputs).filter((input) => input.includes('@playwright/'));
   if (playwright.length > 0) throw new Error(`the broker's bundle must not hold Playwright: ${playwright.join(', ')}`);
+}
+
+/** The broker's types, by the project's own tsc, and the .d.cts that points at them. */
+function emitDeclarations(staging: string): void {
   execFileSync(
     process.execPath,
     [
@@ -65,6 +76,10 @@ function main() {
     { stdio: 'inherit', cwd: root },
   );
   writeFileSync(path.join(staging, 'broker/index.d.cts'), "export * from '../types/lib/broker/index';\n");
+}
+
+/** Replaces dist by the staged build with renames, so dist is always a whole build. */
+function swapIn(staging: string): void {
   const old = path.join(root, `dist.${process.pid}.old`);
   rmSync(old, { recursive: true, force: true });
   try {
