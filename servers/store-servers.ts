@@ -303,34 +303,10 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
 export async function startPgBouncer(postgresUrl: string, options: { keep?: boolean } = {}): Promise<TestServer> {
   requireBinary('/usr/sbin/pgbouncer', 'apt-get install -y pgbouncer');
   const upstream = new URL(postgresUrl);
-  const user = decodeURIComponent(upstream.username);
-  const password = decodeURIComponent(upstream.password);
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pgbouncer-');
     const port = await freePort();
-    const own = (file: string, text: string) => {
-      writeFileSync(file, text, { mode: 0o600 });
-      if (asRoot) chownSync(file, postgresUser().uid, postgresUser().gid);
-    };
-    own(path.join(folder, 'users.txt'), `"${user}" "${password}"\n`);
-    own(
-      path.join(folder, 'pgbouncer.ini'),
-      [
-        '[databases]',
-        `* = host=${upstream.hostname} port=${upstream.port || 5432}`,
-        '[pgbouncer]',
-        'listen_addr = 127.0.0.1',
-        `listen_port = ${port}`,
-        'unix_socket_dir =',
-        'auth_type = scram-sha-256',
-        `auth_file = ${folder}/users.txt`,
-        'pool_mode = transaction',
-        'default_pool_size = 2',
-        'max_client_conn = 200',
-        `logfile = ${folder}/pgbouncer.log`,
-        '',
-      ].join('\n'),
-    );
+    writePgBouncerConfig(folder, port, upstream);
     const child = watchdog(`/usr/sbin/pgbouncer "${folder}/pgbouncer.ini" >/dev/null 2>&1 &`, folder, {
       asPostgres: true,
       stopSignal: 'INT',
@@ -349,4 +325,33 @@ export async function startPgBouncer(postgresUrl: string, options: { keep?: bool
       if (attempt >= 3) throw error;
     }
   }
+}
+
+/** Its users file (upstream's user, SCRAM) and its ini, mode 0600 and PostgreSQL's user's when run as root. */
+function writePgBouncerConfig(folder: string, port: number, upstream: URL): void {
+  const own = (file: string, text: string) => {
+    writeFileSync(file, text, { mode: 0o600 });
+    if (asRoot) chownSync(file, postgresUser().uid, postgresUser().gid);
+  };
+  const user = decodeURIComponent(upstream.username);
+  const password = decodeURIComponent(upstream.password);
+  own(path.join(folder, 'users.txt'), `"${user}" "${password}"\n`);
+  own(
+    path.join(folder, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=${upstream.hostname} port=${upstream.port || 5432}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = scram-sha-256',
+      `auth_file = ${folder}/users.txt`,
+      'pool_mode = transaction',
+      'default_pool_size = 2',
+      'max_client_conn = 200',
+      `logfile = ${folder}/pgbouncer.log`,
+      '',
+    ].join('\n'),
+  );
 }

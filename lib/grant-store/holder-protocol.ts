@@ -394,38 +394,36 @@ export class GrantHolder {
     reservation: AnswerReservation | undefined,
     wins: boolean,
   ): Promise<number> {
+    // Kept before the first commit: a holder stopped from here on leaves the answer to the next.
     await reservation?.keep(answer);
     await this.#onStep?.('kept');
-    const deadline = Date.now() + this.#timings.commitRetryMs;
+    const version = await this.#commitUntilDone(owner, answer, wins);
+    await this.#onStep?.('committed');
+    await reservation?.release();
+    return version;
+  }
+
+  /**
+   * Commits until the store takes the answer: with the lease, then without it once it ran out;
+   * retried while the store fails, up to `commitRetryMs`. Throws GRANT_ANSWER_NOT_COMMITTED.
+   */
+  async #commitUntilDone(owner: string, answer: PendingAnswer, wins: boolean): Promise<number> {
+    const retry = { deadline: Date.now() + this.#timings.commitRetryMs, pause: 100 };
     let base = answer.baseVersion;
     let leaseOwner: string | undefined = owner;
-    let pause = 100;
     for (;;) {
-      let outcome: CommitOutcome;
+      let outcome: CommitOutcome | { rebase: number };
       try {
-        outcome = await this.#store.commit(base, answer.record, leaseOwner === undefined ? {} : { leaseOwner });
-        if (!outcome.committed && outcome.reason === 'version-changed') {
-          // A write that timed out may have landed after all.
-          const now = await this.#store.read();
-          if (now && sameTokens(now.record, answer.record)) outcome = { committed: true, version: now.version };
-          else if (wins && now) {
-            base = now.version;
-            continue;
-          }
-        }
+        outcome = await this.#commitOnce(base, answer, leaseOwner, wins);
       } catch (error) {
-        if (!isGotoRunnerError(error, 'GrantStoreError') || Date.now() >= deadline)
-          throw this.#notCommitted(answer, 'store-failed', undefined, error);
-        this.#onEvent?.({ type: 'commit-retry', storeError: error.code });
-        await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-        pause = Math.min(pause * 2, 2_000);
+        await this.#waitToRetry(answer, error, retry);
         continue;
       }
-      if (outcome.committed) {
-        await this.#onStep?.('committed');
-        await reservation?.release();
-        return outcome.version;
+      if ('rebase' in outcome) {
+        base = outcome.rebase;
+        continue;
       }
+      if (outcome.committed) return outcome.version;
       if (outcome.reason === 'lease-not-held' && leaseOwner !== undefined) {
         this.#onEvent?.({ type: 'lease-lost' });
         leaseOwner = undefined;
@@ -433,6 +431,34 @@ export class GrantHolder {
       }
       throw this.#notCommitted(answer, 'version-changed', outcome.version);
     }
+  }
+
+  /**
+   * One compare-and-swap over `base`. A version that changed may be this answer's own write,
+   * sent before and timed out but landed after all; a new grant (`wins`) goes over the newer
+   * version (`rebase`).
+   */
+  async #commitOnce(
+    base: number,
+    answer: PendingAnswer,
+    leaseOwner: string | undefined,
+    wins: boolean,
+  ): Promise<CommitOutcome | { rebase: number }> {
+    const outcome = await this.#store.commit(base, answer.record, leaseOwner === undefined ? {} : { leaseOwner });
+    if (outcome.committed || outcome.reason !== 'version-changed') return outcome;
+    const now = await this.#store.read();
+    if (now && sameTokens(now.record, answer.record)) return { committed: true, version: now.version };
+    if (wins && now) return { rebase: now.version };
+    return outcome;
+  }
+
+  /** A store failure is waited out, with a growing pause, until the deadline; anything else ends the commit. */
+  async #waitToRetry(answer: PendingAnswer, error: unknown, retry: { deadline: number; pause: number }): Promise<void> {
+    if (!isGotoRunnerError(error, 'GrantStoreError') || Date.now() >= retry.deadline)
+      throw this.#notCommitted(answer, 'store-failed', undefined, error);
+    this.#onEvent?.({ type: 'commit-retry', storeError: error.code });
+    await sleep(Math.min(retry.pause, Math.max(0, retry.deadline - Date.now())));
+    retry.pause = Math.min(retry.pause * 2, 2_000);
   }
 
   /**
