@@ -65,46 +65,51 @@ export type ClientAuthResult = { ok: true; tenant: Tenant } | { ok: false; reply
 export function authenticateClient(incoming: Incoming, state: EmulatorState): ClientAuthResult {
   const form = incoming.form?.values ?? {};
   const authorization = incoming.headers.authorization;
-  let credentials: ClientCredentials;
-  if (authorization !== undefined) {
-    if (!/^Basic\b/i.test(authorization))
-      return fail(invalidClient('unsupported authentication scheme: use HTTP Basic (RFC 6749 §2.3.1)'));
-    if (form.client_secret !== undefined) {
-      return fail(
-        tokenError(
-          400,
-          'invalid_request',
-          'client authenticated with both HTTP Basic and client_secret in the body: use one (RFC 6749 §2.3)',
-        ),
-      );
-    }
-    const basic = decodeBasicCredentials(authorization);
-    const read = basic && (basicTenant(basic, state)?.settings.basicDecoding === 'none' ? basic.raw : basic.decoded);
-    if (!read)
-      return fail(
-        invalidClient(
-          'malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)',
-        ),
-      );
-    if (form.client_id !== undefined && form.client_id !== read.clientId) {
-      return fail(
-        tokenError(400, 'invalid_request', 'client_id in the body differs from the one in the Basic credentials'),
-      );
-    }
-    credentials = read;
-  } else if (form.client_id !== undefined) {
-    if (form.client_secret === undefined)
-      return fail(invalidClient('client_secret is missing: this client must authenticate (RFC 6749 §2.3.1)'));
-    credentials = { clientId: form.client_id, clientSecret: form.client_secret };
-  } else {
-    return fail(invalidClient('client authentication is missing: send Authorization: Basic (RFC 6749 §2.3.1)'));
-  }
+  const credentials =
+    authorization !== undefined
+      ? basicCredentials(authorization, form, state)
+      : form.client_id !== undefined
+        ? postCredentials(form.client_id, form)
+        : invalidClient('client authentication is missing: send Authorization: Basic (RFC 6749 §2.3.1)');
+  if (!('clientId' in credentials)) return fail(credentials);
   const tenant = state.tenant(credentials.clientId);
   // "client not found" is what GoTo answers for an unknown client (docs/goto-facts.md §4).
   if (!tenant) return fail(invalidClient('client not found'));
   if (!sameSecret(credentials.clientSecret, tenant.client.clientSecret))
     return fail(invalidClient('client secret does not match'));
   return { ok: true, tenant };
+}
+
+/** client_secret_basic: the Authorization header, decoded as the client's registration says; no secret in the body too. */
+function basicCredentials(
+  authorization: string,
+  form: Record<string, string>,
+  state: EmulatorState,
+): ClientCredentials | Reply {
+  if (!/^Basic\b/i.test(authorization))
+    return invalidClient('unsupported authentication scheme: use HTTP Basic (RFC 6749 §2.3.1)');
+  if (form.client_secret !== undefined)
+    return tokenError(
+      400,
+      'invalid_request',
+      'client authenticated with both HTTP Basic and client_secret in the body: use one (RFC 6749 §2.3)',
+    );
+  const basic = decodeBasicCredentials(authorization);
+  const read = basic && (basicTenant(basic, state)?.settings.basicDecoding === 'none' ? basic.raw : basic.decoded);
+  if (!read)
+    return invalidClient(
+      'malformed Basic credentials: expected base64 of form-urlencoded client_id ":" client_secret (RFC 6749 §2.3.1)',
+    );
+  if (form.client_id !== undefined && form.client_id !== read.clientId)
+    return tokenError(400, 'invalid_request', 'client_id in the body differs from the one in the Basic credentials');
+  return read;
+}
+
+/** client_secret_post: client_id and client_secret in the form body. */
+function postCredentials(clientId: string, form: Record<string, string>): ClientCredentials | Reply {
+  if (form.client_secret === undefined)
+    return invalidClient('client_secret is missing: this client must authenticate (RFC 6749 §2.3.1)');
+  return { clientId, clientSecret: form.client_secret };
 }
 
 function fail(reply: Reply): ClientAuthResult {

@@ -139,22 +139,24 @@ export class EmulatorControl {
   async issueCode(clientId: string, options: IssueCodeOptions = {}): Promise<{ code: string; state?: string }> {
     if (clientId === '') throw new EmulatorControlError('issueCode needs the client id of a registered client');
     const client = await this.client(clientId);
-    const params = new URLSearchParams({ client_id: clientId, response_type: 'code' });
-    if (options.redirectUri !== undefined) params.set('redirect_uri', options.redirectUri);
-    if (options.scope !== undefined) params.set('scope', options.scope);
-    if (options.state !== undefined) params.set('state', options.state);
-    if (options.codeChallenge !== undefined) {
-      params.set('code_challenge', options.codeChallenge);
-      params.set('code_challenge_method', 'S256');
-    }
+    const params = authorizeParams(clientId, options);
+    await this.#openSignInPage(params);
+    const location = await this.#allow(params, client.user);
+    return codeIn(location);
+  }
+
+  async #openSignInPage(params: URLSearchParams): Promise<void> {
     const page = await fetch(`${this.baseUrl}/oauth/authorize?${params.toString()}`, { redirect: 'manual' });
     await page.text();
     if (page.status !== 200)
       throw new EmulatorControlError(`GET /oauth/authorize answered ${page.status}, not the sign-in page`, page.status);
+  }
 
+  /** Submits the sign-in form with the user's email and password and "Allow"; says where it redirects. */
+  async #allow(params: URLSearchParams, user: { email: string; password: string }): Promise<URL> {
     const form = new URLSearchParams(params);
-    form.set('email', client.user.email);
-    form.set('password', client.user.password);
+    form.set('email', user.email);
+    form.set('password', user.password);
     form.set('decision', 'allow');
     const submitted = await fetch(`${this.baseUrl}/oauth/authorize`, {
       method: 'POST',
@@ -169,15 +171,7 @@ export class EmulatorControl {
         submitted.status,
       );
     }
-    const query = new URL(location).searchParams;
-    const code = query.get('code');
-    if (code === null)
-      throw new EmulatorControlError(
-        `POST /oauth/authorize redirected with error "${query.get('error') ?? 'unknown'}"`,
-        submitted.status,
-      );
-    const state = query.get('state');
-    return state === null ? { code } : { code, state };
+    return new URL(location);
   }
 
   /** Registers an emulated Vercel project, with its own token (and deploy hook unless told not to). */
@@ -238,4 +232,30 @@ function errorText(body: string): string {
   } catch {
     return 'no error text';
   }
+}
+
+/** The authorization request's parameters (RFC 6749 §4.1.1; PKCE per RFC 7636 §4.3). */
+function authorizeParams(clientId: string, options: IssueCodeOptions): URLSearchParams {
+  const params = new URLSearchParams({ client_id: clientId, response_type: 'code' });
+  if (options.redirectUri !== undefined) params.set('redirect_uri', options.redirectUri);
+  if (options.scope !== undefined) params.set('scope', options.scope);
+  if (options.state !== undefined) params.set('state', options.state);
+  if (options.codeChallenge !== undefined) {
+    params.set('code_challenge', options.codeChallenge);
+    params.set('code_challenge_method', 'S256');
+  }
+  return params;
+}
+
+/** `code` and `state` from the redirect (RFC 6749 §4.1.2), or the error it carries. */
+function codeIn(location: URL): { code: string; state?: string } {
+  const query = location.searchParams;
+  const code = query.get('code');
+  if (code === null)
+    throw new EmulatorControlError(
+      `POST /oauth/authorize redirected with error "${query.get('error') ?? 'unknown'}"`,
+      302,
+    );
+  const state = query.get('state');
+  return state === null ? { code } : { code, state };
 }

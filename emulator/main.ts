@@ -14,36 +14,49 @@ import { startEmulator } from './server';
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2), process.env.GOTO_EMULATOR_PORT);
   const emulator = await startEmulator({ port });
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  log(`GoTo emulator listening on ${emulator.url}`);
+  printHowToStart(emulator.url);
+  await registerClientFromEnv(emulator.url);
+  closeOnSignals(emulator);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function printHowToStart(url: string): void {
+  log(`GoTo emulator listening on ${url}`);
   log(`Register an OAuth client (the answer holds its id, secret and the user to log in as):`);
   log(
-    `  curl -s -X POST ${emulator.url}/__emulator/clients -H 'content-type: application/json' ` +
+    `  curl -s -X POST ${url}/__emulator/clients -H 'content-type: application/json' ` +
       `-d '{"redirectUris":["https://app.example.com/callback"]}'`,
   );
-  log(`OAuth metadata: ${emulator.url}/.well-known/oauth-authorization-server`);
+  log(`OAuth metadata: ${url}/.well-known/oauth-authorization-server`);
+}
 
+/** The client of GOTO_CLIENT_ID and GOTO_CLIENT_SECRET, so the collection can be pointed here unchanged. */
+async function registerClientFromEnv(url: string): Promise<void> {
   const clientId = process.env.GOTO_CLIENT_ID;
   const clientSecret = process.env.GOTO_CLIENT_SECRET;
-  if (clientId && clientSecret) {
-    const redirectUri = process.env.GOTO_REDIRECT_URI;
-    try {
-      const client = await new EmulatorControl(emulator.url).createClient({
-        clientId,
-        clientSecret,
-        ...(redirectUri ? { redirectUris: [redirectUri] } : {}),
-      });
-      log(`Registered the client from GOTO_CLIENT_ID with redirect URI ${client.redirectUris[0] ?? ''}.`);
-      log(`  Log in at ${emulator.url}/oauth/authorize as ${client.user.email}, password "${client.user.password}".`);
-    } catch (error) {
-      // The values stay out of the message: only which variable to look at.
-      process.stderr.write(
-        `Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ` +
-          `${error instanceof Error ? error.message : String(error)}\n`,
-      );
-    }
+  if (!clientId || !clientSecret) return;
+  const redirectUri = process.env.GOTO_REDIRECT_URI;
+  try {
+    const client = await new EmulatorControl(url).createClient({
+      clientId,
+      clientSecret,
+      ...(redirectUri ? { redirectUris: [redirectUri] } : {}),
+    });
+    log(`Registered the client from GOTO_CLIENT_ID with redirect URI ${client.redirectUris[0] ?? ''}.`);
+    log(`  Log in at ${url}/oauth/authorize as ${client.user.email}, password "${client.user.password}".`);
+  } catch (error) {
+    // The values stay out of the message: only which variable to look at.
+    process.stderr.write(
+      `Could not register the client from GOTO_CLIENT_ID/GOTO_CLIENT_SECRET/GOTO_REDIRECT_URI: ` +
+        `${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
+}
 
+function closeOnSignals(emulator: { close(): Promise<void> }): void {
   const stop = (signal: NodeJS.Signals) => {
     emulator.close().then(
       () => process.exit(0),

@@ -175,28 +175,10 @@ function saveVariable(project: VercelProject, item: EnvItem, upsert: boolean): V
     (variable) => variable.key === item.key && variable.target.some((t) => target.includes(t)),
   );
   const [existing] = overlapping;
-  if (!existing) {
-    const now = Date.now();
-    const variable: VercelEnvVariable = {
-      id: vercelId('', 16),
-      key: item.key,
-      value: item.value,
-      type: item.type,
-      target,
-      createdAt: now,
-      updatedAt: now,
-    };
-    project.env.push(variable);
-    return variable;
-  }
-  if (upsert && overlapping.length === 1 && target.every((t) => existing.target.includes(t))) {
-    Object.assign(existing, {
-      value: item.value,
-      type: item.type,
-      updatedAt: Math.max(Date.now(), existing.updatedAt + 1),
-    });
-    return existing;
-  }
+  if (!existing) return addVariable(project, item, target);
+  // An upsert changes one variable in place only when it covers every target asked for.
+  if (upsert && overlapping.length === 1 && target.every((t) => existing.target.includes(t)))
+    return updateVariable(existing, item);
   const clash = target.filter((t) => overlapping.some((variable) => variable.target.includes(t)));
   return failure(
     'ENV_CONFLICT',
@@ -204,6 +186,31 @@ function saveVariable(project: VercelProject, item: EnvItem, upsert: boolean): V
     item.key,
     target,
   );
+}
+
+function addVariable(project: VercelProject, item: EnvItem, target: VercelEnvTarget[]): VercelEnvVariable {
+  const now = Date.now();
+  const variable: VercelEnvVariable = {
+    id: vercelId('', 16),
+    key: item.key,
+    value: item.value,
+    type: item.type,
+    target,
+    createdAt: now,
+    updatedAt: now,
+  };
+  project.env.push(variable);
+  return variable;
+}
+
+/** `updatedAt` moves forward even when two saves fall in one millisecond. */
+function updateVariable(existing: VercelEnvVariable, item: EnvItem): VercelEnvVariable {
+  Object.assign(existing, {
+    value: item.value,
+    type: item.type,
+    updatedAt: Math.max(Date.now(), existing.updatedAt + 1),
+  });
+  return existing;
 }
 
 function failure(code: string, message: string, key: string, target: VercelEnvTarget[]): EnvFailure {

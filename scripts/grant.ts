@@ -59,46 +59,51 @@ const keyList = (keys: string[]) => keys.join(', ');
 
 function movedReport(result: MoveResult, envFile: string): { text: string; exitCode: 0 | 1 } {
   const file = JSON.stringify(envFile);
-  const lines =
-    result.outcome === 'already-there'
-      ? [
-          `The grant store (${result.store}) already holds the refresh token of ${file} ` +
-            `(${result.refreshToken}) as version ${result.version}; nothing was written to it.`,
-        ]
-      : [
-          `Moved the grant of ${file} (refresh token ${result.refreshToken}) into the grant store ` +
-            `(${result.store}) as version ${result.version}` +
-            (result.replaced
-              ? `, over version ${result.replaced.version} (${result.replaced.state}).`
-              : ', its first.'),
-        ];
-  if (result.left) {
-    lines.push(
-      composeMessage({
-        headline:
-          `Could not remove ${keyList(result.left.keys)} from ${file} (${result.left.reason}): ` +
-          'it still holds a copy of the refresh token beside the store. Do not refresh with it: whichever copy ' +
-          'GoTo rotates, the other stops working.',
-        advice: `delete ${keyList(result.left.keys)} from ${file} yourself`,
-      }),
+  if (result.left)
+    return { text: [whatMoved(result, file), copyLeftBehind(result.left, file)].join('\n'), exitCode: 1 };
+  return { text: [whatMoved(result, file), ...afterMove(result, file)].join('\n'), exitCode: 0 };
+}
+
+function whatMoved(result: MoveResult, file: string): string {
+  if (result.outcome === 'already-there')
+    return (
+      `The grant store (${result.store}) already holds the refresh token of ${file} ` +
+      `(${result.refreshToken}) as version ${result.version}; nothing was written to it.`
     );
-    return { text: lines.join('\n'), exitCode: 1 };
-  }
-  lines.push(
+  return (
+    `Moved the grant of ${file} (refresh token ${result.refreshToken}) into the grant store ` +
+    `(${result.store}) as version ${result.version}` +
+    (result.replaced ? `, over version ${result.replaced.version} (${result.replaced.state}).` : ', its first.')
+  );
+}
+
+/** Two live copies of the refresh token: a failure, since a refresh with either one kills the other. */
+function copyLeftBehind(left: NonNullable<MoveResult['left']>, file: string): string {
+  return composeMessage({
+    headline:
+      `Could not remove ${keyList(left.keys)} from ${file} (${left.reason}): ` +
+      'it still holds a copy of the refresh token beside the store. Do not refresh with it: whichever copy ' +
+      'GoTo rotates, the other stops working.',
+    advice: `delete ${keyList(left.keys)} from ${file} yourself`,
+  });
+}
+
+/** What the env file kept, what every holder needs next, and a warning when the tokens are stored in clear. */
+function afterMove(result: MoveResult, file: string): string[] {
+  const lines = [
     result.removed.length > 0
       ? `Removed ${keyList(result.removed)} from ${file}, every other line kept: the store holds the only copy.`
       : `${file} held no token to remove.`,
     'Next: give every holder (the app, CI, this machine) GOTO_GRANT_STORE and GOTO_GRANT_STORE_KEY; ' +
       '`npm run status` shows the grant in the store.',
-  );
-  if (!result.encrypted) {
+  ];
+  if (!result.encrypted)
     lines.push(
       'Warning: GOTO_GRANT_STORE_KEY is not set, so the tokens are stored in clear. To encrypt them: ' +
         '`npm run grant -- read-from-store`, delete the record (README: Grant store), set GOTO_GRANT_STORE_KEY ' +
         '(`openssl rand -base64 32`), and move the grant in again.',
     );
-  }
-  return { text: lines.join('\n'), exitCode: 0 };
+  return lines;
 }
 
 function readReport(result: ReadResult, envFile: string): string {
