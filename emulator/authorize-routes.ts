@@ -59,23 +59,31 @@ export function submitAuthorizePage(incoming: Incoming, state: EmulatorState): R
       state: request.state,
     });
   }
+  if (form.decision !== 'allow') return signInAgain(request, form.email, 'Choose Allow or Deny.');
   const user = request.tenant.client.user;
-  const again = (error: string) =>
-    htmlReply(
-      200,
-      renderLoginPage({
-        hidden: request.carried,
-        clientId: request.tenant.client.clientId,
-        scope: request.scope,
-        email: form.email,
-        error,
-      }),
-      NO_STORE,
-    );
-  if (form.decision !== 'allow') return again('Choose Allow or Deny.');
   if (form.email?.trim().toLowerCase() !== user.email.toLowerCase() || form.password !== user.password) {
-    return again('The email or password is not correct.');
+    return signInAgain(request, form.email, 'The email or password is not correct.');
   }
+  return redirectWithCode(request, state);
+}
+
+/** The sign-in page again, with the email as typed and what was wrong. */
+function signInAgain(request: AuthorizeRequest, email: string | undefined, error: string): Reply {
+  return htmlReply(
+    200,
+    renderLoginPage({
+      hidden: request.carried,
+      clientId: request.tenant.client.clientId,
+      scope: request.scope,
+      email,
+      error,
+    }),
+    NO_STORE,
+  );
+}
+
+/** RFC 6749 §4.1.2: a code bound to the client, scope, redirect URI and PKCE challenge, sent back with `state`. */
+function redirectWithCode(request: AuthorizeRequest, state: EmulatorState): Reply {
   const code = state.issueCode(request.tenant, {
     scope: request.scope,
     redirectUri: request.redirectUri,
