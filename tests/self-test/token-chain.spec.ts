@@ -4,6 +4,7 @@ import {
   envSnapshot,
   expect,
   fingerprint,
+  readEnvValues,
   ApiStatusError,
   ConfigError,
   test,
@@ -61,6 +62,23 @@ test('sends the code exchange as a form with Basic client authentication and the
   expect(received?.form, 'no client secret in the body when Basic is used (RFC 6749 §2.3)').not.toHaveProperty(
     'client_secret',
   );
+});
+
+test('stores the access token’s expiry as the moment the request was sent plus the expires_in GoTo answered', async ({
+  sandbox,
+  emulator,
+}) => {
+  await pasteFreshCode(sandbox, emulator);
+  const sentAfter = Date.now();
+
+  const token = await sandbox.chain.exchangeCode();
+
+  const answeredBefore = Date.now();
+  // The emulator's access tokens last GoTo's documented 60 minutes.
+  expect(token.expires_in).toBe(3600);
+  const expiresAt = Date.parse(readEnvValues(sandbox.envFile).GOTO_ACCESS_TOKEN_EXPIRES_AT ?? '');
+  expect(expiresAt, 'no earlier than sent + 3600 s').toBeGreaterThanOrEqual(sentAfter + 3600 * 1000);
+  expect(expiresAt, 'no later than answered + 3600 s').toBeLessThanOrEqual(answeredBefore + 3600 * 1000);
 });
 
 test('keeps the stored refresh token when the refresh response carries none', async ({ sandbox, emulator }) => {
