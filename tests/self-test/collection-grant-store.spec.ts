@@ -212,3 +212,21 @@ test('a run killed (SIGKILL to its process group, as a CI cancel) while GoTo hol
     true,
   );
 });
+
+test('a pasted code issued to another client is refused before anything is sent, and the store stays empty', async ({
+  sandbox,
+  emulator,
+}) => {
+  const ci = await machine(sandbox, 'ci');
+  const other = await emulator.createClient();
+  const { code } = await emulator.issueCode(other.clientId);
+  const chain = new TokenChain(stepSender(), ci, { custody: stepCustody(test.info()) });
+
+  await expect(chain.exchangeCode({ code })).rejects.toMatchObject({ code: 'AUTH_CODE_OTHER_CLIENT' });
+
+  const tokenRequests = async (clientId: string) =>
+    (await emulator.requests(clientId)).filter((request) => request.route === 'token');
+  expect(await tokenRequests(sandbox.client.clientId), 'no token request under this client').toEqual([]);
+  expect(await tokenRequests(other.clientId), 'nor under the code’s').toEqual([]);
+  expect(await stored(ci), 'the store holds no grant').toBeUndefined();
+});
