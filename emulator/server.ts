@@ -48,6 +48,11 @@ export async function startEmulator(options: { port?: number } = {}): Promise<Ru
     if (state && vercel) void respond(req, res, { state, vercel, listening });
     else writeReply(res, jsonReply(503, { error: 'the emulator is starting' }));
   });
+  // Idle keep-alive connections stay until the client closes them. Node closes them after 5 s
+  // by default, and a client reusing one at that moment gets "other side closed" (a loaded
+  // machine's late timers make that common); without the timeout Node sends no Keep-Alive hint,
+  // so fetch (undici) closes its idle sockets itself after its own 4 s, and close() ends the rest.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

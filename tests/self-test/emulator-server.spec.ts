@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { expect, test } from './fixtures';
 import { listeningSockets } from './helpers/listening-sockets';
 import { basic, postForm, tokensFor, refresh, DAY } from './helpers/emulator-http';
@@ -66,6 +67,33 @@ test.describe('the emulator itself', () => {
     expect(Date.parse(last?.at ?? '') - Date.now(), 'stamped 10 days ahead, on the client clock').toBeGreaterThan(
       9 * DAY * 1000,
     );
+  });
+
+  test('leaves an idle keep-alive connection open for the client to close, sending no Keep-Alive hint', async ({
+    emulator,
+  }) => {
+    const port = Number(new URL(emulator.baseUrl).port);
+    const socket = connect(port, '127.0.0.1');
+    const answers: string[] = [];
+    let closedByServer = false;
+    socket.on('data', (chunk: Buffer) => answers.push(chunk.toString('latin1')));
+    socket.on('end', () => (closedByServer = true));
+    const ask = () => socket.write('GET /__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    try {
+      ask();
+      await expect.poll(() => answers.join('')).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answers.join(''), 'no timeout hint: the client keeps its own').not.toMatch(/^keep-alive:/im);
+
+      // Longer idle than Node's default keepAliveTimeout (5 s), after which it would close the socket.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      answers.length = 0;
+      ask();
+
+      await expect.poll(() => answers.join('')).toMatch(/^HTTP\/1\.1 200 /);
+      expect(closedByServer, 'the emulator did not close the idle connection').toBe(false);
+    } finally {
+      socket.destroy();
+    }
   });
 
   test('records the status it answered each request with, a canned fault’s included', async ({
