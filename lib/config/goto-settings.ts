@@ -3,18 +3,13 @@ import { ConfigError, isGotoRunnerError } from '../errors';
 import { readEnvValues } from '../env-file/env-reader';
 import { normalizeAuthCode } from '../goto/auth-code';
 import { envFilePath, grantStoreSelected, resolveTarget, type Env } from './env-target';
-import { baseUrl, scopeList, text } from './setting-schemas';
+import { baseUrl, duration, scopeList, text } from './setting-schemas';
 import { isStoredKey, problemsByVariable, variableProblem, type VariableName } from './variables';
 import { gotoApiHost, gotoAuthHost } from '../../requests/goto-hosts';
 
 export const defaultAuthBaseUrl = `https://${gotoAuthHost}`;
 export const defaultApiBaseUrl = `https://${gotoApiHost}`;
 
-/** Seconds (`90`, `90s`) or minutes (`5m`), as milliseconds. */
-const duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(s|m)?$/, { error: 'must be a number of seconds, or minutes with `m` (e.g. `5m`)' })
-  .transform((value) => Number.parseFloat(value) * (value.trim().endsWith('m') ? 60_000 : 1000));
 const settingsSchema = z.object({
   target: z.enum(['emulator', 'goto'], { error: 'must be `emulator` or `goto`' }),
   envFile: z.string(),

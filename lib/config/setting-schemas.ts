@@ -9,6 +9,12 @@ export function isLoopbackUrl(url: string): boolean {
   return URL.canParse(url) && loopbackHosts.has(new URL(url).hostname);
 }
 
+/** Seconds (`90`, `90s`) or minutes (`5m`), as milliseconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(s|m)?$/, { error: 'must be a number of seconds, or minutes with `m` (e.g. `5m`)' })
+  .transform((value) => Number.parseFloat(value) * (value.trim().endsWith('m') ? 60_000 : 1000));
+
 /** A value that is set: blank is the same as unset. */
 export const text = z.string().trim().min(1);
 

@@ -109,6 +109,12 @@ const catalogue = {
     what: 'the grant’s name in the store, for one store holding several grants (letters, digits, `_`, `.`, `:`, `-`)',
     where: 'default `default`; read from the environment only',
   },
+  GOTO_GRANT_STORE_TIMEOUT: {
+    what:
+      'how long a holder waits for the grant store to connect, and for each of its operations, ' +
+      'in seconds or with a unit (`10s`, `1m`)',
+    where: 'default 5s; read from the environment only',
+  },
   GOTO_REFRESH_WARN_DAYS: {
     what: '`npm run status` warns (and with `--strict` fails) when the refresh token has fewer days left than this',
     where: 'default 7',

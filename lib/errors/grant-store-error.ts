@@ -170,7 +170,8 @@ function timeoutAdvice(facts: GrantStoreFacts): string {
     return `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ${lockedAdvice}`;
   return (
     "check the network and the store's status page; when it answers again, run again " +
-    '(nothing is sent to GoTo while the store does not answer)'
+    '(nothing is sent to GoTo while the store does not answer); ' +
+    'for a store that is slow to wake or far away, raise GOTO_GRANT_STORE_TIMEOUT'
   );
 }
 

@@ -4,6 +4,7 @@
  * a holder on the env file never loads a Redis or PostgreSQL client.
  */
 import { envFilePath, type Env } from '../config/env-target';
+import { duration } from '../config/setting-schemas';
 import { ConfigError, GrantStoreError } from '../errors';
 import { SealedGrantStore, type GrantStore } from './grant-store';
 import { parseStoreKey, type StoreKey } from './record-cipher';
@@ -37,7 +38,7 @@ function open(env: Env, options: OpenOptions): GrantStore {
       ],
       envFilePath(env),
     );
-  const timeouts = { ...defaultStoreTimeouts, ...options.timeouts };
+  const timeouts = { ...defaultStoreTimeouts, ...timeoutsFromEnv(env), ...options.timeouts };
   // Loaded here, not at the top: a holder loads only its own backend's client. `require`, not
   // `import()`: Playwright's loader and ts-node compile these files to CommonJS, and esbuild
   // keeps a `require` in a function lazy in a bundle.
@@ -67,4 +68,20 @@ export function storeKey(env: Env): StoreKey | undefined {
       reason: parsed.problem,
     });
   return parsed;
+}
+
+/**
+ * GOTO_GRANT_STORE_TIMEOUT: the bound on connecting and on each operation, for a store that is
+ * slow to answer by nature (a serverless database waking up, one far away); unset, 5 s each.
+ */
+function timeoutsFromEnv(env: Env): Partial<StoreTimeouts> {
+  const raw = env.GOTO_GRANT_STORE_TIMEOUT?.trim();
+  if (!raw) return {};
+  const parsed = duration.refine((ms) => ms > 0, { error: 'must be more than 0' }).safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError(
+      [`GOTO_GRANT_STORE_TIMEOUT ${parsed.error.issues[0]?.message ?? 'is not a duration'}`],
+      envFilePath(env),
+    );
+  return { connectMs: parsed.data, commandMs: parsed.data };
 }

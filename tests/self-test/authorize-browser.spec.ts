@@ -20,6 +20,11 @@ import { collectArtifacts, findSecrets } from './helpers/artifacts';
 // emulator, with a sandbox client and env file per test.
 test.beforeAll(() => ensureBrowserCanRun({ headed: false }));
 
+// A login on a loaded machine (a Chromium start, the emulator's pages) can take well over 10 s:
+// the test waits for the redirect as long as the test itself may take, not for a budget.
+test.describe.configure({ timeout: 2 * 60_000 });
+const loginWaitMs = 2 * 60_000;
+
 type LoginOptions = {
   login?: (page: Page) => Promise<void>;
   timeoutMs?: number;
@@ -46,7 +51,7 @@ function logIn(page: Page, sandbox: Sandbox, options: LoginOptions = {}): Promis
     url,
     redirectUri,
     state: options.expectedState ?? state,
-    timeoutMs: options.timeoutMs ?? 10_000,
+    timeoutMs: options.timeoutMs ?? loginWaitMs,
     login: options.login ?? emulatorLogin(sandbox.client.user),
   });
 }
@@ -162,7 +167,7 @@ test('asks for the scopes of GOTO_SCOPE in the browser login, and the tokens car
     url,
     redirectUri: settings.redirectUri,
     state,
-    timeoutMs: 10_000,
+    timeoutMs: loginWaitMs,
     login: emulatorLogin(sandbox.client.user),
   });
   const token = await sandbox.chain.exchangeCode({ code });

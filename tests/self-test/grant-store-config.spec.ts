@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { expect, test } from './fixtures';
 import { GrantStoreError } from '../../lib/errors';
-import { storeKey } from '../../lib/grant-store/open-grant-store';
+import { openGrantStore, storeKey } from '../../lib/grant-store/open-grant-store';
 import { postgresClientConfig } from '../../lib/grant-store/postgres-driver';
 import { createGrantTable } from '../../lib/grant-store/postgres-schema';
 import { parseStoreKey, seal, unseal, type StoreKey } from '../../lib/grant-store/record-cipher';
@@ -164,6 +165,54 @@ test.describe('the clients are given TLS and credentials as the URL says', () =>
       });
     });
   }
+});
+
+test.describe('GOTO_GRANT_STORE_TIMEOUT', () => {
+  /** A server that takes connections and never answers: what a store that hangs looks like. */
+  async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => silent.close(() => resolve()));
+      },
+    };
+  }
+
+  test('bounds how long a holder waits for a store that does not answer', async () => {
+    const silent = await silentServer();
+    try {
+      const store = await openGrantStore({ GOTO_GRANT_STORE: silent.url, GOTO_GRANT_STORE_TIMEOUT: '1.5s' });
+      const failure = await store.read().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await store.close();
+
+      expect(failure).toBeInstanceOf(GrantStoreError);
+      expect(failure).toMatchObject({ code: 'GRANT_STORE_TIMEOUT', timeoutMs: 1500 });
+      expect((failure as Error).message).toContain('raise GOTO_GRANT_STORE_TIMEOUT');
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('a value that is not a duration stops everything, naming the variable', async () => {
+    const failure = await openGrantStore({
+      GOTO_GRANT_STORE: 'redis://127.0.0.1:6390',
+      GOTO_GRANT_STORE_TIMEOUT: 'soon',
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((failure as Error).message).toContain('GOTO_GRANT_STORE_TIMEOUT must be a number of seconds');
+  });
 });
 
 test.describe('GOTO_GRANT_STORE_KEY', () => {

@@ -9,6 +9,9 @@ import { runReported, testsOf } from './helpers/reported-run';
  * @write check alone, as `npx playwright test --grep @write` does against GoTo.
  */
 
+// Each test starts a whole `playwright test` run: time for a loaded machine, not for speed.
+test.describe.configure({ timeout: 3 * 60_000 });
+
 async function signedIn(sandbox: Sandbox, emulator: EmulatorControl) {
   await sandbox.chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
 }

@@ -123,6 +123,8 @@ test('a collection run against a client without collab: fails the webinar check 
   sandbox,
   emulator,
 }, testInfo) => {
+  // A whole `playwright test` run: time for a loaded machine, not for speed.
+  test.setTimeout(3 * 60_000);
   await authorizedWith(sandbox, emulator, { scope: 'identity:scim.me' });
 
   const run = await runCollection(sandbox.env, [

@@ -18,15 +18,16 @@ import { bundledScript, bundleNodePath } from '../../../lib/script-bundle';
 import { childEnv, repositoryRoot } from './child-env';
 import type { BrokerAppJob } from './broker-app-process';
 import type { HolderJob, LoopSummary, OnceResult } from './grant-holder-process';
-import { sharedPostgresUrl, sharedRedisUrl, uniqueGrant } from './store-servers';
+import { answeringStoreTimeout, sharedPostgresUrl, sharedRedisUrl, uniqueGrant } from './store-servers';
 
 export type BackendName = 'env-file' | 'redis' | 'postgres';
 export const backendNames: BackendName[] = ['env-file', 'redis', 'postgres'];
 
 /** The variables that choose the store: a shared env file (the env-file store) or a server's URL. */
 export async function storeEnv(backend: BackendName): Promise<Env> {
-  if (backend === 'redis') return { GOTO_GRANT_STORE: await sharedRedisUrl() };
-  if (backend === 'postgres') return { GOTO_GRANT_STORE: await sharedPostgresUrl() };
+  const timeout = { GOTO_GRANT_STORE_TIMEOUT: answeringStoreTimeout };
+  if (backend === 'redis') return { GOTO_GRANT_STORE: await sharedRedisUrl(), ...timeout };
+  if (backend === 'postgres') return { GOTO_GRANT_STORE: await sharedPostgresUrl(), ...timeout };
   const envFile = test.info().outputPath('grant-store.env');
   await writeFile(envFile, '', { flag: 'a', mode: 0o600 });
   return { GOTO_ENV_FILE: envFile };

@@ -46,6 +46,13 @@ export function sharedPostgresUrl(): Promise<string> {
   return workerPostgres;
 }
 
+/**
+ * GOTO_GRANT_STORE_TIMEOUT for holders of the worker's servers, which answer: on a loaded machine
+ * a process starting up can take longer than the default 5 s to connect and get its answer. Tests
+ * of a store that hangs start their own server and keep the default, or give bounds of their own.
+ */
+export const answeringStoreTimeout = '30s';
+
 /** A name no other test uses, for a grant in a shared server. */
 export function uniqueGrant(): string {
   return `test-${randomBytes(6).toString('hex')}`;

@@ -16,7 +16,13 @@ import { openGrantStore } from '../../../lib/grant-store/open-grant-store';
 import { redisKeys } from '../../../lib/grant-store/redis-driver';
 import { bundledScript, bundleNodePath } from '../../../lib/script-bundle';
 import { childEnv, repositoryRoot } from './child-env';
-import { sharedPostgresUrl, sharedRedisUrl, testServerPassword, uniqueGrant } from './store-servers';
+import {
+  answeringStoreTimeout,
+  sharedPostgresUrl,
+  sharedRedisUrl,
+  testServerPassword,
+  uniqueGrant,
+} from './store-servers';
 
 export type Backend = { name: 'redis' | 'postgres'; url: () => Promise<string> };
 
@@ -33,6 +39,7 @@ export const testStoreKey = Buffer.alloc(32, 0x5c).toString('base64');
 export async function storeEnv(backend: Backend, extra: Env = {}): Promise<Env> {
   return {
     GOTO_GRANT_STORE: await backend.url(),
+    GOTO_GRANT_STORE_TIMEOUT: answeringStoreTimeout,
     GOTO_GRANT_STORE_KEY: testStoreKey,
     GOTO_GRANT_NAME: uniqueGrant(),
     ...extra,
