@@ -17,7 +17,7 @@ import { grantStoreSelected } from '../config/env-target';
 import { loadSettings, requireSettings, type Settings } from '../config/goto-settings';
 import { updateEnvFile } from '../env-file/env-file-store';
 import { describeStore, isGotoRunnerError, TokenRequestWithheldError } from '../errors';
-import type { GrantStore } from '../grant-store/grant-store';
+import { nameOfStore, type GrantStore } from '../grant-store/grant-store';
 import {
   REUSE_MIN_VALIDITY_MS,
   type GrantHolder,
@@ -38,7 +38,7 @@ export type StoreSectionHooks = { onEvent?: (event: CustodyEvent) => void; befor
 
 /** The grant store's words for what happened, for the run's output. */
 function note(event: HolderEvent, store: GrantStore): string {
-  const where = `the grant "${store.grant}" in ${describeStore(store)}`;
+  const where = `the grant "${store.grant}" in ${nameOfStore(store)}`;
   switch (event.type) {
     case 'waiting':
       return (
@@ -48,7 +48,7 @@ function note(event: HolderEvent, store: GrantStore): string {
     case 'lease-lost':
       return "This run's lease of the grant ran out before its commit (it was paused or cut off): the answer is committed over the version it read, if nobody wrote since.";
     case 'commit-retry':
-      return `${describeStore(store)} did not take the commit (${event.storeError}); retrying, with GoTo's answer kept in the recovery file.`;
+      return `${nameOfStore(store)} did not take the commit (${event.storeError}); retrying, with GoTo's answer kept in the recovery file.`;
     case 'recovery': {
       const file = JSON.stringify(event.path);
       if (event.outcome === 'committed')
@@ -218,7 +218,7 @@ async function refreshOrReuse(
     throw new TokenRequestWithheldError('TOKEN_REQUESTS_OFF', {
       step,
       needed: 'a-stored-token',
-      store: describeStore(store),
+      store: nameOfStore(store),
       minValidityMs: REUSE_MIN_VALIDITY_MS,
     });
   return { held, grant: 'refresh_token' };
@@ -249,7 +249,7 @@ function outcomeOf(held: HeldToken, store: GrantStore): CustodyOutcome {
     kind: 'stored-in-grant-store',
     token,
     version: held.grant.version,
-    store: describeStore(store),
+    store: nameOfStore(store),
     waited: held.source === 'stored-meanwhile',
   };
 }

@@ -9,12 +9,17 @@
  * Nothing here imports Playwright; nothing here prints or throws a token, a key or a password.
  */
 import * as z from 'zod';
-import { GrantStoreError, type GrantStoreKind } from '../errors';
+import { describeStore, GrantStoreError, type GrantStoreKind } from '../errors';
 import { grantStates, recordFields, tokenFields, type GrantRecord, type StoredGrant } from './grant-record';
 import { isSealed, seal, unseal, type StoreKey } from './record-cipher';
 import type { CommitOutcome, LeaseOutcome, StoreDriver, StoredFields } from './store-driver';
 
 export type { CommitOutcome, LeaseOutcome } from './store-driver';
+
+/** How messages name an open store: `the grant store (Redis at cache.example.com:6380)`. */
+export function nameOfStore(store: Pick<GrantStore, 'kind' | 'address'>): string {
+  return describeStore({ store: store.kind, address: store.address });
+}
 
 export interface GrantStore {
   readonly kind: GrantStoreKind;

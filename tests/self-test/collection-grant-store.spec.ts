@@ -52,11 +52,17 @@ async function stored(env: Env) {
   }
 }
 
-/** The grant as a laptop put it in the store (version 2 here), its access token no longer fresh: the next run refreshes. */
-async function staleGrant(sandbox: Sandbox, emulator: EmulatorControl) {
+/** The grant a laptop exchanged into the store (version 1), its access token fresh. */
+async function laptopGrant(sandbox: Sandbox, emulator: EmulatorControl): Promise<Env> {
   const laptop = await machine(sandbox, 'laptop');
   const chain = new TokenChain(stepSender(), laptop, { custody: stepCustody(test.info()) });
   await chain.exchangeCode({ code: (await emulator.issueCode(sandbox.client.clientId)).code });
+  return laptop;
+}
+
+/** The grant as a laptop put it in the store (version 2 here), its access token no longer fresh: the next run refreshes. */
+async function staleGrant(sandbox: Sandbox, emulator: EmulatorControl) {
+  const laptop = await laptopGrant(sandbox, emulator);
   const store = await openGrantStore(laptop);
   try {
     const first = await store.read();
@@ -229,4 +235,75 @@ test('a pasted code issued to another client is refused before anything is sent,
   expect(await tokenRequests(sandbox.client.clientId), 'no token request under this client').toEqual([]);
   expect(await tokenRequests(other.clientId), 'nor under the code’s').toEqual([]);
   expect(await stored(ci), 'the store holds no grant').toBeUndefined();
+});
+
+const tokenRequests = async (emulator: EmulatorControl, clientId: string) =>
+  (await emulator.requests(clientId)).filter((request) => request.route === 'token');
+
+test('after a failed token request through the store, the run’s later checks send no token request of their own, though GoTo would now answer one', async ({
+  sandbox,
+  emulator,
+}) => {
+  const { laptop, first } = await staleGrant(sandbox, emulator);
+  // Refused once, and not with invalid_grant (that would mark the grant needs-reauth): the
+  // refresh token still works, so a later check that refreshed on its own would pass.
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'token',
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: '{"error":"invalid_request","error_description":"emulated failure"}',
+  });
+  const before = (await tokenRequests(emulator, sandbox.client.clientId)).length;
+
+  const result = await run(await machine(sandbox, 'ci'), 'ci', [...checks, '--workers=2']);
+
+  expect(result.exitCode, 'the run fails').toBe(1);
+  const sent = (await tokenRequests(emulator, sandbox.client.clientId)).slice(before);
+  expect(
+    sent.map((request) => request.form?.grant_type),
+    'the refused refresh is the run’s only token request',
+  ).toEqual(['refresh_token']);
+  expect(await stored(laptop), 'the store keeps the grant as it was').toMatchObject({
+    version: first.version + 1,
+    record: { state: 'ok', refreshToken: first.record.refreshToken },
+  });
+});
+
+test('with GOTO_TOKEN_REQUESTS=off, a run’s checks use the access token the store holds and send no token request', async ({
+  sandbox,
+  emulator,
+}) => {
+  const laptop = await laptopGrant(sandbox, emulator);
+  const grant = await stored(laptop);
+  const before = (await tokenRequests(emulator, sandbox.client.clientId)).length;
+
+  const shard = { ...(await machine(sandbox, 'shard')), GOTO_TOKEN_REQUESTS: 'off' };
+  const result = await run(shard, 'shard', ['tests/collection/20-api-checks.spec.ts']);
+
+  expect(result.exitCode, result.output).toBe(0);
+  expect((await tokenRequests(emulator, sandbox.client.clientId)).slice(before), 'no token request').toEqual([]);
+  const bearers = new Set(
+    (await emulator.requests(sandbox.client.clientId))
+      .filter((request) => request.route === 'users-me' || request.route === 'webinars')
+      .map((request) => request.headers.authorization),
+  );
+  expect([...bearers], 'every check used the stored access token').toEqual([`Bearer ${grant?.record.accessToken}`]);
+});
+
+test('with GOTO_TOKEN_REQUESTS=off and a stored access token near its end, a run fails naming the store, with nothing sent and the record unchanged', async ({
+  sandbox,
+  emulator,
+}) => {
+  const { laptop } = await staleGrant(sandbox, emulator);
+  const grant = await stored(laptop);
+  const before = (await emulator.requests(sandbox.client.clientId)).length;
+
+  const shard = { ...(await machine(sandbox, 'shard')), GOTO_TOKEN_REQUESTS: 'off' };
+  const result = await run(shard, 'shard', ['tests/collection/20-api-checks.spec.ts']);
+
+  expect(result.exitCode).toBe(1);
+  expect(result.output).toContain('GOTO_TOKEN_REQUESTS is off');
+  expect(result.output).toContain(`Redis at ${redis.host}:${redis.port}`);
+  expect((await emulator.requests(sandbox.client.clientId)).length, 'nothing was sent').toBe(before);
+  expect(await stored(laptop), 'the record is as it was').toEqual(grant);
 });
