@@ -11,7 +11,7 @@ import {
   readGrant,
   refreshToken,
   runScript,
-  storeEnv,
+  sealedGrantEnv,
   storeGrant,
 } from './helpers/store-tools';
 import { readEnvValues } from '../../lib/env-file/env-reader';
@@ -62,7 +62,7 @@ const afterMove = [
 for (const backend of backends) {
   test.describe(`on ${backend.name}`, () => {
     test('move-to-store writes the env file’s grant as the store’s first version and removes its tokens from the env file, keeping every other line; no secret printed', async ({}, testInfo) => {
-      const env = await storeEnv(backend);
+      const env = await sealedGrantEnv(backend);
       const tokens = { refresh: refreshToken(3 * DAY), access: accessToken(HOUR) };
       const envFile = testInfo.outputPath('laptop.env');
       await writeFile(envFile, envText(tokens));
@@ -94,7 +94,7 @@ for (const backend of backends) {
     });
 
     test('read-from-store writes the store’s grant into the env file, says the copy goes stale at the next rotation, and leaves the store as it was', async ({}, testInfo) => {
-      const env = await storeEnv(backend);
+      const env = await sealedGrantEnv(backend);
       const record = jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR });
       await storeGrant(env, record);
       const before = await rawGrant(backend, env);
@@ -123,7 +123,7 @@ for (const backend of backends) {
 
 test('move-to-store refuses, changing nothing, when the store holds a newer live grant, and replaces it as the next version with --force', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const live = jwtGrant({ ageMs: 1 * DAY, accessMs: HOUR });
   await storeGrant(env, live);
   const before = await rawGrant(backend, env);
@@ -152,7 +152,7 @@ test('move-to-store refuses, changing nothing, when the store holds a newer live
 
 test('move-to-store replaces an older live grant without --force when the env file’s refresh token was issued later', async ({}, testInfo) => {
   const backend = backends[1]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   await storeGrant(env, jwtGrant({ ageMs: 20 * DAY, accessMs: -HOUR }));
   const tokens = { refresh: refreshToken(1 * DAY), access: accessToken(HOUR) };
   const envFile = testInfo.outputPath('new.env');
@@ -167,7 +167,7 @@ test('move-to-store replaces an older live grant without --force when the env fi
 
 test('move-to-store over a grant marked needs-reauth writes the next version in state ok, no --force needed', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   await storeGrant(env, jwtGrant({ ageMs: 1 * DAY, accessMs: HOUR }));
   const store = await openGrantStore(env);
   try {
@@ -191,7 +191,7 @@ test('move-to-store over a grant marked needs-reauth writes the next version in 
 
 test('move-to-store run again after the store took the grant writes no new version and still removes the env file’s copy', async ({}, testInfo) => {
   const backend = backends[1]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const tokens = { refresh: refreshToken(3 * DAY), access: accessToken(HOUR) };
   const envFile = testInfo.outputPath('again.env');
   await writeFile(envFile, envText(tokens));
@@ -210,7 +210,7 @@ test('move-to-store run again after the store took the grant writes no new versi
 
 test('move-to-store waits for another holder’s lease, saying whose, and writes only once it is released', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const tokens = { refresh: refreshToken(3 * DAY), access: accessToken(HOUR) };
   const envFile = testInfo.outputPath('waits.env');
   await writeFile(envFile, envText(tokens));
@@ -241,7 +241,7 @@ test('move-to-store waits for another holder’s lease, saying whose, and writes
 
 test('move-to-store refuses when the env file holds no refresh token, and when a recovery file holds tokens an earlier run could not write', async ({}, testInfo) => {
   const backend = backends[1]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const empty = testInfo.outputPath('empty.env');
   await writeFile(empty, 'GOTO_CLIENT_ID=a2094c4f-0000-4000-8000-000000000000\n');
   const waiting = testInfo.outputPath('waiting.env');
@@ -263,7 +263,7 @@ test('move-to-store refuses when the env file holds no refresh token, and when a
 
 test('read-from-store refuses to overwrite another refresh token in the env file unless --force, and refuses a grant marked needs-reauth', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const record = jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR });
   await storeGrant(env, record);
   const own = { refresh: refreshToken(5 * DAY), access: accessToken(HOUR) };
@@ -318,7 +318,7 @@ test('move-to-store with a store that does not answer names it by host:port, lea
   const envFile = testInfo.outputPath('unreachable.env');
   const tokens = { refresh: refreshToken(3 * DAY), access: accessToken(HOUR) };
   await writeFile(envFile, envText(tokens));
-  const env = await storeEnv(backends[0]!);
+  const env = await sealedGrantEnv(backends[0]!);
   const url = new URL(env.GOTO_GRANT_STORE ?? '');
   // Port 1 of 127.0.0.1: nothing listens there.
   url.port = '1';

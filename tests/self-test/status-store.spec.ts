@@ -10,7 +10,7 @@ import {
   rawGrant,
   refreshToken,
   runScript,
-  storeEnv,
+  sealedGrantEnv,
   storeGrant,
   testStoreKey,
 } from './helpers/store-tools';
@@ -49,7 +49,7 @@ async function closedPort(): Promise<number> {
 for (const backend of backends) {
   test.describe(`on ${backend.name}`, () => {
     test("shows the store by kind and host:port, the grant's version, state, age and last writer, and the tokens' expiry and days left from the record's claims; exits 0 and prints no secret", async ({}, testInfo) => {
-      const env = await storeEnv(backend);
+      const env = await sealedGrantEnv(backend);
       // Half a day past 12 days, so the whole days shown do not depend on how long the child takes.
       const record = jwtGrant({ ageMs: 12.5 * DAY, accessMs: 42.5 * 60_000, writtenAgoMs: 3.5 * HOUR });
       await storeGrant(env, jwtGrant({ ageMs: 13 * DAY, accessMs: HOUR }));
@@ -85,7 +85,7 @@ for (const backend of backends) {
     });
 
     test('reads without taking the lease or writing: the record and another holder’s lease are as they were', async ({}, testInfo) => {
-      const env = await storeEnv(backend);
+      const env = await sealedGrantEnv(backend);
       await storeGrant(env, jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR }));
       const holder = await openGrantStore(env);
       try {
@@ -107,7 +107,7 @@ for (const backend of backends) {
     });
 
     test('exits 1 on a grant marked needs-reauth, saying who marked it and to authorize again, also with --strict', async ({}, testInfo) => {
-      const env = await storeEnv(backend);
+      const env = await sealedGrantEnv(backend);
       await storeGrant(env, jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR }));
       const store = await openGrantStore(env);
       try {
@@ -138,7 +138,7 @@ for (const backend of backends) {
 
 test('exits 1 when the store holds no grant of that name, saying how to move one in', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
 
   const run = await runScript('status', { ...env, GOTO_ENV_FILE: await clientEnvFile(testInfo.outputPath('s.env')) });
 
@@ -151,7 +151,7 @@ test('exits 1 when the store holds no grant of that name, saying how to move one
 
 test('warns, and fails under --strict, when the env file also holds a refresh token beside the store’s', async ({}, testInfo) => {
   const backend = backends[1]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const record = jwtGrant({ ageMs: 1.5 * DAY, accessMs: HOUR });
   await storeGrant(env, record);
   const copy = refreshToken(5 * DAY);
@@ -172,7 +172,7 @@ test('warns, and fails under --strict, when the env file also holds a refresh to
 
 test('warns when GOTO_GRANT_STORE is set in the env file only, where nothing reads it, and reports the env file’s tokens', async ({}, testInfo) => {
   const backend = backends[0]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   const own = refreshToken(2 * DAY);
   const envFile = await clientEnvFile(testInfo.outputPath('s.env'), [
     ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
@@ -194,7 +194,7 @@ test('warns when GOTO_GRANT_STORE is set in the env file only, where nothing rea
 
 test('warns first, and fails under --strict, while a recovery file holds an answer GoTo gave that the store does not have yet', async ({}, testInfo) => {
   const backend = backends[1]!;
-  const env = await storeEnv(backend);
+  const env = await sealedGrantEnv(backend);
   await storeGrant(env, jwtGrant({ ageMs: 2 * DAY, accessMs: HOUR }));
   const envFile = await clientEnvFile(testInfo.outputPath('s.env'));
   const { hostname, port } = new URL(env.GOTO_GRANT_STORE ?? '');

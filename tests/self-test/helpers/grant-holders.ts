@@ -18,16 +18,15 @@ import { bundledScript, bundleNodePath } from '../../../lib/script-bundle';
 import { childEnv, repositoryRoot } from './child-env';
 import type { BrokerAppJob } from './broker-app-process';
 import type { HolderJob, LoopSummary, OnceResult } from './grant-holder-process';
-import { answeringStoreTimeout, sharedPostgresUrl, sharedRedisUrl, uniqueGrant } from './store-servers';
+import { answeringStoreEnv, sharedPostgresUrl, sharedRedisUrl, uniqueGrant } from './store-servers';
 
 export type BackendName = 'env-file' | 'redis' | 'postgres';
 export const backendNames: BackendName[] = ['env-file', 'redis', 'postgres'];
 
 /** The variables that choose the store: a shared env file (the env-file store) or a server's URL. */
-export async function storeEnv(backend: BackendName): Promise<Env> {
-  const timeout = { GOTO_GRANT_STORE_TIMEOUT: answeringStoreTimeout };
-  if (backend === 'redis') return { GOTO_GRANT_STORE: await sharedRedisUrl(), ...timeout };
-  if (backend === 'postgres') return { GOTO_GRANT_STORE: await sharedPostgresUrl(), ...timeout };
+async function backendEnv(backend: BackendName): Promise<Env> {
+  if (backend === 'redis') return answeringStoreEnv(await sharedRedisUrl());
+  if (backend === 'postgres') return answeringStoreEnv(await sharedPostgresUrl());
   const envFile = test.info().outputPath('grant-store.env');
   await writeFile(envFile, '', { flag: 'a', mode: 0o600 });
   return { GOTO_ENV_FILE: envFile };
@@ -57,7 +56,7 @@ export async function sharedGrant(
     GOTO_CLIENT_ID: client.clientId,
     GOTO_CLIENT_SECRET: client.clientSecret,
     GOTO_REDIRECT_URI: client.redirectUris[0],
-    ...(store ?? (await storeEnv(backend))),
+    ...(store ?? (await backendEnv(backend))),
   };
   return { backend, grant: uniqueGrant(), env, client, emulator };
 }

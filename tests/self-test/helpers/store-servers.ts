@@ -47,11 +47,14 @@ export function sharedPostgresUrl(): Promise<string> {
 }
 
 /**
- * GOTO_GRANT_STORE_TIMEOUT for holders of the worker's servers, which answer: on a loaded machine
- * a process starting up can take longer than the default 5 s to connect and get its answer. Tests
- * of a store that hangs start their own server and keep the default, or give bounds of their own.
+ * The variables that choose a server that answers as the store: its URL, with a
+ * GOTO_GRANT_STORE_TIMEOUT for a loaded machine, where a process starting up can take longer
+ * than the default 5 s to connect and get its answer. Tests of a store that hangs start their
+ * own server and keep the default, or give bounds of their own.
  */
-export const answeringStoreTimeout = '30s';
+export function answeringStoreEnv(url: string): { GOTO_GRANT_STORE: string; GOTO_GRANT_STORE_TIMEOUT: string } {
+  return { GOTO_GRANT_STORE: url, GOTO_GRANT_STORE_TIMEOUT: '30s' };
+}
 
 /** A name no other test uses, for a grant in a shared server. */
 export function uniqueGrant(): string {

@@ -16,13 +16,7 @@ import { openGrantStore } from '../../../lib/grant-store/open-grant-store';
 import { redisKeys } from '../../../lib/grant-store/redis-driver';
 import { bundledScript, bundleNodePath } from '../../../lib/script-bundle';
 import { childEnv, repositoryRoot } from './child-env';
-import {
-  answeringStoreTimeout,
-  sharedPostgresUrl,
-  sharedRedisUrl,
-  testServerPassword,
-  uniqueGrant,
-} from './store-servers';
+import { answeringStoreEnv, sharedPostgresUrl, sharedRedisUrl, testServerPassword, uniqueGrant } from './store-servers';
 
 export type Backend = { name: 'redis' | 'postgres'; url: () => Promise<string> };
 
@@ -36,10 +30,9 @@ export const backends: Backend[] = [
 export const testStoreKey = Buffer.alloc(32, 0x5c).toString('base64');
 
 /** A grant of the test's own in a shared server: the environment a holder of it has. */
-export async function storeEnv(backend: Backend, extra: Env = {}): Promise<Env> {
+export async function sealedGrantEnv(backend: Backend, extra: Env = {}): Promise<Env> {
   return {
-    GOTO_GRANT_STORE: await backend.url(),
-    GOTO_GRANT_STORE_TIMEOUT: answeringStoreTimeout,
+    ...answeringStoreEnv(await backend.url()),
     GOTO_GRANT_STORE_KEY: testStoreKey,
     GOTO_GRANT_NAME: uniqueGrant(),
     ...extra,
