@@ -344,6 +344,39 @@ test('ApiBodyError keeps the schema’s issues as data, without the input even w
   expect(error.message.includes(token)).toBe(false);
 });
 
+test('a step withheld after an earlier failure says that failure’s details too, as the run ledger keeps them', () => {
+  const notJson = new ApiBodyError({ ...refresh, status: 200, notJson: { empty: false, mediaType: 'text/html' } });
+  const config = new ConfigError(['GOTO_CLIENT_ID is not set', 'GOTO_REDIRECT_URI must be a URL'], '.env');
+
+  for (const failure of [notJson, config]) {
+    const earlier = JSON.parse(
+      JSON.stringify({
+        step: refresh.step,
+        code: failure.code,
+        headline: failure.headline,
+        details: failure.details,
+        advice: failure.advice,
+      }),
+    ) as errors.EarlierFailure;
+    const withheld = new TokenRequestWithheldError('TOKEN_EARLIER_FAILURE', {
+      step: 'get a token for this run',
+      earlier,
+    });
+
+    expect(failure.details.length, `${failure.code} has details to lose`).toBeGreaterThan(0);
+    expect(withheld.details).toEqual([failure.headline, ...failure.details]);
+    expect(withheld.message).toContain([failure.headline, ...failure.details].join('\n'));
+    expect(withheld.advice).toBe(failure.advice);
+  }
+
+  // A ledger written before details were kept: the headline alone, as then.
+  const withheld = new TokenRequestWithheldError('TOKEN_EARLIER_FAILURE', {
+    step: 'get a token for this run',
+    earlier: { step: refresh.step, code: notJson.code, headline: notJson.headline, advice: notJson.advice },
+  });
+  expect(withheld.details).toEqual([notJson.headline]);
+});
+
 test('VercelSyncError keeps the sender’s error as its cause and says its headline and advice, then how far the sync got', () => {
   const [error] = samples.VercelSyncError;
   const cause = error?.cause as ApiStatusError;
