@@ -93,7 +93,12 @@ const samples: { [Name in ErrorClassName]: InstanceType<(typeof errorClasses)[Na
   EnvFileError: [
     new EnvFileError('ENV_FILE_LOCKED', { path: '/app/.env', holder: lockHolder, timeoutMs: 2000, nothingSent: true }),
     new EnvFileError('ENV_FILE_UNREPRESENTABLE_VALUE', { key: 'GOTO_CLIENT_SECRET', obstacles: ['a line break'] }),
-    new EnvFileError('ENV_FILE_WRITE_FAILED', { path: '/app/.env', operation: 'create-lock', reason: 'EACCES' }),
+    new EnvFileError('ENV_FILE_WRITE_FAILED', {
+      path: '/app/.env',
+      lockFile: '/srv/shared/.env.lock',
+      operation: 'create-lock',
+      reason: 'EACCES',
+    }),
     new EnvFileError('ENV_FILE_NOT_WRITABLE', { path: '/app/.env', step: 'refresh the access token', reason: 'EROFS' }),
     new EnvFileError('ENV_FILE_ANSWER_LOST', {
       path: '/app/.env',
