@@ -167,7 +167,10 @@ function unreachableAdvice(reason: string): string {
 /** An env-file store times out on its file's lock: the advice is the lock's, naming who holds it. */
 function timeoutAdvice(facts: GrantStoreFacts): string {
   if (facts.reason === 'locked')
-    return `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ${lockedAdvice}`;
+    return (
+      `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ` +
+      lockedAdvice(facts.lockHolder?.lockFile)
+    );
   return (
     "check the network and the store's status page; when it answers again, run again " +
     '(nothing is sent to GoTo while the store does not answer); ' +

@@ -147,6 +147,14 @@ const samples: { [Name in ErrorClassName]: InstanceType<(typeof errorClasses)[Na
       timeoutMs: 5000,
       mayHaveLanded: true,
     }),
+    new GrantStoreError('GRANT_STORE_TIMEOUT', {
+      store: 'env-file',
+      address: '/app/.env',
+      operation: 'read the grant',
+      reason: 'locked',
+      timeoutMs: 60_000,
+      lockHolder,
+    }),
   ],
   GrantHolderError: [
     new GrantHolderError('GRANT_ANSWER_NOT_COMMITTED', {
@@ -380,6 +388,12 @@ test('a step withheld after an earlier failure says that failure’s details too
     earlier: { step: refresh.step, code: notJson.code, headline: notJson.headline, advice: notJson.advice },
   });
   expect(withheld.details).toEqual([notJson.headline]);
+});
+
+test('an env-file grant store that stayed locked names the lock file to delete, as its holder says it', () => {
+  const locked = samples.GrantStoreError.find((error) => error.reason === 'locked');
+
+  expect(locked?.advice).toContain(`delete the lock file ${JSON.stringify(lockHolder.lockFile)} if no such process`);
 });
 
 test('VercelSyncError keeps the sender’s error as its cause and says its headline and advice, then how far the sync got', () => {
