@@ -1,6 +1,6 @@
 /**
  * Moves the grant between the env file and the grant store GOTO_GRANT_STORE names (Redis or
- * PostgreSQL; README: Grant store), without printing a token, the store's URL or its key.
+ * PostgreSQL; docs/grant-store.md), without printing a token, the store's URL or its key.
  *
  *   npm run grant -- move-to-store [--force]
  *     The env file's grant (GOTO_ENV_FILE, default .env) becomes the store's next version,
@@ -100,7 +100,7 @@ function afterMove(result: MoveResult, file: string): string[] {
   if (!result.encrypted)
     lines.push(
       'Warning: GOTO_GRANT_STORE_KEY is not set, so the tokens are stored in clear. To encrypt them: ' +
-        '`npm run grant -- read-from-store`, delete the record (README: Grant store), set GOTO_GRANT_STORE_KEY ' +
+        '`npm run grant -- read-from-store`, delete the record (docs/grant-store.md, "Encryption"), set GOTO_GRANT_STORE_KEY ' +
         '(`openssl rand -base64 32`), and move the grant in again.',
     );
   return lines;

@@ -58,7 +58,7 @@ function requireBinary(file: string, install: string): void {
   if (!existsSync(file))
     throw new Error(
       `${file} is missing: install it (${install}), or point the tests at a server of your own ` +
-        '(GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL; README: Grant store).',
+        '(GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL; docs/grant-store.md, "Tests").',
     );
 }
 

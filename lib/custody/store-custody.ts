@@ -260,7 +260,7 @@ async function recordFailure({ plan, settings, ledger, step }: StoreRequest, err
     await record(plan, settings.envFile, ledger, {
       accessToken: ledger?.accessToken ?? null,
       grants: ledger?.grants ?? [],
-      failure: { step, code: error.code, headline: error.headline, advice: error.advice },
+      failure: { step, code: error.code, headline: error.headline, details: error.details, advice: error.advice },
     });
 }
 

@@ -149,7 +149,7 @@ async function tryCreateLock(
   } catch (error) {
     throw new EnvFileError(
       'ENV_FILE_WRITE_FAILED',
-      { path, operation: 'create-lock', reason: fsCode(error) ?? 'error' },
+      { path, lockFile: lockPath, operation: 'create-lock', reason: fsCode(error) ?? 'error' },
       { cause: error },
     );
   }

@@ -3,10 +3,23 @@ import type { FailureFacts } from '../../requests/request-definition';
 import { GotoRunnerError } from './goto-runner-error';
 import { requestHeadline, type RequestFacts } from './request-facts';
 
-/** A wait the service asked for: `waitMs` from `now`, against the `longerThanMs` the sender waits at most. */
-export type ServerWaitFacts = { waitMs: number; now: number; longerThanMs: number };
+/**
+ * A wait the service asked for: `waitMs` from `now`, against the `longerThanMs` the sender
+ * waits at most; `tooLong` is the retry policy's own verdict on it (lib/http/retry-policy.ts),
+ * handed over rather than worked out again, so the advice never says "run again later"
+ * for a wait the sender did not refuse, or the reverse.
+ */
+export type ServerWaitFacts = { waitMs: number; now: number; longerThanMs: number; tooLong: boolean };
 
-type StatusFacts = RequestFacts & { facts: FailureFacts; bodyNote?: string | undefined };
+/** What an ApiStatusError is made of. */
+type StatusInit = RequestFacts & {
+  facts: FailureFacts;
+  /** The step's rule for what to do about its failures (its request definition's `advice`), applied here to the facts. */
+  stepAdvice: (facts: FailureFacts) => string;
+  /** The wait the last answer's `Retry-After` (RFC 9110 §10.2.3) asked for, and whether it was too long. */
+  serverWait?: ServerWaitFacts | undefined;
+  bodyNote?: string | undefined;
+};
 
 /**
  * A service answered, with a status that is not the step's success status. The message is
@@ -31,19 +44,7 @@ export class ApiStatusError extends GotoRunnerError {
   /** What was odd about the body, e.g. an HTML page where JSON was expected; never the body itself. */
   readonly bodyNote: string | undefined;
 
-  constructor(
-    init: RequestFacts & {
-      facts: FailureFacts;
-      /** The step's rule for what to do about its failures (its request definition's `advice`), applied here to the facts. */
-      stepAdvice: (facts: FailureFacts) => string;
-      /**
-       * The wait the last answer's `Retry-After` (RFC 9110 §10.2.3) asked for, counted from
-       * `now`, and the longest the sender waits by itself (`longerThanMs`).
-       */
-      serverWait?: ServerWaitFacts;
-      bodyNote?: string;
-    },
-  ) {
+  constructor(init: StatusInit) {
     super('API_STATUS', { headline: headlineOf(init), advice: adviceOf(init) });
     const { facts, bodyNote } = init;
     this.api = init.service.name;
@@ -59,7 +60,7 @@ export class ApiStatusError extends GotoRunnerError {
   }
 }
 
-function headlineOf(init: StatusFacts): string {
+function headlineOf(init: StatusInit): string {
   const { facts, bodyNote } = init;
   const said = [facts.error, facts.description && `(${JSON.stringify(facts.description)})`].filter(Boolean).join(' ');
   return (
@@ -72,11 +73,8 @@ function headlineOf(init: StatusFacts): string {
  * A wait longer than the sender's own limit: when to run again; otherwise (the attempts ran
  * out, or none was worth it) the step's own advice.
  */
-function adviceOf(
-  init: StatusFacts & { stepAdvice: (facts: FailureFacts) => string; serverWait?: ServerWaitFacts | undefined },
-): string {
+function adviceOf(init: StatusInit): string {
   const { facts, serverWait } = init;
-  if (serverWait && serverWait.waitMs > serverWait.longerThanMs)
-    return retryLaterAdvice(facts.status, init.service, serverWait);
+  if (serverWait?.tooLong) return retryLaterAdvice(facts.status, init.service, serverWait);
   return init.stepAdvice(facts);
 }

@@ -167,7 +167,10 @@ function unreachableAdvice(reason: string): string {
 /** An env-file store times out on its file's lock: the advice is the lock's, naming who holds it. */
 function timeoutAdvice(facts: GrantStoreFacts): string {
   if (facts.reason === 'locked')
-    return `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ${lockedAdvice}`;
+    return (
+      `it is locked by ${facts.lockHolder ? describeHolder(facts.lockHolder) : 'another process'}: ` +
+      lockedAdvice(facts.lockHolder?.lockFile)
+    );
   return (
     "check the network and the store's status page; when it answers again, run again " +
     '(nothing is sent to GoTo while the store does not answer); ' +
@@ -179,7 +182,7 @@ function refusedAdvice(reason: string): string {
   if (['WRONGPASS', 'NOAUTH', '28P01', '28000'].includes(reason))
     return 'check the user name and password in GOTO_GRANT_STORE (they are never printed)';
   if (['NOPERM', '42501'].includes(reason))
-    return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (README: Grant store)';
+    return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (docs/grant-store.md, "What it holds", lists what it needs)';
   return "check the store's logs for this operation, then run again";
 }
 
@@ -192,10 +195,10 @@ function undecryptableAdvice(reason: string): string {
   if (reason === 'tampered')
     return (
       'restore the record from a backup, or delete it and authorize again ' +
-      '(`npx playwright test --project=authorize`); README: Grant store shows how'
+      '(`npx playwright test --project=authorize`); docs/grant-store.md, "Encryption", shows how to delete it'
     );
   return (
     'give this holder the GOTO_GRANT_STORE_KEY the record was written with (every holder needs the same key); ' +
-    'if that key is lost, delete the record and authorize again (README: Grant store shows how)'
+    'if that key is lost, delete the record and authorize again (docs/grant-store.md, "Encryption", shows how)'
   );
 }

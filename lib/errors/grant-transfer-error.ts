@@ -120,7 +120,7 @@ function adviceFor(code: GrantTransferErrorCode, facts: GrantTransferFacts): str
     case 'GRANT_STORE_NOT_SET':
       return (
         "set GOTO_GRANT_STORE to the store's URL (`rediss://…` for Upstash or Vercel KV, `postgres://…?sslmode=require` " +
-        'for Neon or Supabase) and GOTO_GRANT_STORE_KEY in the environment (README: Grant store)'
+        'for Neon or Supabase) and GOTO_GRANT_STORE_KEY in the environment (README, "One refresh token, several holders")'
       );
     case 'GRANT_NOTHING_TO_MOVE':
       return `point GOTO_ENV_FILE at the env file that holds the grant; without one, ${authorizeAgain}`;

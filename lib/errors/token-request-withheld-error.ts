@@ -10,7 +10,18 @@ export type TokenRequestWithheldErrorCode =
   | 'TOKEN_EARLIER_FAILURE';
 
 /** The token request of this run that failed first, as the run's ledger keeps it (lib/custody/run-ledger.ts). */
-export type EarlierFailure = { step: string; code: string; headline: string; advice: string };
+export type EarlierFailure = {
+  step: string;
+  code: string;
+  headline: string;
+  /**
+   * The lines between its headline and advice (what the body was instead of JSON, which
+   * variables are wrong): without them the headline often ends in a colon and says nothing.
+   * Optional because a ledger written before they were kept has none.
+   */
+  details?: readonly string[];
+  advice: string;
+};
 
 /** Why a step's token request was held back; never a token. */
 export type TokenRequestWithheldFacts = {
@@ -43,7 +54,9 @@ export class TokenRequestWithheldError extends GotoRunnerError {
   constructor(code: TokenRequestWithheldErrorCode, facts: TokenRequestWithheldFacts) {
     super(code, {
       headline: headlineOf(code, facts),
-      ...(code === 'TOKEN_EARLIER_FAILURE' && facts.earlier ? { details: [facts.earlier.headline] } : {}),
+      ...(code === 'TOKEN_EARLIER_FAILURE' && facts.earlier
+        ? { details: [facts.earlier.headline, ...(facts.earlier.details ?? [])] }
+        : {}),
       advice: adviceFor(code, facts),
     });
     this.step = facts.step;

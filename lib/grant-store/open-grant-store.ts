@@ -5,6 +5,7 @@
  */
 import { envFilePath, type Env } from '../config/env-target';
 import { duration } from '../config/setting-schemas';
+import { variableProblem } from '../config/variables';
 import { ConfigError, GrantStoreError } from '../errors';
 import { SealedGrantStore, type GrantStore } from './grant-store';
 import { parseStoreKey, type StoreKey } from './record-cipher';
@@ -38,7 +39,9 @@ function open(env: Env, options: OpenOptions): GrantStore {
       ],
       envFilePath(env),
     );
-  const timeouts = { ...defaultStoreTimeouts, ...timeoutsFromEnv(env), ...options.timeouts };
+  // Only a server has a connection and operations to bound: the env file's driver waits on its
+  // lock by its own rule, so there GOTO_GRANT_STORE_TIMEOUT is not read, and a bad one stops nothing.
+  const timeouts = () => ({ ...defaultStoreTimeouts, ...timeoutsFromEnv(env), ...options.timeouts });
   // Loaded here, not at the top: a holder loads only its own backend's client. `require`, not
   // `import()`: Playwright's loader and ts-node compile these files to CommonJS, and esbuild
   // keeps a `require` in a function lazy in a bundle.
@@ -46,10 +49,10 @@ function open(env: Env, options: OpenOptions): GrantStore {
   let driver: StoreDriver;
   if (location.kind === 'redis') {
     const { RedisDriver } = require('./redis-driver') as typeof import('./redis-driver');
-    driver = new RedisDriver(location, grant, timeouts);
+    driver = new RedisDriver(location, grant, timeouts());
   } else if (location.kind === 'postgres') {
     const { PostgresDriver } = require('./postgres-driver') as typeof import('./postgres-driver');
-    driver = new PostgresDriver(location, grant, timeouts);
+    driver = new PostgresDriver(location, grant, timeouts());
   } else {
     const { EnvFileDriver } = require('./env-file-driver') as typeof import('./env-file-driver');
     driver = new EnvFileDriver(location.address);
@@ -80,7 +83,7 @@ function timeoutsFromEnv(env: Env): Partial<StoreTimeouts> {
   const parsed = duration.refine((ms) => ms > 0, { error: 'must be more than 0' }).safeParse(raw);
   if (!parsed.success)
     throw new ConfigError(
-      [`GOTO_GRANT_STORE_TIMEOUT ${parsed.error.issues[0]?.message ?? 'is not a duration'}`],
+      [variableProblem('GOTO_GRANT_STORE_TIMEOUT', parsed.error.issues[0]?.message ?? 'is not a duration')],
       envFilePath(env),
     );
   return { connectMs: parsed.data, commandMs: parsed.data };

@@ -87,7 +87,7 @@ function statusError(
   const now = context.now ?? Date.now();
   const maxRetryAfterMs = context.maxRetryAfterMs ?? 30_000;
   // RFC 9110 §10.2.3; only where the status says the request may be sent again.
-  const { serverWaitMs } = serverWait({
+  const { serverWaitMs, tooLong } = serverWait({
     status,
     retryAfter: headers.get('retry-after'),
     now,
@@ -97,7 +97,9 @@ function statusError(
     ...facts,
     facts: failure,
     stepAdvice: request.advice,
-    ...(serverWaitMs === undefined ? {} : { serverWait: { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs } }),
+    ...(serverWaitMs === undefined
+      ? {}
+      : { serverWait: { waitMs: serverWaitMs, now, longerThanMs: maxRetryAfterMs, tooLong } }),
     ...(!body.json.ok && body.text.trim() !== ''
       ? { bodyNote: `a body that is not JSON (content-type ${mediaType(body.contentType) ?? 'missing'})` }
       : {}),

@@ -549,6 +549,29 @@ test.describe('the lock', () => {
     expect((error as EnvFileError).message).toContain(JSON.stringify(`${path}.lock`));
   });
 
+  test('a lock it cannot create is named where it is: next to the file a symlinked env file points to', async () => {
+    const folder = test.info().outputPath('env');
+    await fs.mkdir(folder, { recursive: true });
+    // A name of 255 bytes, the most a name may have: the file exists, but its lock's name is
+    // too long (ENAMETOOLONG), which fails for root too, as a read-only folder would not.
+    const target = join(folder, `${'t'.repeat(251)}.env`);
+    await fs.copyFile(join(fixtureFolder, 'comments-and-blanks.env'), target);
+    const link = join(folder, '.env');
+    await fs.symlink(target, link);
+
+    const error = (await caught(updateEnvFile(link, { GOTO_ACCESS_TOKEN: 'new' }))) as EnvFileError;
+
+    expect(error).toMatchObject({
+      code: 'ENV_FILE_WRITE_FAILED',
+      operation: 'create-lock',
+      reason: 'ENAMETOOLONG',
+      path: link,
+      lockFile: `${target}.lock`,
+    });
+    expect(error.message).toContain(`Could not create the lock file ${JSON.stringify(`${target}.lock`)}`);
+    expect(error.message).not.toContain(JSON.stringify(`${link}.lock`));
+  });
+
   test('a holder that keeps the lock longer than staleLockMs renews it, so waiters wait instead of breaking it', async () => {
     const { path } = await copyFixture('comments-and-blanks.env');
     let waiterDone = false;

@@ -93,7 +93,12 @@ const samples: { [Name in ErrorClassName]: InstanceType<(typeof errorClasses)[Na
   EnvFileError: [
     new EnvFileError('ENV_FILE_LOCKED', { path: '/app/.env', holder: lockHolder, timeoutMs: 2000, nothingSent: true }),
     new EnvFileError('ENV_FILE_UNREPRESENTABLE_VALUE', { key: 'GOTO_CLIENT_SECRET', obstacles: ['a line break'] }),
-    new EnvFileError('ENV_FILE_WRITE_FAILED', { path: '/app/.env', operation: 'create-lock', reason: 'EACCES' }),
+    new EnvFileError('ENV_FILE_WRITE_FAILED', {
+      path: '/app/.env',
+      lockFile: '/srv/shared/.env.lock',
+      operation: 'create-lock',
+      reason: 'EACCES',
+    }),
     new EnvFileError('ENV_FILE_NOT_WRITABLE', { path: '/app/.env', step: 'refresh the access token', reason: 'EROFS' }),
     new EnvFileError('ENV_FILE_ANSWER_LOST', {
       path: '/app/.env',
@@ -141,6 +146,14 @@ const samples: { [Name in ErrorClassName]: InstanceType<(typeof errorClasses)[Na
       reason: 'timeout',
       timeoutMs: 5000,
       mayHaveLanded: true,
+    }),
+    new GrantStoreError('GRANT_STORE_TIMEOUT', {
+      store: 'env-file',
+      address: '/app/.env',
+      operation: 'read the grant',
+      reason: 'locked',
+      timeoutMs: 60_000,
+      lockHolder,
     }),
   ],
   GrantHolderError: [
@@ -342,6 +355,45 @@ test('ApiBodyError keeps the schema’s issues as data, without the input even w
   expect(error.problem).toMatch(/expected number, received string\s+→ at expires_in/);
   expect(JSON.stringify(serializeError(error)).includes(token), 'nothing of the value crosses').toBe(false);
   expect(error.message.includes(token)).toBe(false);
+});
+
+test('a step withheld after an earlier failure says that failure’s details too, as the run ledger keeps them', () => {
+  const notJson = new ApiBodyError({ ...refresh, status: 200, notJson: { empty: false, mediaType: 'text/html' } });
+  const config = new ConfigError(['GOTO_CLIENT_ID is not set', 'GOTO_REDIRECT_URI must be a URL'], '.env');
+
+  for (const failure of [notJson, config]) {
+    const earlier = JSON.parse(
+      JSON.stringify({
+        step: refresh.step,
+        code: failure.code,
+        headline: failure.headline,
+        details: failure.details,
+        advice: failure.advice,
+      }),
+    ) as errors.EarlierFailure;
+    const withheld = new TokenRequestWithheldError('TOKEN_EARLIER_FAILURE', {
+      step: 'get a token for this run',
+      earlier,
+    });
+
+    expect(failure.details.length, `${failure.code} has details to lose`).toBeGreaterThan(0);
+    expect(withheld.details).toEqual([failure.headline, ...failure.details]);
+    expect(withheld.message).toContain([failure.headline, ...failure.details].join('\n'));
+    expect(withheld.advice).toBe(failure.advice);
+  }
+
+  // A ledger written before details were kept: the headline alone, as then.
+  const withheld = new TokenRequestWithheldError('TOKEN_EARLIER_FAILURE', {
+    step: 'get a token for this run',
+    earlier: { step: refresh.step, code: notJson.code, headline: notJson.headline, advice: notJson.advice },
+  });
+  expect(withheld.details).toEqual([notJson.headline]);
+});
+
+test('an env-file grant store that stayed locked names the lock file to delete, as its holder says it', () => {
+  const locked = samples.GrantStoreError.find((error) => error.reason === 'locked');
+
+  expect(locked?.advice).toContain(`delete the lock file ${JSON.stringify(lockHolder.lockFile)} if no such process`);
 });
 
 test('VercelSyncError keeps the sender’s error as its cause and says its headline and advice, then how far the sync got', () => {

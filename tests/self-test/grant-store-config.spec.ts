@@ -201,17 +201,27 @@ test.describe('GOTO_GRANT_STORE_TIMEOUT', () => {
     }
   });
 
-  test('a value that is not a duration stops everything, naming the variable', async () => {
-    const failure = await openGrantStore({
-      GOTO_GRANT_STORE: 'redis://127.0.0.1:6390',
-      GOTO_GRANT_STORE_TIMEOUT: 'soon',
-    }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+  for (const url of ['redis://127.0.0.1:6390', 'postgres://app@127.0.0.1:6391/grants']) {
+    test(`a value that is not a duration stops a ${url.split(':')[0]} store, naming the variable as the catalogue does`, async () => {
+      const failure = await openGrantStore({ GOTO_GRANT_STORE: url, GOTO_GRANT_STORE_TIMEOUT: 'soon' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
 
-    expect(failure).toMatchObject({ code: 'CONFIG_INVALID' });
-    expect((failure as Error).message).toContain('GOTO_GRANT_STORE_TIMEOUT must be a number of seconds');
+      expect(failure).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect((failure as Error).message).toContain('GOTO_GRANT_STORE_TIMEOUT must be a number of seconds');
+      expect((failure as Error).message).toContain(
+        '(how long a holder waits for the grant store to connect, and for each of its operations',
+      );
+    });
+  }
+
+  test('the env file as the store has no connection to bound: a bad value there stops nothing', async () => {
+    const store = await openGrantStore({
+      GOTO_ENV_FILE: test.info().outputPath('.env'),
+      GOTO_GRANT_STORE_TIMEOUT: 'soon',
+    });
+    await store.close();
   });
 });
 
