@@ -42,6 +42,17 @@ export type TestServer = {
 };
 
 const pgBin = '/usr/lib/postgresql/15/bin';
+
+/**
+ * The programs these servers run, and the Debian package each comes in: what `npm test`'s
+ * first step (scripts/ensure-test-machine.ts) looks for, and installs as root where apt-get is.
+ */
+export const storeServerBinaries = {
+  redis: { file: '/usr/bin/redis-server', debianPackage: 'redis-server' },
+  postgres: { file: path.join(pgBin, 'postgres'), debianPackage: 'postgresql-15' },
+  initdb: { file: path.join(pgBin, 'initdb'), debianPackage: 'postgresql-15' },
+  pgbouncer: { file: '/usr/sbin/pgbouncer', debianPackage: 'pgbouncer' },
+} as const;
 const asRoot = process.getuid?.() === 0;
 
 /** A port of 127.0.0.1 that was free a moment ago (the server's start is retried if another took it). */
@@ -54,11 +65,11 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-function requireBinary(file: string, install: string): void {
+function requireBinary({ file, debianPackage }: { file: string; debianPackage: string }): void {
   if (!existsSync(file))
     throw new Error(
-      `${file} is missing: install it (${install}), or point the tests at a server of your own ` +
-        '(GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL; docs/grant-store.md, "Tests").',
+      `${file} is missing: install it (apt-get install -y ${debianPackage}); the tests start their own ` +
+        'servers even where GOTO_TEST_REDIS_URL or GOTO_TEST_POSTGRES_URL is set (docs/grant-store.md, "Tests").',
     );
 }
 
@@ -169,7 +180,7 @@ function accepts(port: number): Promise<boolean> {
 
 /** A redis-server of its own, stopped with `stop()` (or when this process ends, with `keep`). */
 export async function startRedis(options: { keep?: boolean } = {}): Promise<TestServer> {
-  requireBinary('/usr/bin/redis-server', 'apt-get install -y redis-server');
+  requireBinary(storeServerBinaries.redis);
   for (let attempt = 1; ; attempt += 1) {
     const folder = mkdtempSync(path.join(tmpdir(), 'goto-redis-'));
     const port = await freePort();
@@ -224,7 +235,7 @@ function postgresTemplate(): string {
     '--no-sync',
     '--no-instructions',
   ];
-  const initdb = path.join(pgBin, 'initdb');
+  const initdb = storeServerBinaries.initdb.file;
   const result = asRoot
     ? spawnSync('runuser', ['-u', 'postgres', '--', initdb, ...args], { encoding: 'utf8' })
     : spawnSync(initdb, args, { encoding: 'utf8' });
@@ -258,7 +269,7 @@ async function postgresAnswers(url: string): Promise<boolean> {
 
 /** A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`). */
 export async function startPostgres(options: { keep?: boolean } = {}): Promise<TestServer> {
-  requireBinary(path.join(pgBin, 'postgres'), 'apt-get install -y postgresql-15');
+  requireBinary(storeServerBinaries.postgres);
   const template = postgresTemplate();
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pg-');
@@ -272,7 +283,7 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       '-c max_connections=60 -c shared_buffers=16MB',
     ].join(' ');
     const child = watchdog(
-      `cp -a "${template}" "${folder}/data" && exec ${pgBin}/postgres -D "${folder}/data" ${settings} ` +
+      `cp -a "${template}" "${folder}/data" && exec ${storeServerBinaries.postgres.file} -D "${folder}/data" ${settings} ` +
         `>"${folder}/postgres.log" 2>&1 &`,
       folder,
       // SIGINT: PostgreSQL's fast shutdown.
@@ -301,16 +312,20 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
  * session state (a session advisory lock, a prepared statement, a SET) would break here.
  */
 export async function startPgBouncer(postgresUrl: string, options: { keep?: boolean } = {}): Promise<TestServer> {
-  requireBinary('/usr/sbin/pgbouncer', 'apt-get install -y pgbouncer');
+  requireBinary(storeServerBinaries.pgbouncer);
   const upstream = new URL(postgresUrl);
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pgbouncer-');
     const port = await freePort();
     writePgBouncerConfig(folder, port, upstream);
-    const child = watchdog(`/usr/sbin/pgbouncer "${folder}/pgbouncer.ini" >/dev/null 2>&1 &`, folder, {
-      asPostgres: true,
-      stopSignal: 'INT',
-    });
+    const child = watchdog(
+      `${storeServerBinaries.pgbouncer.file} "${folder}/pgbouncer.ini" >/dev/null 2>&1 &`,
+      folder,
+      {
+        asPostgres: true,
+        stopSignal: 'INT',
+      },
+    );
     const pid = await serverPid(child);
     const url = `postgres://${upstream.username}:${upstream.password}@127.0.0.1:${port}${upstream.pathname}`;
     try {

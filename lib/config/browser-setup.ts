@@ -45,17 +45,23 @@ export async function setUpBrowser(machine: BrowserSetupMachine): Promise<Browse
   }
   if (machine.canApt) {
     machine.say('npm test: Playwright’s download is not reachable; installing Debian’s chromium (apt-get, as root)…');
-    const apt = { DEBIAN_FRONTEND: 'noninteractive' };
-    // A fresh machine may have no package lists yet: update them only when the install needs it.
-    const installed =
-      (await machine.run('apt-get', ['install', '-y', '-qq', 'chromium'], apt)) ||
-      ((await machine.run('apt-get', ['update', '-qq'], apt)) &&
-        (await machine.run('apt-get', ['install', '-y', '-qq', 'chromium'], apt)));
-    const got = installed ? choose() : first;
+    const got = (await aptGetInstall(machine.run, ['chromium'])) ? choose() : first;
     if (got.kind !== 'missing') return { ok: true, chromium: got, got: 'apt' };
   }
   const failed = machine.canApt ? 'Playwright’s download and apt-get both failed.' : 'Playwright’s download failed.';
   return { ok: false, line: `npm test: ${oneLine(first.error, failed)}` };
+}
+
+/**
+ * `apt-get install -y -qq ARGS…`, without questions. A fresh machine may have no package lists
+ * yet: they are updated (`apt-get update`) only when the install needs it, then it is tried again.
+ */
+export async function aptGetInstall(run: RunCommand, args: readonly string[]): Promise<boolean> {
+  const apt = { DEBIAN_FRONTEND: 'noninteractive' };
+  return (
+    (await run('apt-get', ['install', '-y', '-qq', ...args], apt)) ||
+    ((await run('apt-get', ['update', '-qq'], apt)) && (await run('apt-get', ['install', '-y', '-qq', ...args], apt)))
+  );
 }
 
 /** The browser steps' own message (AuthorizeError's: one wording for both), on one line. */
