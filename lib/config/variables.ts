@@ -56,6 +56,12 @@ const catalogue = {
     status: 'setting',
     inGrantStore: true,
   },
+  GOTO_GRANTED_SCOPE: {
+    what: 'the scopes GoTo granted, space-separated, as its last token answer with a `scope` said',
+    where: 'written by the collection',
+    status: 'setting',
+    inGrantStore: true,
+  },
   GOTO_REFRESH_TOKEN: {
     what: 'the refresh token',
     where: 'written by the collection after a code exchange (set GOTO_AUTH_CODE once)',
@@ -163,6 +169,7 @@ export const storedKeys = [
   'GOTO_AUTH_CODE',
   'GOTO_ACCESS_TOKEN',
   'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+  'GOTO_GRANTED_SCOPE',
   'GOTO_REFRESH_TOKEN',
   'GOTO_PRINCIPAL',
   'GOTO_ORGANIZER_KEY',

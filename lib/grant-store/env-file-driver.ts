@@ -1,9 +1,11 @@
 /**
  * The grant store over the env file, for a holder without GOTO_GRANT_STORE: the tokens stay
- * in the env file's keys as the collection has always written them (GOTO_REFRESH_TOKEN, …),
- * under its lock and through its atomic write (lib/env-file/env-file-store.ts); what the
- * file has no key for (the version, the state, the scopes, who wrote it, the lease) goes in a
- * small JSON file beside it, `<env file>.grant` (mode 0600, no token: a fingerprint of them).
+ * in the env file's keys as the collection has always written them (GOTO_REFRESH_TOKEN, …,
+ * and the scopes in GOTO_GRANTED_SCOPE), under its lock and through its atomic write
+ * (lib/env-file/env-file-store.ts); what the file has no key for (the version, the state, who
+ * wrote it, the lease) goes in a small JSON file beside it, `<env file>.grant` (mode 0600, no
+ * token: a fingerprint of them). The side file keeps the scopes too, as it did before the env
+ * file had a key for them; the env file's value comes first.
  *
  * The env file can change without this store (today's custody, a person pasting a token), so
  * the version is checked against the tokens it was written with: when the file's tokens are
@@ -28,6 +30,8 @@ const envKeys = {
   accessTokenExpiresAt: 'GOTO_ACCESS_TOKEN_EXPIRES_AT',
   principal: 'GOTO_PRINCIPAL',
   organizerKey: 'GOTO_ORGANIZER_KEY',
+  // What `npm run status` reads the grant's scopes from (lib/status/grant-scopes.ts).
+  scopes: 'GOTO_GRANTED_SCOPE',
 } as const;
 
 /** The side file: what the env file has no key for. Never a token. */
@@ -226,7 +230,7 @@ function rowOf(
       fields: {
         ...fromEnv,
         state: side.state,
-        scopes: side.scopes,
+        scopes: fromEnv.scopes ?? side.scopes,
         writtenBy: side.writtenBy,
         writtenAt: side.writtenAt,
       },
@@ -238,7 +242,8 @@ function rowOf(
     fields: {
       ...fromEnv,
       state: 'ok',
-      scopes: side?.scopes ?? null,
+      // An outside writer (the collection's custody) writes GOTO_GRANTED_SCOPE with the tokens it got.
+      scopes: fromEnv.scopes ?? side?.scopes ?? null,
       writtenBy: outsideTheStore,
       writtenAt: modifiedAt,
     },

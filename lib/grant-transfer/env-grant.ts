@@ -11,8 +11,17 @@ import type { GrantRecord } from '../grant-store/grant-record';
  * read back. Empty is unset, as everywhere.
  */
 
-/** The keys of a grant in an env file: what moving it out removes, and what reading it back writes. */
-export const grantTokenKeys = ['GOTO_REFRESH_TOKEN', 'GOTO_ACCESS_TOKEN', 'GOTO_ACCESS_TOKEN_EXPIRES_AT'] as const;
+/**
+ * The keys of a grant in an env file: what moving it out removes, and what reading it back
+ * writes. GOTO_GRANTED_SCOPE goes with the tokens: left behind, it would speak for a grant the
+ * file no longer holds.
+ */
+export const grantTokenKeys = [
+  'GOTO_REFRESH_TOKEN',
+  'GOTO_ACCESS_TOKEN',
+  'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+  'GOTO_GRANTED_SCOPE',
+] as const;
 
 const given = (value: string | undefined) => (value === '' ? undefined : value);
 
@@ -49,7 +58,8 @@ export function scopesOf(...tokens: (string | null | undefined)[]): string | nul
 /**
  * The grant in `values` (an env file's), or undefined when it holds no refresh token. An
  * invalid GOTO_ACCESS_TOKEN_EXPIRES_AT or GOTO_ORGANIZER_KEY throws a ConfigError naming it.
- * Without GOTO_ACCESS_TOKEN_EXPIRES_AT, the access token's own `exp` gives the expiry.
+ * Without GOTO_ACCESS_TOKEN_EXPIRES_AT, the access token's own `exp` gives the expiry; without
+ * GOTO_GRANTED_SCOPE, the tokens' `sc` claims give the scopes.
  */
 export function grantFromEnvValues(
   values: Record<string, string>,
@@ -77,7 +87,8 @@ export function grantFromEnvValues(
     accessTokenExpiresAt,
     principal: given(values.GOTO_PRINCIPAL) ?? null,
     organizerKey,
-    scopes: scopesOf(accessToken, refreshToken),
+    // What GoTo answered, as the collection stored it; else the tokens' sc claims.
+    scopes: given(values.GOTO_GRANTED_SCOPE?.trim())?.split(/\s+/).join(' ') ?? scopesOf(accessToken, refreshToken),
     ...writer,
   };
 }

@@ -103,6 +103,8 @@ function updatesOf(record: WorkingGrant['record']): EnvUpdates {
     GOTO_REFRESH_TOKEN: record.refreshToken,
     GOTO_ACCESS_TOKEN: record.accessToken,
     GOTO_ACCESS_TOKEN_EXPIRES_AT: record.accessToken ? record.accessTokenExpiresAt : null,
+    // The scopes change with the grant: a value of the env file's own grant would be wrong for this one.
+    GOTO_GRANTED_SCOPE: record.scopes?.trim() || null,
     // The account is not a secret and changes with the grant only: kept when the store has none.
     ...(record.principal ? { GOTO_PRINCIPAL: record.principal } : {}),
     ...(record.organizerKey ? { GOTO_ORGANIZER_KEY: record.organizerKey } : {}),

@@ -25,13 +25,15 @@ export type StoreView = {
   otherCopy: 'env file' | 'environment' | undefined;
 };
 
-/** The settings with the record's tokens and account in place of the env file's. */
+/** The settings with the record's tokens, scopes and account in place of the env file's. */
 export function settingsWithStoredGrant(settings: Settings, stored: StoredGrant | undefined): Settings {
   const record = stored?.record;
   return {
     ...settings,
     accessToken: record?.accessToken ?? undefined,
     accessTokenExpiresAt: record?.accessTokenExpiresAt ?? undefined,
+    // The env file's GOTO_GRANTED_SCOPE is of its own tokens, not the store's.
+    grantedScope: record?.scopes?.trim() || undefined,
     refreshToken: record?.refreshToken ?? undefined,
     principal: record?.principal ?? undefined,
     organizerKey: record?.organizerKey ?? undefined,

@@ -9,7 +9,7 @@ import {
   type RefreshState,
 } from './assess-tokens';
 import { formatDuration, timeSince, timeUntil, type Tone } from './status-layout';
-import type { NeededScope, ScopeState } from './grant-scopes';
+import { scopeSourceText, type NeededScope, type ScopeState } from './grant-scopes';
 import { storeName, type StoreView } from './grant-in-store';
 import { scopeCalls, tickScopeSteps } from '../../requests';
 import { composeMessage, type MessageParts } from '../errors/error-message';
@@ -124,7 +124,7 @@ function scopeWarning({ scopes }: AdviceInput, needed: NeededScope): VerdictLine
   const reasons = [
     granted === 'missing' &&
       scopes.granted.known &&
-      `the grant lacks it (the sc claim of ${scopes.granted.from}: ${scopes.granted.scopes.join(' ') || 'none'})`,
+      `the grant lacks it (${scopeSourceText(scopes.granted.from)}: ${scopes.granted.scopes.join(' ') || 'none'})`,
     asked === 'not asked' && 'GOTO_SCOPE does not ask for it, so the next authorization will not grant it',
   ].filter((reason): reason is string => typeof reason === 'string');
   if (reasons.length === 0) return undefined;

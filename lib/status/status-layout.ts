@@ -3,7 +3,7 @@ import type { Env } from '../config/env-target';
 import { settingOf, type Settings } from '../config/goto-settings';
 import { isStoredKey, variables, type Variable, type VariableName } from '../config/variables';
 import { DAY_MS, REFRESH_TOKEN_LIFETIME_DAYS, type AccessState, type RefreshState } from './assess-tokens';
-import type { NeededScope, ScopeState } from './grant-scopes';
+import { scopeSourceText, unknownScopesText, type NeededScope, type ScopeState } from './grant-scopes';
 import { storeName, type StoreView } from './grant-in-store';
 
 /**
@@ -183,15 +183,15 @@ function accountSection({ settings }: LayoutInput): Section {
  * What the grant carries next to what GOTO_SCOPE asks for, then each scope the collection
  * needs: granted or not, asked for or not, and what needs it.
  */
-function scopesSection({ scopes }: LayoutInput): Section {
+function scopesSection({ scopes, store }: LayoutInput): Section {
   const { granted, asked } = scopes;
   const grantedRow: Row = granted.known
     ? {
         label: 'grant',
-        cells: [granted.scopes.join(' ') || 'none', `the sc claim of ${granted.from}`],
+        cells: [granted.scopes.join(' ') || 'none', scopeSourceText(granted.from)],
         tone: 'plain',
       }
-    : { label: 'grant', cells: ['unknown', 'no token or code with an sc claim'], tone: 'plain' };
+    : { label: 'grant', cells: ['unknown', unknownScopesText(store !== undefined)], tone: 'plain' };
   const askedRow: Row = asked
     ? { label: 'asked for', cells: [asked.join(' '), 'GOTO_SCOPE, what the authorize URL asks for'], tone: 'plain' }
     : { label: 'asked for', cells: ['every scope of the client', 'GOTO_SCOPE is not set'], tone: 'plain' };

@@ -38,6 +38,7 @@ test(
             GOTO_ACCESS_TOKEN: fingerprint(token.access_token),
             GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
             GOTO_REFRESH_TOKEN: fingerprint(token.refresh_token ?? ''),
+            ...(token.scope ? { GOTO_GRANTED_SCOPE: token.scope } : {}),
             ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
           }
         : {};
@@ -74,6 +75,8 @@ test(
             GOTO_ACCESS_TOKEN_EXPIRES_AT: expect.any(String),
             // GoTo sends a refresh_token only when it rotates it; then the old one stops working.
             GOTO_REFRESH_TOKEN: token.refresh_token ? fingerprint(token.refresh_token) : before.GOTO_REFRESH_TOKEN,
+            // The scopes granted, when the answer says; without `scope`, the stored value stays.
+            ...(token.scope ? { GOTO_GRANTED_SCOPE: token.scope } : {}),
             ...(token.principal ? { GOTO_PRINCIPAL: token.principal } : {}),
           }
         : {};

@@ -41,7 +41,7 @@ test.describe('the grant store on the env file', () => {
     expect(text.slice(before.length)).toBe(
       `GOTO_REFRESH_TOKEN=${record.refreshToken}\nGOTO_ACCESS_TOKEN=${record.accessToken}\n` +
         `GOTO_ACCESS_TOKEN_EXPIRES_AT=${record.accessTokenExpiresAt}\nGOTO_PRINCIPAL=${record.principal}\n` +
-        `GOTO_ORGANIZER_KEY=${record.organizerKey}\n`,
+        `GOTO_ORGANIZER_KEY=${record.organizerKey}\nGOTO_GRANTED_SCOPE=${record.scopes}\n`,
     );
     const side = await readFile(sideFilePath(envFile), 'utf8');
     expect(side).not.toContain(record.refreshToken);
@@ -54,11 +54,16 @@ test.describe('the grant store on the env file', () => {
     const store = await openGrantStore({ GOTO_ENV_FILE: envFile });
     await store.commit(0, grantRecord(1));
     const readBefore = await store.read();
-    await updateEnvFile(envFile, { GOTO_REFRESH_TOKEN: 'pasted-by-a-person', GOTO_ACCESS_TOKEN: 'pasted-too' });
+    await updateEnvFile(envFile, {
+      GOTO_REFRESH_TOKEN: 'pasted-by-a-person',
+      GOTO_ACCESS_TOKEN: 'pasted-too',
+      GOTO_GRANTED_SCOPE: 'collab:',
+    });
     const now = await store.read();
     expect(now).toMatchObject({
       version: 2,
-      record: { refreshToken: 'pasted-by-a-person', writtenBy: outsideTheStore, state: 'ok' },
+      // The scopes the outside writer stored with its tokens, not the side file's older ones.
+      record: { refreshToken: 'pasted-by-a-person', writtenBy: outsideTheStore, state: 'ok', scopes: 'collab:' },
     });
     expect(await store.commit(readBefore!.version, grantRecord(2))).toEqual({
       committed: false,

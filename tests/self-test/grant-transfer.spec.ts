@@ -15,6 +15,7 @@ import {
   storeGrant,
 } from './helpers/store-tools';
 import { readEnvValues } from '../../lib/env-file/env-reader';
+import { grantFromEnvValues, grantTokenKeys } from '../../lib/grant-transfer/env-grant';
 import { updateEnvFile } from './fixtures';
 import { runCollection } from './helpers/run-collection';
 import { startRedis } from './helpers/store-servers';
@@ -58,6 +59,19 @@ const afterMove = [
   'OTHER_SETTING=kept',
   '',
 ].join('\n');
+
+test('move-to-store takes the scopes from GOTO_GRANTED_SCOPE, what GoTo answered, else from the tokens’ sc claims; it leaves the env file with the tokens', () => {
+  const writer = { writtenBy: 'test', writtenAt: new Date().toISOString() };
+  const opaque = { GOTO_REFRESH_TOKEN: 'opaque-refresh-token', GOTO_ACCESS_TOKEN: 'opaque-access-token' };
+
+  expect(grantFromEnvValues({ ...opaque, GOTO_GRANTED_SCOPE: 'identity:scim.me' }, 'x.env', writer)?.scopes).toBe(
+    'identity:scim.me',
+  );
+  expect(grantFromEnvValues(opaque, 'x.env', writer)?.scopes, 'opaque tokens say nothing').toBeNull();
+  const claimed = { GOTO_REFRESH_TOKEN: refreshToken(DAY), GOTO_ACCESS_TOKEN: accessToken(HOUR) };
+  expect(grantFromEnvValues(claimed, 'x.env', writer)?.scopes).toBe('identity:scim.me collab:');
+  expect(grantTokenKeys, 'what move-to-store removes').toContain('GOTO_GRANTED_SCOPE');
+});
 
 for (const backend of backends) {
   test.describe(`on ${backend.name}`, () => {
@@ -111,6 +125,7 @@ for (const backend of backends) {
         GOTO_ACCESS_TOKEN_EXPIRES_AT: record.accessTokenExpiresAt,
         GOTO_PRINCIPAL: record.principal,
         GOTO_ORGANIZER_KEY: record.organizerKey,
+        GOTO_GRANTED_SCOPE: record.scopes,
       });
       expect(await readFile(envFile, 'utf8')).toMatch(/^# a laptop\n/);
       expect(await rawGrant(backend, env), 'no write, no lease left behind').toBe(before);

@@ -79,6 +79,9 @@ for (const backend of backends) {
       expect(run.stdout).toMatch(/^ {2}access token +valid for 4[12] min /m);
       expect(run.stdout).toMatch(/^ {2}refresh token +17 days left of 30 days +issued 12 days ago/m);
       expect(run.stdout).toMatch(/^ {2}principal +organizer@example\.com/m);
+      expect(run.stdout, "the record's scopes, not the tokens' claims").toMatch(
+        /^ {2}grant +identity:scim\.me collab: +the grant store's record$/m,
+      );
       expect(run.stdout).toContain('OK: the refresh token has 17 days left.');
       expect(run.stdout, 'no note about holders the store does not see').not.toContain('this file is one holder');
       expectNoSecret(run, [record.refreshToken, record.accessToken]);

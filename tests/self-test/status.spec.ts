@@ -244,6 +244,95 @@ test.describe('the scopes the grant carries', () => {
     expect(scopeWarnings(status)).toEqual([]);
   });
 
+  test('reads them from the GOTO_GRANTED_SCOPE the collection stored, with opaque tokens, and warns which calls a missing collab: breaks', async ({}, testInfo) => {
+    // GoTo's tokens are not documented as JWTs: opaque ones carry no sc claim, the answer's `scope` was stored.
+    const envFile = testInfo.outputPath('granted-scope.env');
+    await writeFile(
+      envFile,
+      [
+        'GOTO_ACCESS_TOKEN=opaque-access-token',
+        `GOTO_ACCESS_TOKEN_EXPIRES_AT=${at(42 * MINUTE).toISOString()}`,
+        'GOTO_REFRESH_TOKEN=opaque-refresh-token',
+        'GOTO_GRANTED_SCOPE=identity:scim.me',
+        '',
+      ].join('\n'),
+    );
+    const env: Env = { GOTO_ENV_FILE: envFile, GOTO_TARGET: 'goto' };
+
+    const status = tokenStatus({ settings: loadSettings(env), env, fileValues: readEnvValues(envFile), now });
+
+    expect(row(status, 'GOTO_GRANTED_SCOPE')).toEqual(['set', 'env file']);
+    expect(row(status, 'grant')).toEqual(['identity:scim.me', "GOTO_GRANTED_SCOPE, from GoTo's token answer"]);
+    expect(row(status, 'identity:scim.me')?.[0]).toBe('granted');
+    expect(row(status, 'collab:')?.[0]).toBe('missing');
+    const [warning, ...others] = scopeWarnings(status);
+    expect(others).toEqual([]);
+    expect(warning).toContain(
+      'Warning: scope collab: ("GoToWebinar"): the grant lacks it ' +
+        "(GOTO_GRANTED_SCOPE, from GoTo's token answer: identity:scim.me).",
+    );
+    expect(warning).toContain(
+      `Without it these calls fail: the GoTo Webinar API (13 calls: ${webinarCalls.join(', ')}).`,
+    );
+    expect(status.exitCode).toBe(0);
+  });
+
+  test('prefers GOTO_GRANTED_SCOPE, what GoTo answered, to an sc claim', () => {
+    const status = statusOf({
+      GOTO_ACCESS_TOKEN: jwt({ typ: 'a', sc: both }),
+      GOTO_REFRESH_TOKEN: refreshToken(DAY),
+      GOTO_GRANTED_SCOPE: 'collab:',
+    });
+
+    expect(row(status, 'grant')).toEqual(['collab:', "GOTO_GRANTED_SCOPE, from GoTo's token answer"]);
+    expect(row(status, 'identity:scim.me')?.[0]).toBe('missing');
+  });
+
+  test("with a grant store, reads them from the store's record, not from the env file's GOTO_GRANTED_SCOPE", () => {
+    const env: Env = { GOTO_ENV_FILE: '/nonexistent/status.env', GOTO_TARGET: 'goto', GOTO_GRANTED_SCOPE: both };
+    const record = {
+      refreshToken: 'opaque-refresh-token',
+      accessToken: 'opaque-access-token',
+      accessTokenExpiresAt: at(42 * MINUTE).toISOString(),
+      principal: null,
+      organizerKey: null,
+      scopes: 'identity:scim.me',
+      state: 'ok' as const,
+      writtenBy: 'ci-runner-7/4242/run-17/0a1b2c3d',
+      writtenAt: at(-HOUR).toISOString(),
+    };
+    const view = {
+      kind: 'redis' as const,
+      address: '127.0.0.1:6379',
+      grant: 'default',
+      keyId: undefined,
+      otherCopy: undefined,
+    };
+    const statusWith = (scopes: string | null) =>
+      tokenStatus({
+        settings: loadSettings(env),
+        env,
+        fileValues: {},
+        now,
+        store: { ...view, stored: { version: 3, record: { ...record, scopes } } },
+      });
+
+    const status = statusWith('identity:scim.me');
+
+    expect(row(status, 'GOTO_GRANTED_SCOPE')).toEqual(['set', 'grant store']);
+    expect(row(status, 'grant')).toEqual(['identity:scim.me', "the grant store's record"]);
+    expect(row(status, 'collab:')?.[0]).toBe('missing');
+    expect(scopeWarnings(status)).toEqual([
+      expect.stringContaining(
+        'Warning: scope collab: ("GoToWebinar"): the grant lacks it (the grant store\'s record: identity:scim.me).',
+      ),
+    ]);
+    expect(row(statusWith(null), 'grant'), 'a record without scopes: the env file’s value is of other tokens').toEqual([
+      'unknown',
+      "the grant store's record keeps none, and no token or code has an sc claim",
+    ]);
+  });
+
   for (const [source, values] of [
     ['GOTO_REFRESH_TOKEN', { GOTO_ACCESS_TOKEN: jwt({ typ: 'a' }), GOTO_REFRESH_TOKEN: jwt({ typ: 'r', sc: both }) }],
     ['GOTO_AUTH_CODE', { GOTO_AUTH_CODE: jwt({ typ: 'c', sc: both, exp: epoch(at(5 * MINUTE)) }) }],
@@ -255,10 +344,10 @@ test.describe('the scopes the grant carries', () => {
     });
   }
 
-  test('says "unknown" when no token or code carries an sc claim, and warns of nothing it cannot see', () => {
+  test('says "unknown" when no GOTO_GRANTED_SCOPE is stored and no token or code carries an sc claim, and warns of nothing it cannot see', () => {
     const status = statusOf({ GOTO_ACCESS_TOKEN: 'opaque-access-token', GOTO_REFRESH_TOKEN: refreshToken(DAY) });
 
-    expect(row(status, 'grant')).toEqual(['unknown', 'no token or code with an sc claim']);
+    expect(row(status, 'grant')).toEqual(['unknown', 'no GOTO_GRANTED_SCOPE, and no token or code with an sc claim']);
     expect(row(status, 'asked for')).toEqual(['every scope of the client', 'GOTO_SCOPE is not set']);
     expect(row(status, 'collab:')?.slice(0, 2)).toEqual(['unknown', '']);
     expect(scopeWarnings(status)).toEqual([]);
@@ -385,7 +474,7 @@ test.describe('the printed report', () => {
     const variableLines = lines.filter((line) => /^ {2}GOTO_/.test(line));
 
     expect(lines.join('\n')).not.toContain('\u001b[');
-    expect(variableLines).toHaveLength(9);
+    expect(variableLines).toHaveLength(10);
     expect(
       new Set(variableLines.map((line) => line.search(/ (set|missing)\b/))).size,
       'the set/missing column starts at one place',
@@ -515,6 +604,7 @@ test.describe('npm run status', () => {
       'GOTO_AUTH_CODE',
       'GOTO_ACCESS_TOKEN',
       'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+      'GOTO_GRANTED_SCOPE',
       'GOTO_REFRESH_TOKEN',
       'GOTO_PRINCIPAL',
       'GOTO_ORGANIZER_KEY',
@@ -591,7 +681,10 @@ test.describe('npm run status', () => {
     const strict = await runStatus(env, ['--strict']);
 
     expect(relaxed.exitCode, relaxed.stderr).toBe(0);
-    expect(relaxed.stdout).toMatch(/^ {2}grant +identity:scim\.me +the sc claim of GOTO_ACCESS_TOKEN$/m);
+    expect(readEnvValues(sandbox.envFile).GOTO_GRANTED_SCOPE, 'the exchange stored the answer’s scope').toBe(
+      'identity:scim.me',
+    );
+    expect(relaxed.stdout).toMatch(/^ {2}grant +identity:scim\.me +GOTO_GRANTED_SCOPE, from GoTo's token answer$/m);
     expect(relaxed.stdout).toMatch(/^ {2}asked for +every scope of the client +GOTO_SCOPE is not set$/m);
     expect(relaxed.stdout).toMatch(/^ {2}identity:scim\.me +granted +Profile: Users\/me$/m);
     expect(relaxed.stdout).toMatch(/^ {2}collab: +missing +GoToWebinar: the GoTo Webinar API, 13 calls$/m);

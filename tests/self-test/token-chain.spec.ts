@@ -12,6 +12,7 @@ import {
   type EmulatorControl,
   type Sandbox,
 } from './fixtures';
+import { tokenUpdates } from '../../lib/custody/token-custody';
 
 /** Logs in at the emulator and puts the code in the sandbox's env file, as a person would paste it. */
 async function pasteFreshCode(sandbox: Sandbox, emulator: EmulatorControl) {
@@ -96,6 +97,42 @@ test('keeps the stored refresh token when the refresh response carries none', as
   );
   expect(fingerprint(refresh?.form?.refresh_token ?? ''), 'the stored refresh token was sent').toBe(
     before.GOTO_REFRESH_TOKEN,
+  );
+});
+
+test('stores the scope GoTo answered in GOTO_GRANTED_SCOPE, at the exchange and at the refresh', async ({
+  sandbox,
+  emulator,
+}) => {
+  await pasteFreshCode(sandbox, emulator);
+
+  const exchanged = await sandbox.chain.exchangeCode();
+
+  // The emulator answers `scope` as GoTo documents it: the grant's scopes, space-separated.
+  expect(exchanged.scope?.split(' ').sort(), 'the emulator answered the scopes of its code').toEqual([
+    'collab:',
+    'identity:scim.me',
+  ]);
+  expect(readEnvValues(sandbox.envFile).GOTO_GRANTED_SCOPE).toBe(exchanged.scope);
+
+  await updateEnvFile(sandbox.envFile, { GOTO_GRANTED_SCOPE: 'written before the refresh' });
+  const refreshed = await sandbox.chain.refresh();
+
+  expect(refreshed.scope, 'the refresh answer carries the scope too').toBeDefined();
+  expect(readEnvValues(sandbox.envFile).GOTO_GRANTED_SCOPE).toBe(refreshed.scope);
+});
+
+test('keeps the stored GOTO_GRANTED_SCOPE when an answer carries no scope, and writes no empty one', () => {
+  const sentAt = new Date('2026-05-01T10:00:00Z');
+  const answer = { access_token: 'opaque-access', expires_in: 3600 };
+
+  expect(Object.keys(tokenUpdates(answer, sentAt)).sort()).toEqual([
+    'GOTO_ACCESS_TOKEN',
+    'GOTO_ACCESS_TOKEN_EXPIRES_AT',
+  ]);
+  expect(Object.keys(tokenUpdates({ ...answer, scope: ' ' }, sentAt))).not.toContain('GOTO_GRANTED_SCOPE');
+  expect(tokenUpdates({ ...answer, scope: 'identity:scim.me  collab:' }, sentAt).GOTO_GRANTED_SCOPE).toBe(
+    'identity:scim.me collab:',
   );
 });
 
