@@ -16,6 +16,11 @@
  * (in the temp folder, named after the server's version); each server starts from a copy of
  * it. initdb and postgres refuse to run as root: as root they run as the `postgres` user.
  *
+ * With `tls`, a server speaks TLS only (Redis) or also (PostgreSQL), with a certificate for
+ * 127.0.0.1 signed by a throwaway CA that `openssl` makes in the server's folder: a client
+ * trusts it as a user trusts a private CA (NODE_EXTRA_CA_CERTS, or PostgreSQL's `sslrootcert`),
+ * with the certificate checked, never with verification turned off.
+ *
  * The servers a test worker shares between its tests, or servers of your own instead
  * (GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL), are tests/self-test/helpers/store-servers.ts's.
  */
@@ -37,6 +42,8 @@ export type TestServer = {
   port: number;
   /** The server process (redis-server, or PostgreSQL's postmaster): what a test stops with SIGSTOP. */
   pid: number;
+  /** With `tls`: the throwaway CA that signed the server's certificate (PEM), in the server's folder. */
+  caFile?: string;
   /** Stops the server and removes its folder; settles once both are done. */
   stop(): Promise<void>;
 };
@@ -134,6 +141,7 @@ function handle(
   port: number,
   url: string,
   keep: boolean,
+  caFile?: string,
 ): TestServer {
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   if (keep) {
@@ -148,6 +156,7 @@ function handle(
     host: '127.0.0.1',
     port,
     pid,
+    ...(caFile ? { caFile } : {}),
     stop: async () => {
       child.stdin?.end();
       await exited;
@@ -167,14 +176,61 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** A redis-server of its own, stopped with `stop()` (or when this process ends, with `keep`). */
-export async function startRedis(options: { keep?: boolean } = {}): Promise<TestServer> {
+/**
+ * A throwaway CA and a certificate for 127.0.0.1 (and localhost) it signed, made with `openssl`
+ * in `folder`: ca.pem, server.pem and server.key, readable by the user the server runs as.
+ */
+function makeCertificates(folder: string, owner: 'self' | 'postgres'): { ca: string; cert: string; key: string } {
+  requireBinary('/usr/bin/openssl', 'apt-get install -y openssl');
+  const file = (name: string) => path.join(folder, name);
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  writeFileSync(
+    file('server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  );
+  const commands = [
+    // The CA: self-signed, for signing certificates only.
+    [
+      ...['req', '-x509', ...newKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2'],
+      ...['-subj', '/CN=goto-token-runner throwaway test CA'],
+      ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ],
+    // The server's key and request, then its certificate, signed by the CA.
+    ['req', ...newKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1'],
+    [
+      ...['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')],
+      ...['-set_serial', '1', '-days', '2', '-out', file('server.pem'), '-extfile', file('server.ext')],
+    ],
+  ];
+  for (const args of commands) {
+    const result = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl failed making the test certificates:\n${result.stderr}`);
+  }
+  if (owner === 'postgres' && asRoot) {
+    // PostgreSQL reads its key only if it owns it (mode 0600, as openssl wrote it).
+    for (const name of ['server.key', 'server.pem', 'ca.pem'])
+      chownSync(file(name), postgresUser().uid, postgresUser().gid);
+  }
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
+/**
+ * A redis-server of its own, stopped with `stop()` (or when this process ends, with `keep`).
+ * With `tls`, it listens with TLS only (no plain port): its URL is `rediss://`, and `caFile`
+ * the CA a client must trust.
+ */
+export async function startRedis(options: { keep?: boolean; tls?: boolean } = {}): Promise<TestServer> {
   requireBinary('/usr/bin/redis-server', 'apt-get install -y redis-server');
   for (let attempt = 1; ; attempt += 1) {
     const folder = mkdtempSync(path.join(tmpdir(), 'goto-redis-'));
     const port = await freePort();
+    const tls = options.tls ? makeCertificates(folder, 'self') : undefined;
+    const listen = tls
+      ? `--port 0 --tls-port ${port} --tls-cert-file "${tls.cert}" --tls-key-file "${tls.key}" ` +
+        `--tls-ca-cert-file "${tls.ca}" --tls-auth-clients no`
+      : `--port ${port}`;
     const child = watchdog(
-      `redis-server --port ${port} --bind 127.0.0.1 --save '' --appendonly no --dir "${folder}" ` +
+      `redis-server ${listen} --bind 127.0.0.1 --save '' --appendonly no --dir "${folder}" ` +
         `--requirepass ${testServerPassword} --logfile "${folder}/redis.log" --daemonize no &`,
       folder,
       { asPostgres: false, stopSignal: 'TERM' },
@@ -186,8 +242,8 @@ export async function startRedis(options: { keep?: boolean } = {}): Promise<Test
         () => accepts(port),
         () => readLog(path.join(folder, 'redis.log')),
       );
-      const url = `redis://default:${testServerPassword}@127.0.0.1:${port}`;
-      return handle('redis', child, pid, port, url, options.keep ?? false);
+      const url = `${tls ? 'rediss' : 'redis'}://default:${testServerPassword}@127.0.0.1:${port}`;
+      return handle('redis', child, pid, port, url, options.keep ?? false, tls?.ca);
     } catch (error) {
       child.stdin?.end();
       if (attempt >= 3) throw error;
