@@ -16,7 +16,7 @@
  * (in the temp folder, named after the server's version); each server starts from a copy of
  * it. initdb and postgres refuse to run as root: as root they run as the `postgres` user.
  *
- * With `tls`, a server speaks TLS only (Redis) or also (PostgreSQL), with a certificate for
+ * With `tls`, a server takes TLS connections only, with a certificate for
  * 127.0.0.1 signed by a throwaway CA that `openssl` makes in the server's folder: a client
  * trusts it as a user trusts a private CA (NODE_EXTRA_CA_CERTS, or PostgreSQL's `sslrootcert`),
  * with the certificate checked, never with verification turned off.
@@ -25,7 +25,16 @@
  * (GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL), are tests/self-test/helpers/store-servers.ts's.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, chownSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  chownSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -206,8 +215,10 @@ function makeCertificates(folder: string, owner: 'self' | 'postgres'): { ca: str
     const result = spawnSync('openssl', args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`openssl failed making the test certificates:\n${result.stderr}`);
   }
+  // PostgreSQL refuses a key that others may read.
+  chmodSync(file('server.key'), 0o600);
   if (owner === 'postgres' && asRoot) {
-    // PostgreSQL reads its key only if it owns it (mode 0600, as openssl wrote it).
+    // PostgreSQL reads its key only if it owns it.
     for (const name of ['server.key', 'server.pem', 'ca.pem'])
       chownSync(file(name), postgresUser().uid, postgresUser().gid);
   }
@@ -312,13 +323,23 @@ async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`). */
-export async function startPostgres(options: { keep?: boolean } = {}): Promise<TestServer> {
+/**
+ * A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`).
+ * With `tls`, it has `ssl=on` and takes TCP connections with TLS only (pg_hba `hostssl`): its URL
+ * says `sslmode=require` (as Neon's do), and `caFile` is the CA a client must trust.
+ */
+export async function startPostgres(options: { keep?: boolean; tls?: boolean } = {}): Promise<TestServer> {
   requireBinary(path.join(pgBin, 'postgres'), 'apt-get install -y postgresql-15');
   const template = postgresTemplate();
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pg-');
     const port = await freePort();
+    const tls = options.tls ? makeCertificates(folder, 'postgres') : undefined;
+    if (tls) {
+      const hba = path.join(folder, 'pg_hba.conf');
+      writeFileSync(hba, 'hostssl all all 127.0.0.1/32 scram-sha-256\n');
+      if (asRoot) chownSync(hba, postgresUser().uid, postgresUser().gid);
+    }
     const settings = [
       `-p ${port}`,
       "-c listen_addresses='127.0.0.1'",
@@ -326,6 +347,12 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       // A test server: speed over durability.
       '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
       '-c max_connections=60 -c shared_buffers=16MB',
+      ...(tls
+        ? [
+            `-c ssl=on -c ssl_cert_file='${tls.cert}' -c ssl_key_file='${tls.key}'`,
+            `-c hba_file='${path.join(folder, 'pg_hba.conf')}'`,
+          ]
+        : []),
     ].join(' ');
     const child = watchdog(
       `cp -a "${template}" "${folder}/data" && exec ${pgBin}/postgres -D "${folder}/data" ${settings} ` +
@@ -335,14 +362,20 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       { asPostgres: true, stopSignal: 'INT' },
     );
     const pid = await serverPid(child);
-    const url = `postgres://goto:${testServerPassword}@127.0.0.1:${port}/postgres`;
+    const url = `postgres://goto:${testServerPassword}@127.0.0.1:${port}/postgres${tls ? '?sslmode=require' : ''}`;
     try {
       await waitUntilReady(
         pid,
-        () => postgresAnswers(url),
+        // verify-full: the same check as pg 8's `require`, without its warning about pg 9.
+        () =>
+          postgresAnswers(
+            tls
+              ? `${url.replace('sslmode=require', 'sslmode=verify-full')}&sslrootcert=${encodeURIComponent(tls.ca)}`
+              : url,
+          ),
         () => readLog(path.join(folder, 'postgres.log')),
       );
-      return handle('postgres', child, pid, port, url, options.keep ?? false);
+      return handle('postgres', child, pid, port, url, options.keep ?? false, tls?.ca);
     } catch (error) {
       child.stdin?.end();
       if (attempt >= 3) throw error;
