@@ -16,11 +16,25 @@
  * (in the temp folder, named after the server's version); each server starts from a copy of
  * it. initdb and postgres refuse to run as root: as root they run as the `postgres` user.
  *
+ * With `tls`, a server takes TLS connections only, with a certificate for
+ * 127.0.0.1 signed by a throwaway CA that `openssl` makes in the server's folder: a client
+ * trusts it as a user trusts a private CA (NODE_EXTRA_CA_CERTS, or PostgreSQL's `sslrootcert`),
+ * with the certificate checked, never with verification turned off.
+ *
  * The servers a test worker shares between its tests, or servers of your own instead
  * (GOTO_TEST_REDIS_URL, GOTO_TEST_POSTGRES_URL), are tests/self-test/helpers/store-servers.ts's.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, chownSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  chownSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +51,8 @@ export type TestServer = {
   port: number;
   /** The server process (redis-server, or PostgreSQL's postmaster): what a test stops with SIGSTOP. */
   pid: number;
+  /** With `tls`: the throwaway CA that signed the server's certificate (PEM), in the server's folder. */
+  caFile?: string;
   /** Stops the server and removes its folder; settles once both are done. */
   stop(): Promise<void>;
 };
@@ -145,6 +161,7 @@ function handle(
   port: number,
   url: string,
   keep: boolean,
+  caFile?: string,
 ): TestServer {
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   if (keep) {
@@ -159,6 +176,7 @@ function handle(
     host: '127.0.0.1',
     port,
     pid,
+    ...(caFile ? { caFile } : {}),
     stop: async () => {
       child.stdin?.end();
       await exited;
@@ -178,14 +196,63 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** A redis-server of its own, stopped with `stop()` (or when this process ends, with `keep`). */
-export async function startRedis(options: { keep?: boolean } = {}): Promise<TestServer> {
+/**
+ * A throwaway CA and a certificate for 127.0.0.1 (and localhost) it signed, made with `openssl`
+ * in `folder`: ca.pem, server.pem and server.key, readable by the user the server runs as.
+ */
+function makeCertificates(folder: string, owner: 'self' | 'postgres'): { ca: string; cert: string; key: string } {
+  requireBinary({ file: '/usr/bin/openssl', debianPackage: 'openssl' });
+  const file = (name: string) => path.join(folder, name);
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  writeFileSync(
+    file('server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  );
+  const commands = [
+    // The CA: self-signed, for signing certificates only.
+    [
+      ...['req', '-x509', ...newKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2'],
+      ...['-subj', '/CN=goto-token-runner throwaway test CA'],
+      ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ],
+    // The server's key and request, then its certificate, signed by the CA.
+    ['req', ...newKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1'],
+    [
+      ...['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')],
+      ...['-set_serial', '1', '-days', '2', '-out', file('server.pem'), '-extfile', file('server.ext')],
+    ],
+  ];
+  for (const args of commands) {
+    const result = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl failed making the test certificates:\n${result.stderr}`);
+  }
+  // PostgreSQL refuses a key that others may read.
+  chmodSync(file('server.key'), 0o600);
+  if (owner === 'postgres' && asRoot) {
+    // PostgreSQL reads its key only if it owns it.
+    for (const name of ['server.key', 'server.pem', 'ca.pem'])
+      chownSync(file(name), postgresUser().uid, postgresUser().gid);
+  }
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
+/**
+ * A redis-server of its own, stopped with `stop()` (or when this process ends, with `keep`).
+ * With `tls`, it listens with TLS only (no plain port): its URL is `rediss://`, and `caFile`
+ * the CA a client must trust.
+ */
+export async function startRedis(options: { keep?: boolean; tls?: boolean } = {}): Promise<TestServer> {
   requireBinary(storeServerBinaries.redis);
   for (let attempt = 1; ; attempt += 1) {
     const folder = mkdtempSync(path.join(tmpdir(), 'goto-redis-'));
     const port = await freePort();
+    const tls = options.tls ? makeCertificates(folder, 'self') : undefined;
+    const listen = tls
+      ? `--port 0 --tls-port ${port} --tls-cert-file "${tls.cert}" --tls-key-file "${tls.key}" ` +
+        `--tls-ca-cert-file "${tls.ca}" --tls-auth-clients no`
+      : `--port ${port}`;
     const child = watchdog(
-      `redis-server --port ${port} --bind 127.0.0.1 --save '' --appendonly no --dir "${folder}" ` +
+      `redis-server ${listen} --bind 127.0.0.1 --save '' --appendonly no --dir "${folder}" ` +
         `--requirepass ${testServerPassword} --logfile "${folder}/redis.log" --daemonize no &`,
       folder,
       { asPostgres: false, stopSignal: 'TERM' },
@@ -197,8 +264,8 @@ export async function startRedis(options: { keep?: boolean } = {}): Promise<Test
         () => accepts(port),
         () => readLog(path.join(folder, 'redis.log')),
       );
-      const url = `redis://default:${testServerPassword}@127.0.0.1:${port}`;
-      return handle('redis', child, pid, port, url, options.keep ?? false);
+      const url = `${tls ? 'rediss' : 'redis'}://default:${testServerPassword}@127.0.0.1:${port}`;
+      return handle('redis', child, pid, port, url, options.keep ?? false, tls?.ca);
     } catch (error) {
       child.stdin?.end();
       if (attempt >= 3) throw error;
@@ -267,13 +334,23 @@ async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`). */
-export async function startPostgres(options: { keep?: boolean } = {}): Promise<TestServer> {
+/**
+ * A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`).
+ * With `tls`, it has `ssl=on` and takes TCP connections with TLS only (pg_hba `hostssl`): its URL
+ * says `sslmode=require` (as Neon's do), and `caFile` is the CA a client must trust.
+ */
+export async function startPostgres(options: { keep?: boolean; tls?: boolean } = {}): Promise<TestServer> {
   requireBinary(storeServerBinaries.postgres);
   const template = postgresTemplate();
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pg-');
     const port = await freePort();
+    const tls = options.tls ? makeCertificates(folder, 'postgres') : undefined;
+    if (tls) {
+      const hba = path.join(folder, 'pg_hba.conf');
+      writeFileSync(hba, 'hostssl all all 127.0.0.1/32 scram-sha-256\n');
+      if (asRoot) chownSync(hba, postgresUser().uid, postgresUser().gid);
+    }
     const settings = [
       `-p ${port}`,
       "-c listen_addresses='127.0.0.1'",
@@ -281,6 +358,12 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       // A test server: speed over durability.
       '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
       '-c max_connections=60 -c shared_buffers=16MB',
+      ...(tls
+        ? [
+            `-c ssl=on -c ssl_cert_file='${tls.cert}' -c ssl_key_file='${tls.key}'`,
+            `-c hba_file='${path.join(folder, 'pg_hba.conf')}'`,
+          ]
+        : []),
     ].join(' ');
     const child = watchdog(
       `cp -a "${template}" "${folder}/data" && exec ${storeServerBinaries.postgres.file} -D "${folder}/data" ${settings} ` +
@@ -290,14 +373,20 @@ export async function startPostgres(options: { keep?: boolean } = {}): Promise<T
       { asPostgres: true, stopSignal: 'INT' },
     );
     const pid = await serverPid(child);
-    const url = `postgres://goto:${testServerPassword}@127.0.0.1:${port}/postgres`;
+    const url = `postgres://goto:${testServerPassword}@127.0.0.1:${port}/postgres${tls ? '?sslmode=require' : ''}`;
     try {
       await waitUntilReady(
         pid,
-        () => postgresAnswers(url),
+        // verify-full: the same check as pg 8's `require`, without its warning about pg 9.
+        () =>
+          postgresAnswers(
+            tls
+              ? `${url.replace('sslmode=require', 'sslmode=verify-full')}&sslrootcert=${encodeURIComponent(tls.ca)}`
+              : url,
+          ),
         () => readLog(path.join(folder, 'postgres.log')),
       );
-      return handle('postgres', child, pid, port, url, options.keep ?? false);
+      return handle('postgres', child, pid, port, url, options.keep ?? false, tls?.ca);
     } catch (error) {
       child.stdin?.end();
       if (attempt >= 3) throw error;

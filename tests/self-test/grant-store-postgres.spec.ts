@@ -10,6 +10,7 @@ import {
   startPostgres,
   testServerPassword,
   uniqueGrant,
+  type TestServer,
 } from './helpers/store-servers';
 
 /*
@@ -177,4 +178,84 @@ test('a connection the server closed while idle is replaced: the next read and l
     await store.close();
     await server.stop();
   }
+});
+
+test.describe('a PostgreSQL with TLS (ssl=on, TLS connections only)', () => {
+  let server: TestServer;
+  test.beforeEach(async () => {
+    server = await startPostgres({ tls: true });
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  /** The server's URL (sslmode=require) with its CA as sslrootcert: how docs/grant-store.md has a user trust Supabase's CA. */
+  const trusted = () => `${server.url}&sslrootcert=${encodeURIComponent(server.caFile ?? '')}`;
+
+  test('sslmode=require with the CA as sslrootcert reads and commits a grant over TLS, the certificate checked; without the CA it is refused, naming host:port', async () => {
+    const grant = uniqueGrant();
+    await test.step('without the CA, the certificate is refused: verification is on', async () => {
+      const store = await openGrantStore({ GOTO_GRANT_STORE: server.url }, { grant });
+      try {
+        const error = await refusal(store.read());
+        expect(error).toBeInstanceOf(GrantStoreError);
+        expect(error).toMatchObject({ code: 'GRANT_STORE_UNREACHABLE', address: `127.0.0.1:${server.port}` });
+        expect(error.reason).toMatch(/CERT|VERIFY/);
+        expect(error.message).not.toContain(testServerPassword);
+      } finally {
+        await store.close();
+      }
+    });
+
+    const store = await openGrantStore({ GOTO_GRANT_STORE: trusted() }, { grant });
+    try {
+      const record = grantRecord(1);
+      expect(await store.read(), 'nothing stored yet').toBeUndefined();
+      await store.commit(0, record);
+      expect(await store.read()).toEqual({ version: 1, record });
+      const connections = await inspectPostgres(trusted(), async (client) =>
+        (
+          await client.query<{ ssl: boolean }>(
+            'SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) ' +
+              "WHERE a.application_name = 'goto-token-runner'",
+          )
+        ).rows.map((row) => row.ssl),
+      );
+      expect(connections, 'the store’s open connection is encrypted').toEqual([true]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('sslmode=disable on a server that takes TLS only is refused (28000) naming host:port, never the password, and writes nothing', async () => {
+    const plain = server.url.replace('sslmode=require', 'sslmode=disable');
+    const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant() });
+    try {
+      for (const [operation, attempt] of [
+        ['read the grant', () => store.read()],
+        ['commit', () => store.commit(0, grantRecord(1))],
+      ] as const) {
+        const error = await refusal(attempt());
+        expect(error, operation).toBeInstanceOf(GrantStoreError);
+        expect(error, operation).toMatchObject({
+          code: 'GRANT_STORE_REFUSED',
+          reason: '28000',
+          store: 'postgres',
+          address: `127.0.0.1:${server.port}`,
+        });
+        expect(error.message, operation).toContain(`PostgreSQL at 127.0.0.1:${server.port}`);
+        expect(error.message, operation).not.toContain(testServerPassword);
+      }
+    } finally {
+      await store.close();
+    }
+    expect(
+      await inspectPostgres(
+        trusted(),
+        async (client) =>
+          (await client.query<{ table: string | null }>("SELECT to_regclass('goto_grants')::text AS table")).rows,
+      ),
+      'nothing was written: not even the table',
+    ).toEqual([{ table: null }]);
+  });
 });

@@ -1,19 +1,35 @@
+import { readFileSync } from 'node:fs';
 import { createClient } from '@redis/client';
-import { expect, test } from './fixtures';
+import { expect, fingerprint, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import { redisKeys } from '../../lib/grant-store/redis-driver';
 import { grantRecord, grantStoreContract } from './helpers/grant-store-contract';
-import { sharedRedisUrl, startRedis, testServerPassword, uniqueGrant } from './helpers/store-servers';
+import { sharedGrant, startHolder } from './helpers/grant-holders';
+import {
+  answeringStoreEnv,
+  sharedRedisUrl,
+  startRedis,
+  testServerPassword,
+  uniqueGrant,
+  type TestServer,
+} from './helpers/store-servers';
 
 /*
  * The grant store on a real redis-server (Debian's), one per worker, or GOTO_TEST_REDIS_URL's.
  */
 
-/** A client of our own, to look at what the store wrote, as a person with redis-cli would. */
-async function inspector(env: Env) {
-  const client = createClient({ url: env.GOTO_GRANT_STORE, RESP: 2 });
+/**
+ * A client of our own, to look at what the store wrote, as a person with redis-cli would
+ * (with `--cacert` for a TLS server of the test's own).
+ */
+async function inspector(env: Env, caFile?: string) {
+  const client = createClient({
+    url: env.GOTO_GRANT_STORE,
+    RESP: 2,
+    ...(caFile ? { socket: { tls: true, ca: readFileSync(caFile) } } : {}),
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -22,8 +38,9 @@ async function inspector(env: Env) {
 async function inspectRedis<T>(
   env: Env,
   use: (client: Awaited<ReturnType<typeof inspector>>) => Promise<T>,
+  caFile?: string,
 ): Promise<T> {
-  const client = await inspector(env);
+  const client = await inspector(env, caFile);
   try {
     return await use(client);
   } finally {
@@ -145,5 +162,99 @@ test.describe('a Redis that does not answer', () => {
       await store.close();
       await server.stop();
     }
+  });
+});
+
+test.describe('a Redis with TLS (rediss://)', () => {
+  // Holders are processes of their own, started on a loaded machine.
+  test.describe.configure({ timeout: 180_000 });
+
+  let server: TestServer;
+  test.beforeEach(async () => {
+    server = await startRedis({ tls: true });
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  test('holders given the server’s CA with NODE_EXTRA_CA_CERTS exchange a grant into it and read and commit its refresh over TLS, the certificate checked; without the CA it is refused, naming host:port', async ({
+    emulator,
+    emulatorClient,
+  }) => {
+    const caFile = server.caFile ?? '';
+    const shared = await sharedGrant('redis', emulator, emulatorClient, answeringStoreEnv(server.url));
+    // How a user trusts a private CA: Node reads NODE_EXTRA_CA_CERTS as it starts, so each holder is a process of its own.
+    const trusted = { NODE_EXTRA_CA_CERTS: caFile };
+
+    await test.step('without the CA, the certificate is refused: verification is on', async () => {
+      const store = await openGrantStore({ GOTO_GRANT_STORE: server.url }, { grant: shared.grant });
+      try {
+        const error = await refusal(store.read());
+        expect(error).toBeInstanceOf(GrantStoreError);
+        expect(error).toMatchObject({ code: 'GRANT_STORE_UNREACHABLE', address: `127.0.0.1:${server.port}` });
+        expect(error.reason).toMatch(/CERT|VERIFY/);
+        expect(error.advice).toContain('NODE_EXTRA_CA_CERTS');
+        expect(error.message).not.toContain(testServerPassword);
+      } finally {
+        await store.close();
+      }
+    });
+
+    const { code } = await emulator.issueCode(emulatorClient.clientId);
+    const redirectUri = emulatorClient.redirectUris[0] ?? '';
+    const exchanged = await startHolder(shared, { mode: 'once', newGrant: { code, redirectUri } }, trusted).result();
+    expect(exchanged, 'the exchange is committed as version 1').toMatchObject({ source: 'authorized', version: 1 });
+
+    const refreshed = await startHolder(shared, { mode: 'once', rejectStored: true }, trusted).result();
+    expect(refreshed, 'the next holder read it and committed its refresh').toMatchObject({
+      source: 'refreshed',
+      version: 2,
+    });
+
+    const [record, lease] = redisKeys(shared.grant);
+    const stored = await inspectRedis(
+      shared.env,
+      async (client) => ({ hash: await client.hGetAll(record), lease: await client.exists(lease) }),
+      caFile,
+    );
+    const live = (await emulator.accessTokens(emulatorClient.clientId)).at(-1)?.token ?? '';
+    expect(
+      { version: stored.hash.version, state: stored.hash.state, lease: stored.lease },
+      'the server holds version 2, the lease released',
+    ).toEqual({ version: '2', state: 'ok', lease: 0 });
+    expect(
+      fingerprint(stored.hash.access_token ?? ''),
+      'the stored access token is the one the refresh got and the holder used',
+    ).toBe(fingerprint(live));
+    expect('accessToken' in refreshed && refreshed.accessToken).toBe(fingerprint(live));
+  });
+
+  test('redis:// (no TLS) on the TLS port fails with a GrantStoreError naming host:port, never the password, and writes nothing', async () => {
+    const plain = server.url.replace(/^rediss:/, 'redis:');
+    // Bounds for a loaded machine: the failure must be the server closing the connection, not a timeout.
+    const timeouts = { connectMs: 30_000, commandMs: 30_000 };
+    const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant(), timeouts });
+    try {
+      for (const [operation, attempt] of [
+        ['read the grant', () => store.read()],
+        ['commit', () => store.commit(0, grantRecord(1))],
+      ] as const) {
+        const error = await refusal(attempt());
+        expect(error, operation).toBeInstanceOf(GrantStoreError);
+        expect(error, operation).toMatchObject({
+          code: 'GRANT_STORE_UNREACHABLE',
+          store: 'redis',
+          address: `127.0.0.1:${server.port}`,
+        });
+        expect(error.message, operation).toContain(`Redis at 127.0.0.1:${server.port}`);
+        expect(error.message, operation).not.toContain(testServerPassword);
+      }
+    } finally {
+      await store.close();
+    }
+    expect(
+      await inspectRedis({ GOTO_GRANT_STORE: server.url }, (client) => client.dbSize(), server.caFile),
+      'nothing was written',
+    ).toBe(0);
   });
 });

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Fault, ReceivedRequest } from '../../emulator/control-client';
+import type { Env } from '../../lib/config/env-target';
+import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import { expect, test, updateEnvFile, type EmulatorControl, type Sandbox } from './fixtures';
 import { collectArtifacts, findSecrets, type Artifact } from './helpers/artifacts';
 import { runCollection, type CollectionRun } from './helpers/run-collection';
 import { shownExchanges, showsRequest } from './helpers/shown-exchanges';
+import { answeringStoreEnv, startRedis, testServerPassword } from './helpers/store-servers';
 
 /*
  * The collection run as a user or CI runs it, with every output Playwright has turned on,
@@ -14,14 +18,19 @@ import { shownExchanges, showsRequest } from './helpers/shown-exchanges';
  */
 test.describe.configure({ timeout: 10 * 60_000 });
 
-/** Runs the collection on the sandbox with --trace=on, the list, html, junit and json reporters and DEBUG=pw:api. */
+/**
+ * Runs the collection on the sandbox with --trace=on, the list, html, junit and json reporters
+ * and DEBUG=pw:api; `store` adds the grant store's variables (GOTO_GRANT_STORE and its key).
+ */
 async function runWithEveryOutput(
   sandbox: Sandbox,
   out: string,
+  store: Env = {},
 ): Promise<{ run: CollectionRun; artifacts: Artifact[] }> {
   const run = await runCollection(
     {
       ...sandbox.env,
+      ...store,
       // pw:api logs Playwright API calls; the chain's requests go through Node's fetch.
       DEBUG: 'pw:api',
       PLAYWRIGHT_HTML_OUTPUT_DIR: `${out}/html-report`,
@@ -110,6 +119,47 @@ test('a run with --trace=on, the list, html, junit and json reporters and DEBUG=
   expect(run.exitCode, 'the chain passed').toBe(0);
   expect(findSecrets(artifacts, await secretsOf(emulator, sandbox)), 'no secret in any artifact').toEqual([]);
   expectEachRequestShown(await receivedSince(emulator, sandbox, seenBefore), artifacts);
+});
+
+test('with the grant store on a Redis with a password and GOTO_GRANT_STORE_KEY, a run with every output leaves no token, store password, store URL, key or client secret in any output', async ({
+  sandbox,
+  emulator,
+}, testInfo) => {
+  const redis = await startRedis();
+  try {
+    const store: Env = {
+      ...answeringStoreEnv(redis.url),
+      GOTO_GRANT_STORE_KEY: randomBytes(32).toString('base64'),
+    };
+    await pasteCode(sandbox, emulator);
+    const seenBefore = (await emulator.requests(sandbox.client.clientId)).length;
+
+    const { run, artifacts } = await runWithEveryOutput(sandbox, testInfo.outputPath('artifacts'), store);
+
+    expect(run.exitCode, 'the chain passed').toBe(0);
+    const held = await openGrantStore({ ...sandbox.env, ...store });
+    const grant = await held.read().finally(() => held.close());
+    expect(grant, 'the run exchanged the code into the store and refreshed it there').toMatchObject({
+      version: 2,
+      record: { state: 'ok' },
+    });
+    const secrets = {
+      ...(await secretsOf(emulator, sandbox)),
+      'the stored refresh token': grant?.record.refreshToken ?? '',
+      'the stored access token': grant?.record.accessToken ?? '',
+      'the store’s password': testServerPassword,
+      'the store’s URL': redis.url,
+      GOTO_GRANT_STORE_KEY: store.GOTO_GRANT_STORE_KEY ?? '',
+    };
+    expect(
+      Object.entries(secrets).filter(([, value]) => !value),
+      'every secret is known',
+    ).toEqual([]);
+    expect(findSecrets(artifacts, secrets), 'no secret in any artifact').toEqual([]);
+    expectEachRequestShown(await receivedSince(emulator, sandbox, seenBefore), artifacts);
+  } finally {
+    await redis.stop();
+  }
 });
 
 /** A server that quotes what it was sent, secrets included, in its answer (emulator `echo` faults). */
