@@ -3,7 +3,12 @@ import { expect, test } from './fixtures';
 import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
-import { grantRecord, grantStoreContract, type StoreBackend } from './helpers/grant-store-contract';
+import {
+  expectEveryOperationRefused,
+  grantRecord,
+  grantStoreContract,
+  type StoreBackend,
+} from './helpers/grant-store-contract';
 import {
   sharedPgBouncerUrl,
   sharedPostgresUrl,
@@ -231,21 +236,9 @@ test.describe('a PostgreSQL with TLS (ssl=on, TLS connections only)', () => {
     const plain = server.url.replace('sslmode=require', 'sslmode=disable');
     const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant() });
     try {
-      for (const [operation, attempt] of [
-        ['read the grant', () => store.read()],
-        ['commit', () => store.commit(0, grantRecord(1))],
-      ] as const) {
-        const error = await refusal(attempt());
-        expect(error, operation).toBeInstanceOf(GrantStoreError);
-        expect(error, operation).toMatchObject({
-          code: 'GRANT_STORE_REFUSED',
-          reason: '28000',
-          store: 'postgres',
-          address: `127.0.0.1:${server.port}`,
-        });
-        expect(error.message, operation).toContain(`PostgreSQL at 127.0.0.1:${server.port}`);
-        expect(error.message, operation).not.toContain(testServerPassword);
-      }
+      const address = `127.0.0.1:${server.port}`;
+      const facts = { code: 'GRANT_STORE_REFUSED', reason: '28000', store: 'postgres', address } as const;
+      await expectEveryOperationRefused(store, facts, 'PostgreSQL', testServerPassword);
     } finally {
       await store.close();
     }

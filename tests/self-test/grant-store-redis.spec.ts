@@ -5,7 +5,7 @@ import type { Env } from '../../lib/config/env-target';
 import { GrantStoreError } from '../../lib/errors';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import { redisKeys } from '../../lib/grant-store/redis-driver';
-import { grantRecord, grantStoreContract } from './helpers/grant-store-contract';
+import { expectEveryOperationRefused, grantRecord, grantStoreContract } from './helpers/grant-store-contract';
 import { sharedGrant, startHolder } from './helpers/grant-holders';
 import {
   answeringStoreEnv,
@@ -235,20 +235,9 @@ test.describe('a Redis with TLS (rediss://)', () => {
     const timeouts = { connectMs: 30_000, commandMs: 30_000 };
     const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant(), timeouts });
     try {
-      for (const [operation, attempt] of [
-        ['read the grant', () => store.read()],
-        ['commit', () => store.commit(0, grantRecord(1))],
-      ] as const) {
-        const error = await refusal(attempt());
-        expect(error, operation).toBeInstanceOf(GrantStoreError);
-        expect(error, operation).toMatchObject({
-          code: 'GRANT_STORE_UNREACHABLE',
-          store: 'redis',
-          address: `127.0.0.1:${server.port}`,
-        });
-        expect(error.message, operation).toContain(`Redis at 127.0.0.1:${server.port}`);
-        expect(error.message, operation).not.toContain(testServerPassword);
-      }
+      const address = `127.0.0.1:${server.port}`;
+      const facts = { code: 'GRANT_STORE_UNREACHABLE', store: 'redis', address } as const;
+      await expectEveryOperationRefused(store, facts, 'Redis', testServerPassword);
     } finally {
       await store.close();
     }

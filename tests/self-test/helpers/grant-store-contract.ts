@@ -309,3 +309,30 @@ export function grantStoreContract(backend: StoreBackend, timeouts: Partial<Stor
     });
   });
 }
+
+/**
+ * A store a server refuses (a plain connection to a TLS-only port): reading and committing each
+ * fail with a GrantStoreError holding `facts`, naming the server, never the password.
+ */
+export async function expectEveryOperationRefused(
+  store: GrantStore,
+  facts: { code: string; store: 'redis' | 'postgres'; address: string; reason?: string },
+  named: string,
+  password: string,
+): Promise<void> {
+  for (const [operation, attempt] of [
+    ['read the grant', () => store.read()],
+    ['commit', () => store.commit(0, grantRecord(1))],
+  ] as const) {
+    const error = await attempt().then(
+      () => {
+        throw new Error(`${operation} was not refused`);
+      },
+      (error: unknown) => error as GrantStoreError,
+    );
+    expect(error, operation).toBeInstanceOf(GrantStoreError);
+    expect(error, operation).toMatchObject(facts);
+    expect(error.message, operation).toContain(`${named} at ${facts.address}`);
+    expect(error.message, operation).not.toContain(password);
+  }
+}
