@@ -64,11 +64,12 @@ function note(event: HolderEvent, store: GrantStore): string {
 
 function asTokenResponse(held: HeldToken): TokenResponse {
   const left = Date.parse(held.accessTokenExpiresAt) - Date.now();
-  const { refreshToken, principal } = held.grant.record;
+  const { refreshToken, principal, scopes } = held.grant.record;
   return {
     access_token: held.accessToken,
     expires_in: Math.max(1, Math.floor(left / 1000)),
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(scopes ? { scope: scopes } : {}),
     ...(principal ? { principal } : {}),
   };
 }
