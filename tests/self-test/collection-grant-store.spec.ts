@@ -13,7 +13,7 @@ import { TokenChain } from '../../lib/chain/token-chain';
 import type { Env } from '../../lib/config/env-target';
 import { openGrantStore } from '../../lib/grant-store/open-grant-store';
 import { runCollection, startCollection } from './helpers/run-collection';
-import { startRedis, type TestServer } from './helpers/store-servers';
+import { answeringStoreEnv, startRedis, type TestServer } from './helpers/store-servers';
 
 /*
  * `npx playwright test` with GOTO_GRANT_STORE set: the `accessToken` fixture, the refresh step,
@@ -40,7 +40,7 @@ test.afterEach(async () => {
 async function machine(sandbox: Sandbox, name: string): Promise<Env> {
   const envFile = test.info().outputPath(`${name}.env`);
   await copyFile(sandbox.envFile, envFile);
-  return { ...sandbox.env, GOTO_ENV_FILE: envFile, GOTO_GRANT_STORE: redis.url };
+  return { ...sandbox.env, GOTO_ENV_FILE: envFile, ...answeringStoreEnv(redis.url) };
 }
 
 async function stored(env: Env) {
@@ -173,7 +173,7 @@ test('a store that says needs-reauth fails a run at once, saying authorize again
 test('the browser authorize project on the emulator puts its new grant in the store as the next version, after the collection’s own', async () => {
   const env: Env = {
     GOTO_TARGET: 'emulator',
-    GOTO_GRANT_STORE: redis.url,
+    ...answeringStoreEnv(redis.url),
     GOTO_ENV_FILE: test.info().outputPath('laptop.env'),
   };
 

@@ -18,7 +18,7 @@ import { readEnvValues } from '../../lib/env-file/env-reader';
 import { grantFromEnvValues, grantTokenKeys } from '../../lib/grant-transfer/env-grant';
 import { updateEnvFile } from './fixtures';
 import { runCollection } from './helpers/run-collection';
-import { startRedis } from './helpers/store-servers';
+import { answeringStoreEnv, startRedis } from './helpers/store-servers';
 
 /*
  * `npm run grant -- move-to-store` and `npm run grant -- read-from-store`, as child processes
@@ -360,7 +360,7 @@ test('a grant moved in from the env file is the one the next run of the collecti
     // The access token no longer fresh, so the run must refresh with the refresh token moved in.
     await updateEnvFile(sandbox.envFile, { GOTO_ACCESS_TOKEN_EXPIRES_AT: new Date(Date.now() - 60_000).toISOString() });
     const moved = readEnvValues(sandbox.envFile).GOTO_REFRESH_TOKEN;
-    const env = { ...sandbox.env, GOTO_GRANT_STORE: redis.url };
+    const env = { ...sandbox.env, ...answeringStoreEnv(redis.url) };
 
     const move = await runScript('grant', env, ['move-to-store']);
 

@@ -112,6 +112,8 @@ test.describe('the shared limiter', () => {
     sandbox,
     emulator,
   }) => {
+    // 32 calls at 10 a second take 3 s on a quiet machine; a loaded one answers each far slower.
+    test.setTimeout(5 * 60_000);
     const { api, webinarKey } = await signedIn(sandbox, emulator);
     const service = await startRateLimitService();
     try {
@@ -182,6 +184,8 @@ test.describe('the shared limiter', () => {
     sandbox,
     emulator,
   }) => {
+    // 32 calls at 10 a second take 3 s on a quiet machine; a loaded one answers each far slower.
+    test.setTimeout(5 * 60_000);
     const { api, webinarKey } = await signedIn(sandbox, emulator);
     const service = await startRateLimitService();
     await service.close();

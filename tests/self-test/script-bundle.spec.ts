@@ -15,7 +15,8 @@ import { childEnv, repositoryRoot } from './helpers/child-env';
  * through the product's own path (lib/custody/custodian-client.ts), with token requests off so
  * nothing is sent anywhere.
  */
-test.describe.configure({ timeout: 5 * 60_000 });
+// Each build bundles the custodian afresh: a minute on a quiet machine, several on a loaded one.
+test.describe.configure({ timeout: 15 * 60_000 });
 
 const custodianSource = 'lib/custody/custodian-process.ts';
 
