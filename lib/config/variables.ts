@@ -126,12 +126,12 @@ const catalogue = {
     where: 'default 7',
   },
   GOTO_TEST_REDIS_URL: {
-    what: 'a Redis server the grant store’s tests use instead of starting their own',
-    where: 'unset: the tests start one',
+    what: 'a Redis server the grant store’s tests share instead of starting one per worker (a test that stops, fences or encrypts its server still starts its own)',
+    where: 'unset: each worker starts one',
   },
   GOTO_TEST_POSTGRES_URL: {
-    what: 'a PostgreSQL server the grant store’s tests use instead of starting their own',
-    where: 'unset: the tests start one',
+    what: 'a PostgreSQL server the grant store’s tests share instead of starting one per worker (a test that stops, fences or encrypts its server still starts its own)',
+    where: 'unset: each worker starts one',
   },
   CHROMIUM_PATH: {
     what: 'the Chromium for browser steps',
