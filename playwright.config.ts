@@ -23,7 +23,7 @@ import { collectionReporters } from './reporters/collection-reporters';
 const inWorker = !!process.env.TEST_WORKER_INDEX && !!process.env.GOTO_RUNNER_PLAN;
 const plan: RunPlan = inWorker
   ? (JSON.parse(process.env.GOTO_RUNNER_PLAN ?? '') as RunPlan)
-  : planRun({ env: process.env, argv: process.argv, fileValues: process.env.GOTO_TARGET ? {} : envFileValues() });
+  : planRun({ env: process.env, argv: process.argv, fileValues: envFileValues });
 
 // A worker evaluates this file first of all: its token custodian (lib/custody/custodian-client.ts)
 // starts now, and is ready by the time a test asks for a token.

@@ -3,7 +3,7 @@ import { planRun } from '../../lib/config/run-plan';
 
 // What `playwright test` runs, decided from the environment and the arguments alone.
 const plan = (env: Record<string, string> = {}, argv: string[] = [], fileValues: Record<string, string> = {}) =>
-  planRun({ env, argv: ['node', 'playwright', 'test', ...argv], fileValues });
+  planRun({ env, argv: ['node', 'playwright', 'test', ...argv], fileValues: () => fileValues });
 
 test('with nothing configured, the collection runs on the built-in emulator, without the self-tests or the browser login', () => {
   expect(plan()).toEqual({ target: 'emulator', selfTests: false, authorize: false, ui: false, writeChecks: true });
@@ -30,6 +30,17 @@ test('npm test runs the self-tests and the browser login on the emulator, whatev
     ui: false,
     writeChecks: true,
   });
+});
+
+test('npm test, or a GOTO_TARGET, picks the target without reading the env file', () => {
+  const read: string[] = [];
+  const fileValues = () => (read.push('.env'), { GOTO_CLIENT_ID: 'a2094c4f' });
+
+  planRun({ env: { npm_lifecycle_event: 'test' }, argv: [], fileValues });
+  planRun({ env: { GOTO_TARGET: 'emulator' }, argv: [], fileValues });
+  expect(read, 'not read').toEqual([]);
+  planRun({ env: {}, argv: [], fileValues });
+  expect(read, 'read when nothing else decides').toEqual(['.env']);
 });
 
 for (const argv of [['--project=authorize'], ['--project', 'authorize'], ['-p', 'authorize']]) {
