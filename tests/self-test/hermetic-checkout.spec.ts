@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, stepCustody, test } from './fixtures';
 import { TokenChain } from '../../lib/chain/token-chain';
-import { userShellEnv } from './helpers/child-env';
+import { repositoryRoot, userShellEnv } from './helpers/child-env';
 import { copyCheckout } from './helpers/checkout-copy';
 import { startCountingProxy } from './helpers/counting-proxy';
 
@@ -87,4 +87,36 @@ test('npm test in a checkout whose .env holds a live grant sends nothing to that
     await server.close();
     await rm(checkout, { recursive: true, force: true });
   }
+});
+
+/**
+ * The processes a self-test may start without `childEnv` (helpers/child-env.ts), each one
+ * that never reads a GOTO_* setting or an env file.
+ */
+const STARTS_NO_RUN: Record<string, string> = {
+  'tests/self-test/helpers/checkout-copy.ts': 'git ls-files, to copy the checkout',
+  'tests/self-test/grant-store-env-file.spec.ts': 'node -e "", for a pid that is gone',
+  'tests/self-test/helpers/workflow-stand-ins/npm.js': 'the real npm, inside a workflow run the harness started',
+};
+
+test('every self-test that starts a process gives it childEnv’s target and scratch env file, or starts one that reads neither', async () => {
+  const files = (await readdir(path.join(repositoryRoot, 'tests'), { recursive: true }))
+    .filter((file) => /\.(ts|js)$/.test(file))
+    .map((file) => path.posix.join('tests', file.split(path.sep).join('/')));
+  const starters: string[] = [];
+  for (const file of files) {
+    const source = await readFile(path.join(repositoryRoot, file), 'utf8');
+    // A call of node:child_process (not RegExp#exec).
+    if (/(?<![.\w])(spawn|spawnSync|fork|exec|execSync|execFile|execFileSync)\(/.test(source)) starters.push(file);
+  }
+
+  expect(starters, 'the scan finds the helpers that start child runs').toEqual(
+    expect.arrayContaining(['tests/self-test/helpers/run-collection.ts', 'tests/self-test/helpers/ui-mode.ts']),
+  );
+  const unguarded = [];
+  for (const file of starters) {
+    const source = await readFile(path.join(repositoryRoot, file), 'utf8');
+    if (!/\b(childEnv|userShellEnv)\(/.test(source) && !(file in STARTS_NO_RUN)) unguarded.push(file);
+  }
+  expect(unguarded, 'start processes with an environment of their own making').toEqual([]);
 });
