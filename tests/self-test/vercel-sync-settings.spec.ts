@@ -37,6 +37,23 @@ test('on the emulator target, stays off unless Vercel too is on this machine', a
   });
 });
 
+test('with a grant store, stays off and sends nothing: the app takes its tokens from the store', async ({
+  emulator,
+  vercelSync,
+}) => {
+  const setup = await vercelSandbox(emulator, {}, { GOTO_GRANT_STORE: 'redis://127.0.0.1:1' });
+
+  const result = await vercelSync(setup.env, fast);
+
+  expect(result).toEqual({
+    status: 'off',
+    reason: expect.stringContaining(
+      'off with a grant store (GOTO_GRANT_STORE): the app takes its tokens from the store',
+    ),
+  });
+  expect(await emulator.vercelRequests(setup.project.projectId)).toEqual([]);
+});
+
 test('refuses invalid VERCEL_* settings before sending anything, listing every one without its value', async ({
   emulator,
   vercelSync,
