@@ -94,19 +94,10 @@ function redirectWithCode(request: AuthorizeRequest, state: EmulatorState): Repl
 }
 
 function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
+  const trusted = trustedRedirect(params, state);
+  if (!trusted.ok) return trusted;
+  const { tenant, redirectUri, redirectUriSent } = trusted;
   const p = params.values;
-  // RFC 6749 §4.1.2.1: until client and redirect URI are trusted, errors go to the user only.
-  if (p.client_id === undefined || p.client_id === '') return errorPage('The request has no client_id.');
-  if (params.repeated.includes('client_id')) return errorPage('client_id is repeated.');
-  const tenant = state.tenant(p.client_id);
-  if (!tenant) return errorPage('client not found: no OAuth client is registered with this client_id.');
-  if (params.repeated.includes('redirect_uri')) return errorPage('redirect_uri is repeated.');
-  const redirectUriSent = p.redirect_uri !== undefined;
-  // RFC 6749 §3.1.2.3: compared as a plain string with the registered ones.
-  if (redirectUriSent && !tenant.client.redirectUris.includes(p.redirect_uri ?? '')) {
-    return errorPage('redirect_uri is not one of the redirect URIs registered for this client.');
-  }
-  const redirectUri = p.redirect_uri ?? tenant.client.redirectUris[0] ?? '';
   const stateParam = p.state;
   const fail = (error: string, description: string): Checked => ({
     ok: false,
@@ -121,24 +112,43 @@ function checkAuthorizeRequest(params: Params, state: EmulatorState): Checked {
   // Fixed now, for every token of this authorization (emulator/scopes.ts).
   const granted = grantedScope(p.scope, tenant.client.scope);
   if (granted.length === 0) return fail('invalid_scope', 'none of the requested scopes is enabled for this client');
-  const scope = granted.join(' ');
 
   const challenge = p.code_challenge;
   const pkce = pkceProblem(challenge, p.code_challenge_method);
   if (pkce) return fail('invalid_request', pkce);
-  const carried = carriedParams(p);
   return {
     ok: true,
     request: {
       tenant,
       redirectUri,
       redirectUriSent,
-      scope,
-      carried,
+      scope: granted.join(' '),
+      carried: carriedParams(p),
       ...(stateParam === undefined ? {} : { state: stateParam }),
       ...(challenge === undefined ? {} : { codeChallenge: challenge }),
     },
   };
+}
+
+type TrustedRedirect = { ok: true; tenant: Tenant; redirectUri: string; redirectUriSent: boolean };
+
+/**
+ * The client and the redirect URI, checked first: RFC 6749 §4.1.2.1, until both are trusted,
+ * errors go to the user only (an error page), never to the redirect URI.
+ */
+function trustedRedirect(params: Params, state: EmulatorState): TrustedRedirect | Extract<Checked, { ok: false }> {
+  const p = params.values;
+  if (p.client_id === undefined || p.client_id === '') return errorPage('The request has no client_id.');
+  if (params.repeated.includes('client_id')) return errorPage('client_id is repeated.');
+  const tenant = state.tenant(p.client_id);
+  if (!tenant) return errorPage('client not found: no OAuth client is registered with this client_id.');
+  if (params.repeated.includes('redirect_uri')) return errorPage('redirect_uri is repeated.');
+  const redirectUriSent = p.redirect_uri !== undefined;
+  // RFC 6749 §3.1.2.3: compared as a plain string with the registered ones.
+  if (redirectUriSent && !tenant.client.redirectUris.includes(p.redirect_uri ?? '')) {
+    return errorPage('redirect_uri is not one of the redirect URIs registered for this client.');
+  }
+  return { ok: true, tenant, redirectUri: p.redirect_uri ?? tenant.client.redirectUris[0] ?? '', redirectUriSent };
 }
 
 /** What is wrong with a PKCE challenge, if one was sent. */
@@ -163,7 +173,7 @@ function carriedParams(p: Params['values']): Record<string, string> {
   return carried;
 }
 
-function errorPage(message: string): Checked {
+function errorPage(message: string): Extract<Checked, { ok: false }> {
   return { ok: false, reply: htmlReply(400, renderErrorPage(message), NO_STORE) };
 }
 

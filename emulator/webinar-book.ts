@@ -230,38 +230,51 @@ export class WebinarBook {
       { field: 'jobTitle', required: false, maxSize: 128 },
       { field: 'numberOfEmployees', required: false, maxSize: 128, answers: EMPLOYEES },
     ];
-    const questions: FormQuestion[] = [
-      {
-        questionKey: pick.key19(),
-        question: 'What would you like to learn?',
-        required: false,
-        type: 'shortAnswer',
-        maxSize: 256,
-      },
-    ];
-    if (pick.int(3) === 0) {
-      questions.push({
-        questionKey: pick.key19(),
-        question: 'How did you hear about this webinar?',
-        required: true,
-        type: 'multipleChoice',
-        maxSize: 128,
-        answers: HEARD_FROM.map((answer) => ({ answer, answerKey: pick.key19() })),
-      });
-    }
+    const questions = seededQuestions(pick);
     const extras = this.extras();
     for (const { maxSize = 128, ...field } of extras?.fields ?? []) fields.push({ ...field, maxSize });
-    for (const { answers, maxSize = 128, ...question } of extras?.questions ?? []) {
-      const keys = seeded(`${webinar.webinarKey}/question/${question.question}`);
-      questions.push({
-        ...question,
-        maxSize,
-        questionKey: keys.key19(),
-        ...(answers ? { answers: answers.map((answer) => ({ answer, answerKey: keys.key19() })) } : {}),
-      });
-    }
+    for (const question of extras?.questions ?? []) questions.push(extraQuestion(webinar, question));
     return { fields, questions };
   }
+}
+
+/** Every form's custom question, and a required multiple-choice one on a third of them (drawn after the fields). */
+function seededQuestions(pick: ReturnType<typeof seeded>): FormQuestion[] {
+  const questions: FormQuestion[] = [
+    {
+      questionKey: pick.key19(),
+      question: 'What would you like to learn?',
+      required: false,
+      type: 'shortAnswer',
+      maxSize: 256,
+    },
+  ];
+  if (pick.int(3) === 0) {
+    questions.push({
+      questionKey: pick.key19(),
+      question: 'How did you hear about this webinar?',
+      required: true,
+      type: 'multipleChoice',
+      maxSize: 128,
+      answers: HEARD_FROM.map((answer) => ({ answer, answerKey: pick.key19() })),
+    });
+  }
+  return questions;
+}
+
+/** A question the client's `registrationForm` adds, its keys drawn from the webinar and the question's text. */
+function extraQuestion(
+  webinar: Webinar,
+  extra: NonNullable<RegistrationFormExtras['questions']>[number],
+): FormQuestion {
+  const { answers, maxSize = 128, ...question } = extra;
+  const keys = seeded(`${webinar.webinarKey}/question/${question.question}`);
+  return {
+    ...question,
+    maxSize,
+    questionKey: keys.key19(),
+    ...(answers ? { answers: answers.map((answer) => ({ answer, answerKey: keys.key19() })) } : {}),
+  };
 }
 
 /** Three to eight people who registered one to twenty days before the first session. */

@@ -65,18 +65,7 @@ export function buildWebinarCatalog(user: { organizerKey: string; accountKey: st
   const webinars: Webinar[] = [];
   for (let i = 0; i < WEBINAR_COUNT; i++) {
     const pick = seeded(`${user.organizerKey}/${i}`);
-    const dayOffset = -SPAN_DAYS + Math.round((i * 2 * SPAN_DAYS) / (WEBINAR_COUNT - 1));
-    const start = anchorDay + dayOffset * DAY_MS + (8 + pick.int(10)) * 3_600_000;
-    const durationMs = (DURATIONS_MIN[pick.int(DURATIONS_MIN.length)] ?? 60) * 60_000;
-    const recurrenceType: Webinar['recurrenceType'] =
-      i % 9 === 4 ? 'series' : i % 11 === 7 ? 'sequence' : 'single_session';
-    // A series repeats weekly, a sequence runs on consecutive days (OpenAPI `recurrenceType`).
-    const sessions = recurrenceType === 'single_session' ? 1 : 3;
-    const stepMs = recurrenceType === 'series' ? 7 * DAY_MS : DAY_MS;
-    const times = Array.from({ length: sessions }, (_, n) => ({
-      startTime: isoSeconds(start + n * stepMs),
-      endTime: isoSeconds(start + n * stepMs + durationMs),
-    }));
+    const { recurrenceType, times } = schedule(i, anchorDay, pick);
     const webinarKey = pick.key19();
     const topic = TOPICS[i % TOPICS.length] ?? 'Webinar';
     webinars.push({
@@ -103,6 +92,30 @@ export function buildWebinarCatalog(user: { organizerKey: string; accountKey: st
     });
   }
   return webinars.sort((a, b) => firstStart(a) - firstStart(b));
+}
+
+/**
+ * The `i`th webinar's sessions: spread evenly over the span, at a seeded hour and length (the
+ * first two draws of its seed). A series repeats weekly, a sequence runs on consecutive days
+ * (OpenAPI `recurrenceType`).
+ */
+function schedule(
+  i: number,
+  anchorDay: number,
+  pick: ReturnType<typeof seeded>,
+): Pick<Webinar, 'recurrenceType' | 'times'> {
+  const dayOffset = -SPAN_DAYS + Math.round((i * 2 * SPAN_DAYS) / (WEBINAR_COUNT - 1));
+  const start = anchorDay + dayOffset * DAY_MS + (8 + pick.int(10)) * 3_600_000;
+  const durationMs = (DURATIONS_MIN[pick.int(DURATIONS_MIN.length)] ?? 60) * 60_000;
+  const recurrenceType: Webinar['recurrenceType'] =
+    i % 9 === 4 ? 'series' : i % 11 === 7 ? 'sequence' : 'single_session';
+  const sessions = recurrenceType === 'single_session' ? 1 : 3;
+  const stepMs = recurrenceType === 'series' ? 7 * DAY_MS : DAY_MS;
+  const times = Array.from({ length: sessions }, (_, n) => ({
+    startTime: isoSeconds(start + n * stepMs),
+    endTime: isoSeconds(start + n * stepMs + durationMs),
+  }));
+  return { recurrenceType, times };
 }
 
 /** A webinar is in range when any of its sessions overlaps [fromMs, toMs]. */

@@ -334,6 +334,40 @@ async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
+type Certificates = ReturnType<typeof makeCertificates>;
+
+/** The server's certificate, and a pg_hba.conf that takes TCP connections with TLS only. */
+function postgresTls(folder: string): Certificates {
+  const tls = makeCertificates(folder, 'postgres');
+  const hba = path.join(folder, 'pg_hba.conf');
+  writeFileSync(hba, 'hostssl all all 127.0.0.1/32 scram-sha-256\n');
+  if (asRoot) chownSync(hba, postgresUser().uid, postgresUser().gid);
+  return tls;
+}
+
+/** The `postgres` command line's settings: this port on 127.0.0.1 only, speed over durability, TLS when given. */
+function postgresSettings(port: number, folder: string, tls: Certificates | undefined): string {
+  return [
+    `-p ${port}`,
+    "-c listen_addresses='127.0.0.1'",
+    "-c unix_socket_directories=''",
+    // A test server: speed over durability.
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+    '-c max_connections=60 -c shared_buffers=16MB',
+    ...(tls
+      ? [
+          `-c ssl=on -c ssl_cert_file='${tls.cert}' -c ssl_key_file='${tls.key}'`,
+          `-c hba_file='${path.join(folder, 'pg_hba.conf')}'`,
+        ]
+      : []),
+  ].join(' ');
+}
+
+/** verify-full against the test CA: the same check as pg 8's `require`, without its warning about pg 9. */
+function verifiedUrl(url: string, caFile: string): string {
+  return `${url.replace('sslmode=require', 'sslmode=verify-full')}&sslrootcert=${encodeURIComponent(caFile)}`;
+}
+
 /**
  * A PostgreSQL 15 of its own, from the template, stopped with `stop()` (or when this process ends, with `keep`).
  * With `tls`, it has `ssl=on` and takes TCP connections with TLS only (pg_hba `hostssl`): its URL
@@ -345,26 +379,8 @@ export async function startPostgres(options: { keep?: boolean; tls?: boolean } =
   for (let attempt = 1; ; attempt += 1) {
     const folder = scratchFolder('goto-pg-');
     const port = await freePort();
-    const tls = options.tls ? makeCertificates(folder, 'postgres') : undefined;
-    if (tls) {
-      const hba = path.join(folder, 'pg_hba.conf');
-      writeFileSync(hba, 'hostssl all all 127.0.0.1/32 scram-sha-256\n');
-      if (asRoot) chownSync(hba, postgresUser().uid, postgresUser().gid);
-    }
-    const settings = [
-      `-p ${port}`,
-      "-c listen_addresses='127.0.0.1'",
-      "-c unix_socket_directories=''",
-      // A test server: speed over durability.
-      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-      '-c max_connections=60 -c shared_buffers=16MB',
-      ...(tls
-        ? [
-            `-c ssl=on -c ssl_cert_file='${tls.cert}' -c ssl_key_file='${tls.key}'`,
-            `-c hba_file='${path.join(folder, 'pg_hba.conf')}'`,
-          ]
-        : []),
-    ].join(' ');
+    const tls = options.tls ? postgresTls(folder) : undefined;
+    const settings = postgresSettings(port, folder, tls);
     const child = watchdog(
       `cp -a "${template}" "${folder}/data" && exec ${storeServerBinaries.postgres.file} -D "${folder}/data" ${settings} ` +
         `>"${folder}/postgres.log" 2>&1 &`,
@@ -377,13 +393,7 @@ export async function startPostgres(options: { keep?: boolean; tls?: boolean } =
     try {
       await waitUntilReady(
         pid,
-        // verify-full: the same check as pg 8's `require`, without its warning about pg 9.
-        () =>
-          postgresAnswers(
-            tls
-              ? `${url.replace('sslmode=require', 'sslmode=verify-full')}&sslrootcert=${encodeURIComponent(tls.ca)}`
-              : url,
-          ),
+        () => postgresAnswers(tls ? verifiedUrl(url, tls.ca) : url),
         () => readLog(path.join(folder, 'postgres.log')),
       );
       return handle('postgres', child, pid, port, url, options.keep ?? false, tls?.ca);
