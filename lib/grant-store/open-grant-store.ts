@@ -42,24 +42,37 @@ function open(env: Env, options: OpenOptions): GrantStore {
   // Only a server has a connection and operations to bound: the env file's driver waits on its
   // lock by its own rule, so there GOTO_GRANT_STORE_TIMEOUT is not read, and a bad one stops nothing.
   const timeouts = () => ({ ...defaultStoreTimeouts, ...timeoutsFromEnv(env), ...options.timeouts });
-  // Loaded here, not at the top: a holder loads only its own backend's client. `require`, not
-  // `import()`: Playwright's loader and ts-node compile these files to CommonJS, and esbuild
-  // keeps a `require` in a function lazy in a bundle.
-  /* eslint-disable @typescript-eslint/no-require-imports -- on purpose, see above */
   let driver: StoreDriver;
-  if (location.kind === 'redis') {
-    const { RedisDriver } = require('./redis-driver') as typeof import('./redis-driver');
-    driver = new RedisDriver(location, grant, timeouts());
-  } else if (location.kind === 'postgres') {
-    const { PostgresDriver } = require('./postgres-driver') as typeof import('./postgres-driver');
-    driver = new PostgresDriver(location, grant, timeouts());
-  } else {
-    const { EnvFileDriver } = require('./env-file-driver') as typeof import('./env-file-driver');
-    driver = new EnvFileDriver(location.address);
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (location.kind === 'redis') driver = new (redisDriver().RedisDriver)(location, grant, timeouts());
+  else if (location.kind === 'postgres') driver = new (postgresDriver().PostgresDriver)(location, grant, timeouts());
+  else driver = new (envFileDriver().EnvFileDriver)(location.address);
   // The env file is this machine's own file (mode 0600): its tokens stay as the collection has always written them.
   return new SealedGrantStore(driver, grant, location.kind === 'env-file' ? undefined : storeKey(env));
+}
+
+// Loaded when first needed, not at the top: a holder loads only its own backend's client.
+// `require`, not `import()`: Playwright's loader and ts-node compile these files to CommonJS,
+// and esbuild keeps a `require` in a function lazy in a bundle.
+/* eslint-disable @typescript-eslint/no-require-imports -- on purpose, see above */
+const redisDriver = () => require('./redis-driver') as typeof import('./redis-driver');
+const postgresDriver = () => require('./postgres-driver') as typeof import('./postgres-driver');
+const envFileDriver = () => require('./env-file-driver') as typeof import('./env-file-driver');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Loads the client of the store GOTO_GRANT_STORE names, connecting nowhere: for a process that
+ * starts before it is asked for a token (the custodian), so the client's modules (tens of
+ * milliseconds for `@redis/client`) load while it waits, not while a token request waits.
+ * A GOTO_GRANT_STORE it cannot read is left for the token request to report.
+ */
+export function preloadStoreClient(env: Env): void {
+  try {
+    const { kind } = storeLocation(env);
+    if (kind === 'redis') redisDriver();
+    else if (kind === 'postgres') postgresDriver();
+  } catch {
+    // Reported, with its advice, where it is used.
+  }
 }
 
 /** GOTO_GRANT_STORE_KEY as a key, none when unset; a key that cannot be used stops everything. */
