@@ -126,11 +126,11 @@ function undecryptableWhy(facts: GrantStoreFacts): string {
 function adviceFor(code: GrantStoreErrorCode, facts: GrantStoreFacts): string {
   switch (code) {
     case 'GRANT_STORE_UNREACHABLE':
-      return unreachableAdvice(facts.reason);
+      return unreachableAdvice(facts.reason, facts.store);
     case 'GRANT_STORE_TIMEOUT':
       return timeoutAdvice(facts);
     case 'GRANT_STORE_REFUSED':
-      return refusedAdvice(facts.reason);
+      return refusedAdvice(facts.reason, facts.store);
     case 'GRANT_STORE_UNDECRYPTABLE':
       return undecryptableAdvice(facts.reason);
     default:
@@ -151,7 +151,16 @@ const plainAdvice: Record<
     'check what else writes to the store under this name, or delete the record and authorize again',
 };
 
-function unreachableAdvice(reason: string): string {
+/** Where a plain connection to a server that takes TLS only is told to use TLS. */
+const tlsUrl: Partial<Record<GrantStoreKind, string>> = {
+  redis: 'start the URL with rediss:// (Upstash and Vercel KV take TLS only)',
+  postgres: 'add ?sslmode=require to the URL (Neon and Supabase take TLS only)',
+};
+
+function unreachableAdvice(reason: string, store: GrantStoreKind | undefined): string {
+  // A server that takes TLS only closes a plain connection at once: Redis's does (measured).
+  if (reason === 'ECONNRESET' && store && tlsUrl[store])
+    return `the server closed the connection: if it takes TLS only, ${tlsUrl[store]}; otherwise check the network, then run again`;
   if (reason === 'ECONNREFUSED')
     return 'check the host and port in GOTO_GRANT_STORE and that the server there is running, then run again';
   if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN')
@@ -178,9 +187,15 @@ function timeoutAdvice(facts: GrantStoreFacts): string {
   );
 }
 
-function refusedAdvice(reason: string): string {
-  if (['WRONGPASS', 'NOAUTH', '28P01', '28000'].includes(reason))
+function refusedAdvice(reason: string, store: GrantStoreKind | undefined): string {
+  if (['WRONGPASS', 'NOAUTH', '28P01'].includes(reason))
     return 'check the user name and password in GOTO_GRANT_STORE (they are never printed)';
+  // 28000: pg_hba.conf has no entry for this connection, which on a TLS-only server is a plain one.
+  if (reason === '28000')
+    return (
+      'the server takes no connection of this kind: if it takes TLS only, ' +
+      `${tlsUrl[store ?? 'postgres'] ?? ''}; otherwise check the user name and database in GOTO_GRANT_STORE`
+    );
   if (['NOPERM', '42501'].includes(reason))
     return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (docs/grant-store.md, "What it holds", lists what it needs)';
   return "check the store's logs for this operation, then run again";

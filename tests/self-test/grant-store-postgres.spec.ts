@@ -232,12 +232,18 @@ test.describe('a PostgreSQL with TLS (ssl=on, TLS connections only)', () => {
     }
   });
 
-  test('sslmode=disable on a server that takes TLS only is refused (28000) naming host:port, never the password, and writes nothing', async () => {
+  test('sslmode=disable on a server that takes TLS only is refused (28000) naming host:port and sslmode=require, never the password, and writes nothing', async () => {
     const plain = server.url.replace('sslmode=require', 'sslmode=disable');
     const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant() });
     try {
       const address = `127.0.0.1:${server.port}`;
-      const facts = { code: 'GRANT_STORE_REFUSED', reason: '28000', store: 'postgres', address } as const;
+      const facts = {
+        code: 'GRANT_STORE_REFUSED',
+        reason: '28000',
+        store: 'postgres',
+        address,
+        advice: 'if it takes TLS only, add ?sslmode=require to the URL',
+      } as const;
       await expectEveryOperationRefused(store, facts, 'PostgreSQL', testServerPassword);
     } finally {
       await store.close();

@@ -229,14 +229,19 @@ test.describe('a Redis with TLS (rediss://)', () => {
     expect('accessToken' in refreshed && refreshed.accessToken).toBe(fingerprint(live));
   });
 
-  test('redis:// (no TLS) on the TLS port fails with a GrantStoreError naming host:port, never the password, and writes nothing', async () => {
+  test('redis:// (no TLS) on the TLS port fails naming host:port and rediss://, never the password, and writes nothing', async () => {
     const plain = server.url.replace(/^rediss:/, 'redis:');
     // Bounds for a loaded machine: the failure must be the server closing the connection, not a timeout.
     const timeouts = { connectMs: 30_000, commandMs: 30_000 };
     const store = await openGrantStore({ GOTO_GRANT_STORE: plain }, { grant: uniqueGrant(), timeouts });
     try {
       const address = `127.0.0.1:${server.port}`;
-      const facts = { code: 'GRANT_STORE_UNREACHABLE', store: 'redis', address } as const;
+      const facts = {
+        code: 'GRANT_STORE_UNREACHABLE',
+        store: 'redis',
+        address,
+        advice: 'if it takes TLS only, start the URL with rediss://',
+      } as const;
       await expectEveryOperationRefused(store, facts, 'Redis', testServerPassword);
     } finally {
       await store.close();

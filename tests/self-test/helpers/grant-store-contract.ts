@@ -316,10 +316,11 @@ export function grantStoreContract(backend: StoreBackend, timeouts: Partial<Stor
  */
 export async function expectEveryOperationRefused(
   store: GrantStore,
-  facts: { code: string; store: 'redis' | 'postgres'; address: string; reason?: string },
+  expected: { code: string; store: 'redis' | 'postgres'; address: string; reason?: string; advice: string },
   named: string,
   password: string,
 ): Promise<void> {
+  const { advice, ...facts } = expected;
   for (const [operation, attempt] of [
     ['read the grant', () => store.read()],
     ['commit', () => store.commit(0, grantRecord(1))],
@@ -333,6 +334,7 @@ export async function expectEveryOperationRefused(
     expect(error, operation).toBeInstanceOf(GrantStoreError);
     expect(error, operation).toMatchObject(facts);
     expect(error.message, operation).toContain(`${named} at ${facts.address}`);
+    expect(error.message, `${operation}: what to do`).toContain(advice);
     expect(error.message, operation).not.toContain(password);
   }
 }
