@@ -25,6 +25,8 @@ export type GrantStoreFacts = {
   store?: GrantStoreKind;
   /** `host:port` of a server, or the env file's path. */
   address?: string;
+  /** For a server: whether the URL asked for TLS (`rediss://`, an `sslmode` other than disable). */
+  tls?: boolean;
   /** What was being done: `read the grant`, `take the lease`, `commit version 8`, … */
   operation: string;
   /**
@@ -126,11 +128,11 @@ function undecryptableWhy(facts: GrantStoreFacts): string {
 function adviceFor(code: GrantStoreErrorCode, facts: GrantStoreFacts): string {
   switch (code) {
     case 'GRANT_STORE_UNREACHABLE':
-      return unreachableAdvice(facts.reason, facts.store);
+      return unreachableAdvice(facts);
     case 'GRANT_STORE_TIMEOUT':
       return timeoutAdvice(facts);
     case 'GRANT_STORE_REFUSED':
-      return refusedAdvice(facts.reason, facts.store);
+      return refusedAdvice(facts);
     case 'GRANT_STORE_UNDECRYPTABLE':
       return undecryptableAdvice(facts.reason);
     default:
@@ -157,10 +159,17 @@ const tlsUrl: Partial<Record<GrantStoreKind, string>> = {
   postgres: 'add ?sslmode=require to the URL (Neon and Supabase take TLS only)',
 };
 
-function unreachableAdvice(reason: string, store: GrantStoreKind | undefined): string {
+/** The TLS hint, for a plain connection (`tls: false`) to a server that may take TLS only. */
+function plainToTls({ store, tls }: GrantStoreFacts): string | undefined {
+  return tls === false && store ? tlsUrl[store] : undefined;
+}
+
+function unreachableAdvice(facts: GrantStoreFacts): string {
+  const { reason } = facts;
+  const toTls = plainToTls(facts);
   // A server that takes TLS only closes a plain connection at once: Redis's does (measured).
-  if (reason === 'ECONNRESET' && store && tlsUrl[store])
-    return `the server closed the connection: if it takes TLS only, ${tlsUrl[store]}; otherwise check the network, then run again`;
+  if (reason === 'ECONNRESET' && toTls)
+    return `the server closed the connection: if it takes TLS only, ${toTls}; otherwise check the network, then run again`;
   if (reason === 'ECONNREFUSED')
     return 'check the host and port in GOTO_GRANT_STORE and that the server there is running, then run again';
   if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN')
@@ -187,14 +196,17 @@ function timeoutAdvice(facts: GrantStoreFacts): string {
   );
 }
 
-function refusedAdvice(reason: string, store: GrantStoreKind | undefined): string {
+function refusedAdvice(facts: GrantStoreFacts): string {
+  const { reason } = facts;
+  const toTls = plainToTls(facts);
   if (['WRONGPASS', 'NOAUTH', '28P01'].includes(reason))
     return 'check the user name and password in GOTO_GRANT_STORE (they are never printed)';
   // 28000: pg_hba.conf has no entry for this connection, which on a TLS-only server is a plain one.
   if (reason === '28000')
     return (
-      'the server takes no connection of this kind: if it takes TLS only, ' +
-      `${tlsUrl[store ?? 'postgres'] ?? ''}; otherwise check the user name and database in GOTO_GRANT_STORE`
+      'the server takes no connection of this kind: ' +
+      (toTls ? `if it takes TLS only, ${toTls}; otherwise ` : '') +
+      'check the user name and database in GOTO_GRANT_STORE'
     );
   if (['NOPERM', '42501'].includes(reason))
     return 'give the user in GOTO_GRANT_STORE the right to read and write the grant (docs/grant-store.md, "What it holds", lists what it needs)';

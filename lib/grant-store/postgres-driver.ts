@@ -180,7 +180,7 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async #once(operation: string, write: boolean, sql: string, parameters: unknown[]): Promise<Row[]> {
-    const facts: OperationFacts = { store: 'postgres', address: this.address, operation };
+    const facts: OperationFacts = { store: 'postgres', address: this.address, tls: this.#location.tls, operation };
     const runner = { connected: () => this.#connected(), drop: () => this.#drop(), serverCode: postgresServerCode };
     const result = await runOperation(facts, this.#timeouts, runner, write, (client) =>
       client.query<Row>(sql, parameters),

@@ -191,7 +191,7 @@ export class RedisDriver implements StoreDriver {
   }
 
   #run<T>(operation: string, write: boolean, command: (client: Client) => Promise<T>): Promise<T> {
-    const facts: OperationFacts = { store: 'redis', address: this.address, operation };
+    const facts: OperationFacts = { store: 'redis', address: this.address, tls: this.#location.tls, operation };
     const runner = { connected: () => this.#connected(), drop: () => this.#drop(), serverCode: redisServerCode };
     return runOperation(facts, this.#timeouts, runner, write, command);
   }

@@ -16,7 +16,8 @@ export type StoreTimeouts = {
 /** Longer than any healthy round trip to a hosted store, short enough that a hang is told in seconds. */
 export const defaultStoreTimeouts: StoreTimeouts = { connectMs: 5_000, commandMs: 5_000 };
 
-export type OperationFacts = { store: GrantStoreKind; address: string; operation: string };
+/** `tls`: whether the connection was encrypted, so that advice about TLS fits the URL given. */
+export type OperationFacts = { store: GrantStoreKind; address: string; tls?: boolean; operation: string };
 
 /** TLS failures as Node names them (tls.TLSSocket, OpenSSL's verify codes). */
 const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL)/;

@@ -305,6 +305,21 @@ test.describe('grant store errors', () => {
     expect(error.cause).toBeUndefined();
   });
 
+  test('a reset or a pg_hba refusal points to TLS only when the URL asked for none', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const plainRedis = storeFailure({ ...facts, tls: false }, reset, () => undefined);
+    const overTls = storeFailure({ ...facts, tls: true }, reset, () => undefined);
+    const pg = { store: 'postgres' as const, address: 'db.example.com:5432', operation: 'read the grant' };
+    const plainPg = storeFailure({ ...pg, tls: false }, new Error('no pg_hba.conf entry'), () => '28000');
+    const pgOverTls = storeFailure({ ...pg, tls: true }, new Error('no pg_hba.conf entry'), () => '28000');
+
+    expect(plainRedis.advice).toContain('if it takes TLS only, start the URL with rediss://');
+    expect(overTls.advice).not.toContain('rediss://');
+    expect(plainPg.advice).toContain('if it takes TLS only, add ?sslmode=require to the URL');
+    expect(pgOverTls.advice).not.toContain('sslmode');
+    expect(pgOverTls.advice).toContain('check the user name and database in GOTO_GRANT_STORE');
+  });
+
   test('an answer of the server is told by its code, with advice for a wrong password', () => {
     const error = storeFailure(facts, new Error('WRONGPASS invalid username-password pair'), () => 'WRONGPASS');
     expect(error.code).toBe('GRANT_STORE_REFUSED');
