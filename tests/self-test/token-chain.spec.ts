@@ -122,7 +122,7 @@ test('stores the scope GoTo answered in GOTO_GRANTED_SCOPE, at the exchange and 
   expect(readEnvValues(sandbox.envFile).GOTO_GRANTED_SCOPE).toBe(refreshed.scope);
 });
 
-test('keeps the stored GOTO_GRANTED_SCOPE when an answer carries no scope, and writes no empty one', () => {
+test('keeps the stored GOTO_GRANTED_SCOPE when a refresh answer carries no scope, and writes no empty one', () => {
   const sentAt = new Date('2026-05-01T10:00:00Z');
   const answer = { access_token: 'opaque-access', expires_in: 3600 };
 
@@ -134,6 +134,40 @@ test('keeps the stored GOTO_GRANTED_SCOPE when an answer carries no scope, and w
   expect(tokenUpdates({ ...answer, scope: 'identity:scim.me  collab:' }, sentAt).GOTO_GRANTED_SCOPE).toBe(
     'identity:scim.me collab:',
   );
+});
+
+test('a code exchange answered without a scope removes the earlier grant’s GOTO_GRANTED_SCOPE', async ({
+  sandbox,
+  emulator,
+}) => {
+  await pasteFreshCode(sandbox, emulator);
+  await updateEnvFile(sandbox.envFile, { GOTO_GRANTED_SCOPE: 'identity:scim.me' });
+  // A token endpoint that answers the exchange with no `scope` (RFC 6749 §5.1 lets it, when it granted what was asked).
+  const answer = {
+    access_token: 'access-of-the-new-grant',
+    token_type: 'Bearer',
+    expires_in: 3600,
+    refresh_token: 'r',
+  };
+  await emulator.addFault(sandbox.client.clientId, {
+    route: 'token',
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(answer),
+  });
+
+  await sandbox.chain.exchangeCode();
+
+  const tokenRequests = (await emulator.requests(sandbox.client.clientId)).filter(
+    (request) => request.form?.grant_type,
+  );
+  expect(
+    tokenRequests.map((request) => request.form?.grant_type),
+    'the exchange was sent',
+  ).toEqual(['authorization_code']);
+  const after = readEnvValues(sandbox.envFile);
+  expect(after.GOTO_ACCESS_TOKEN, 'the new grant is stored').toBe(answer.access_token);
+  expect(after.GOTO_GRANTED_SCOPE, 'the earlier grant’s scopes are gone').toBeUndefined();
 });
 
 test('stores a rotated refresh token, and the next refresh sends it while the old one is refused', async ({
