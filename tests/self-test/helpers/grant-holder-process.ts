@@ -36,6 +36,12 @@ export type HolderJob = {
   storeTimeouts?: Partial<StoreTimeouts>;
   /** Between two calls of the loop (a pace, not a wait for anything). */
   loopPauseMs?: number;
+  /**
+   * How many rejected tokens one call of the loop replaces before it counts as failed. Each
+   * revocation rejects a holder's token once at most, so a test that revokes N times gives N + 1:
+   * a holder the machine starves may meet all of them in one call. Default 4.
+   */
+  replacementsPerCall?: number;
 };
 
 export type OnceResult =
@@ -117,7 +123,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Users/me until told to stop; a rejected token is replaced through the protocol, up to four times per call. */
+/**
+ * Users/me until told to stop; a rejected token is replaced through the protocol, up to
+ * `replacementsPerCall` times per call, and never by itself (that fails the call at once).
+ */
 async function serve(
   holder: Awaited<ReturnType<typeof setUpHolder>>['holder'],
   apiBaseUrl: string,
@@ -140,8 +149,11 @@ async function serve(
           summary.succeeded += 1;
           break;
         } catch (error) {
-          if (!(error instanceof ApiStatusError && rejectsToken(error)) || replaced === 4) throw error;
-          token = use(await holder.accessToken({ rejected: fingerprint(token) }));
+          if (!(error instanceof ApiStatusError && rejectsToken(error)) || replaced === (job.replacementsPerCall ?? 4))
+            throw error;
+          const rejected = token;
+          token = use(await holder.accessToken({ rejected: fingerprint(rejected) }));
+          if (token === rejected) throw new Error('the protocol handed back the token the API had just rejected');
         }
       }
     } catch (error) {
