@@ -10,6 +10,7 @@ import {
   type StoreBackend,
 } from './helpers/grant-store-contract';
 import {
+  answeringStoreEnv,
   sharedPgBouncerUrl,
   sharedPostgresUrl,
   startPostgres,
@@ -46,7 +47,7 @@ const inspectRow =
 const postgres: StoreBackend = {
   name: 'postgres',
   encrypts: true,
-  holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedPostgresUrl() }),
+  holderEnv: async () => answeringStoreEnv(await sharedPostgresUrl()),
   raw: async (env, grant) =>
     JSON.stringify(
       await inspectRow(env)(grant, 'SELECT row_to_json(g)::text AS row FROM goto_grants g WHERE grant_id = $1'),
@@ -67,7 +68,7 @@ grantStoreContract(postgres);
 grantStoreContract({
   ...postgres,
   name: 'PostgreSQL through PgBouncer in transaction mode',
-  holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedPgBouncerUrl() }),
+  holderEnv: async () => answeringStoreEnv(await sharedPgBouncerUrl()),
 });
 
 const refusal = (promise: Promise<unknown>) =>

@@ -51,7 +51,7 @@ async function inspectRedis<T>(
 grantStoreContract({
   name: 'redis',
   encrypts: true,
-  holderEnv: async () => ({ GOTO_GRANT_STORE: await sharedRedisUrl() }),
+  holderEnv: async () => answeringStoreEnv(await sharedRedisUrl()),
   raw: (env, grant) =>
     inspectRedis(env, async (client) => {
       const hash = await client.hGetAll(redisKeys(grant)[0]);
